@@ -1,0 +1,65 @@
+#include "sim/addressing/ipv4.hpp"
+
+#include <cassert>
+#include <charconv>
+
+namespace drsim {
+
+namespace {
+// Parses a decimal octet without sign, spaces or leading zeros.
+std::optional<std::uint32_t> parse_octet(std::string_view s) {
+    if (s.empty() || s.size() > 3 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+    std::uint32_t v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+        v = v * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (v > 255) return std::nullopt;
+    return v;
+}
+}  // namespace
+
+std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) {
+        auto dot = text.find('.');
+        if ((i < 3) != (dot != std::string_view::npos)) return std::nullopt;
+        auto octet = parse_octet(text.substr(0, dot));
+        if (!octet) return std::nullopt;
+        value = (value << 8) | *octet;
+        text = i < 3 ? text.substr(dot + 1) : std::string_view{};
+    }
+    return Ipv4Address{value};
+}
+
+std::string Ipv4Address::to_string() const {
+    return std::to_string(value_ >> 24) + '.' + std::to_string((value_ >> 16) & 255) + '.' +
+           std::to_string((value_ >> 8) & 255) + '.' + std::to_string(value_ & 255);
+}
+
+Ipv4Prefix::Ipv4Prefix(Ipv4Address network, int length) : network_(network), length_(length) {
+    assert(length >= 0 && length <= 32 && "prefix length out of range");
+    assert((network.value() & ~mask()) == 0 && "prefix has host bits set");
+}
+
+std::optional<Ipv4Prefix> Ipv4Prefix::parse(std::string_view text) {
+    auto slash = text.find('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    auto address = Ipv4Address::parse(text.substr(0, slash));
+    auto len_text = text.substr(slash + 1);
+    if (!address || len_text.empty() || len_text.size() > 2 || (len_text.size() > 1 && len_text[0] == '0'))
+        return std::nullopt;
+    int length = 0;
+    auto [ptr, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
+    if (ec != std::errc{} || ptr != len_text.data() + len_text.size() || length < 0 || length > 32)
+        return std::nullopt;
+    std::uint32_t mask = length == 0 ? 0u : ~std::uint32_t{0} << (32 - length);
+    if ((address->value() & ~mask) != 0) return std::nullopt;
+    return Ipv4Prefix{*address, length};
+}
+
+std::string Ipv4Prefix::to_string() const { return network_.to_string() + '/' + std::to_string(length_); }
+
+Ipv4Address Ipv4Prefix::broadcast() const { return Ipv4Address{network_.value() | ~mask()}; }
+
+}  // namespace drsim
