@@ -1,0 +1,47 @@
+#include "sim/scenario/input_error.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace drsim {
+
+namespace {
+std::string located(const std::string& file, int line, int column, const std::string& message) {
+    std::string out = file;
+    if (line > 0) out += ':' + std::to_string(line) + ':' + std::to_string(column);
+    return out + ": error: " + message;
+}
+}  // namespace
+
+InputError::InputError(std::string file, int line, int column, std::string message)
+    : std::runtime_error(located(file, line, column, message)),
+      file_(std::move(file)),
+      line_(line),
+      column_(column),
+      message_(std::move(message)) {}
+
+InputError::InputError(std::string message) : std::runtime_error("error: " + message), message_(std::move(message)) {}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string did_you_mean(const std::string& suggestion) {
+    return suggestion.empty() ? std::string{} : " (did you mean '" + suggestion + "'?)";
+}
+
+}  // namespace drsim

@@ -1,0 +1,324 @@
+#pragma once
+// The scenario as written: the parsed and validated form of a YAML file (SPEC §9). The loader
+// produces it; nothing here has run yet. Every name in it has been checked to exist, so the world
+// builder can resolve names without failing. Locations are kept for messages about the file.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/addressing/ipv4.hpp"
+
+namespace drsim {
+
+/// Simulated time in milliseconds (the engine's unit).
+using Millis = std::int64_t;
+
+struct Location {
+    int line = 0;    ///< 1-based; 0 = unknown
+    int column = 0;  ///< 1-based
+};
+
+enum class Fabric { azure_to_azure, vmm_to_vmm, vmm_to_azure, hyperv_to_azure };
+enum class SiteKind { onprem, azure };
+
+/// A duration that may be a random variable (SPEC §4: fixed, uniform, normal, lognormal).
+/// All parameters are in milliseconds except `sigma` of lognormal (dimensionless).
+struct Distribution {
+    enum class Kind { fixed, uniform, normal, lognormal };
+    Kind kind = Kind::fixed;
+    Millis value = 0;       ///< fixed
+    Millis low = 0;         ///< uniform
+    Millis high = 0;        ///< uniform
+    Millis mean = 0;        ///< normal
+    Millis stddev = 0;      ///< normal
+    Millis median = 0;      ///< lognormal
+    double sigma = 0.0;     ///< lognormal
+    bool operator==(const Distribution&) const = default;
+    static Distribution fixed_ms(Millis ms) { return Distribution{.kind = Kind::fixed, .value = ms}; }
+};
+
+/// `timing:` — every job duration, with drsim's defaults (documented in docs/scenario-format.md).
+struct Timing {
+    Distribution initial_replication = Distribution::fixed_ms(60LL * 60 * 1000);  // 1h
+    Distribution failover = Distribution::fixed_ms(5LL * 60 * 1000);              // 5m
+    Distribution test_failover = Distribution::fixed_ms(5LL * 60 * 1000);         // 5m
+    Distribution vm_boot = Distribution::fixed_ms(2LL * 60 * 1000);               // 2m
+    Distribution resync = Distribution::fixed_ms(30LL * 60 * 1000);               // 30m (reprotect)
+    Distribution shutdown = Distribution::fixed_ms(1LL * 60 * 1000);              // 1m (planned failover, plan shutdown step)
+    Distribution commit = Distribution::fixed_ms(0);
+    Distribution cleanup = Distribution::fixed_ms(0);                            // cleanup_test_failover
+    Distribution disable = Distribution::fixed_ms(0);                            // disable_replication
+    Distribution route_convergence = Distribution::fixed_ms(30LL * 1000);         // 30s (BGP)
+    Distribution dns_update = Distribution::fixed_ms(1LL * 60 * 1000);            // 1m
+    Distribution manual_step = Distribution::fixed_ms(10LL * 60 * 1000);         // 10m
+    Distribution script_step = Distribution::fixed_ms(1LL * 60 * 1000);          // 1m
+};
+
+struct SiteSpec {
+    std::string name;
+    SiteKind kind = SiteKind::onprem;
+    std::string geo;  ///< geopolitical area (Azure); "" when not given
+    std::string vmm;  ///< VMM server managing it (on-prem); "" when none
+    Location loc;
+};
+
+struct LogicalNetworkSpec {
+    std::string name;
+    std::string site;
+    Location loc;
+};
+
+struct CloudSpec {
+    std::string name;
+    std::string site;
+    std::vector<std::string> logical_networks;
+    std::string protected_by;  ///< the protecting cloud at the other site; "" for none
+    Location loc;
+};
+
+struct HostSpec {
+    std::string name;
+    std::string cloud;
+    std::optional<std::vector<std::string>> logical_networks;  ///< nullopt: its cloud's
+    Location loc;
+};
+
+struct SubnetSpec {
+    std::string name;
+    Ipv4Prefix prefix;
+    std::optional<Ipv4Range> pool;  ///< VMM static IP pool, inside the prefix's usable range
+    std::string stretched_to;       ///< site the subnet is stretched to; "" when not stretched
+    Location loc;
+};
+
+/// `outbound:` of a network (SPEC §7, OUTBOUND-REQUIRED, PROXY-AUTH-UNSUPPORTED).
+struct OutboundSpec {
+    bool restricted = false;          ///< false: all outbound allowed (Azure's default)
+    std::vector<std::string> allow;   ///< URLs, service tags or CIDRs allowed when restricted
+    std::string proxy;                ///< "" | "anonymous" | "authenticated"
+    Location loc;
+};
+
+/// A user-defined route of a network.
+struct RouteSpec {
+    Ipv4Prefix prefix;
+    std::string next_hop;  ///< "internet" | "onprem" | "vnet" | "appliance" | "none"
+    Location loc;
+};
+
+struct NetworkSpec {
+    std::string name;
+    std::string site;
+    std::vector<Ipv4Prefix> address_space;
+    std::string logical_network;  ///< VMM VM networks: the logical network it links to
+    std::vector<SubnetSpec> subnets;
+    std::optional<OutboundSpec> outbound;
+    std::vector<RouteSpec> routes;
+    bool gateway = false;  ///< has a VPN/ExpressRoute gateway
+    Location loc;
+};
+
+struct NicSpec {
+    std::string network;
+    std::string subnet;
+    std::optional<Ipv4Address> ip;  ///< nullopt: DHCP
+    Location loc;
+};
+
+struct VmSpec {
+    std::string name;
+    std::string site;
+    std::string cloud;  ///< VMM fabrics
+    std::string host;   ///< VMM fabrics; "" when not given
+    std::string dns_name;
+    std::string app;
+    std::vector<NicSpec> nics;
+    std::optional<Ipv4Address> target_ip;  ///< Hyper-V/VMM -> Azure: the address set in the VM's properties
+    std::vector<std::string> resources;    ///< nsg, public_ip, load_balancer, route_table, ... (NOT-REPLICATED)
+    Location loc;
+};
+
+struct CircuitSpec {
+    std::string name;
+    std::string site;
+    std::string peering_location;
+    bool premium = false;
+    Location loc;
+};
+
+enum class ConnectionKind { vpn, vnet_to_vnet, peering, expressroute };
+enum class Routing { static_routes, bgp };
+
+struct ConnectionSpec {
+    std::string name;
+    ConnectionKind kind = ConnectionKind::vpn;
+    std::array<std::string, 2> between;  ///< sites, networks or circuits
+    Routing routing = Routing::bgp;
+    bool connected = true;  ///< initial state
+    std::vector<Ipv4Prefix> local_prefixes;
+    bool gateway_transit = false;
+    Location loc;
+};
+
+struct ReipRule {
+    Ipv4Prefix from;
+    Ipv4Prefix to;  ///< same length as `from`
+    Location loc;
+};
+
+enum class PlanStepKind { manual, script, dns_update, update_routes, connect, disconnect, subnet_failover };
+
+struct PlanStepSpec {
+    int after_group = 0;  ///< 0: before the first group; n: after group n (1-based)
+    PlanStepKind kind = PlanStepKind::manual;
+    std::string text;      ///< manual / script text
+    std::string target;    ///< dns_update: record name; connect/disconnect: connection; subnet_failover: "network/subnet"
+    std::optional<Distribution> duration;  ///< overrides the timing default for this step
+    Location loc;
+};
+
+struct RecoveryPlanSpec {
+    std::string name;
+    std::vector<std::vector<std::string>> groups;  ///< boot groups in order (brace ranges expanded)
+    std::vector<PlanStepSpec> steps;
+    std::vector<ReipRule> reip;
+    Location loc;
+};
+
+struct DnsSpec {
+    Millis ttl = 5LL * 60 * 1000;
+    bool dynamic_registration = true;
+    Location loc;
+};
+
+struct ClientSpec {
+    std::string name;
+    std::string site;
+    Location loc;
+};
+
+enum class OpKind {
+    map_network, change_mapping, delete_mapping, enable_replication, update_replication,
+    disable_replication, failover, test_failover, cleanup_test_failover, commit, reprotect, failback,
+    set_vm_network, subnet_failover, update_routes, connect, disconnect, site_down, site_up,
+    broadcast_storm, peering_location_down, delete_vm, dns_update, expect
+};
+
+enum class InstanceRole { active, primary, replica, test };
+
+/// Which VMs a VM operation applies to: exactly one of `vm`, `recovery_plan`, or `vms` (compact
+/// targeting). A `vms` selector is the conjunction of the fields given.
+struct VmSelector {
+    std::vector<std::string> names;  ///< explicit names (brace ranges expanded)
+    std::string pattern;             ///< glob over VM names: * and ?
+    std::string network;             ///< VMs with a NIC on this network
+    std::string subnet;              ///< ... and this subnet (needs `network`)
+    std::string app;
+    std::string site;
+    bool all = false;                ///< `vms: all`
+};
+
+struct OperationSpec {
+    OpKind kind = OpKind::expect;
+    Location loc;
+
+    // VM operations: exactly one of these three is set.
+    std::string vm;
+    std::string recovery_plan;
+    std::optional<VmSelector> vms;
+
+    // map_network / change_mapping / delete_mapping
+    std::string source;
+    std::string target;                        ///< delete_mapping: "" = whatever it maps to
+    std::optional<bool> both_directions;       ///< map_network: default true on VMM fabrics, false in A2A
+
+    // enable_replication / update_replication
+    std::string target_site;
+    std::string target_network;
+    std::string target_subnet;
+    std::optional<Ipv4Address> target_ip;
+    std::vector<ReipRule> reip;
+
+    bool planned = true;        ///< failover / failback: type planned (default) | unplanned
+    std::string network;        ///< test_failover (""= failover network); set_vm_network ("none" = disconnect)
+    std::string subnet;         ///< set_vm_network
+    InstanceRole instance = InstanceRole::primary;  ///< delete_vm: primary | replica
+    std::string site;           ///< site_down / site_up
+    std::string connection;     ///< connect / disconnect
+    std::string subnet_network; ///< subnet_failover / broadcast_storm: the network of `subnet`
+    std::string to_site;        ///< subnet_failover: where the subnet becomes active
+    std::optional<Millis> duration;  ///< broadcast_storm: how long (nullopt: until the end)
+    std::string peering_location;
+    std::string dns_name;       ///< dns_update: record to update (the VM's dns_name when `vm` is given)
+};
+
+struct ExpectSpec {
+    enum class Kind { vm, mapping, network_exists, reachable, downtime };
+    Kind kind = Kind::vm;
+    Location loc;
+
+    // vm
+    std::string vm;
+    InstanceRole instance = InstanceRole::active;
+    int nic = 0;  ///< which NIC `network`, `subnet` and `ip` look at
+    std::optional<std::string> site;
+    std::optional<std::string> network;  ///< "none": the instance is connected to no network
+    std::optional<std::string> subnet;
+    std::optional<Ipv4Address> ip;
+    std::optional<std::string> state;    ///< unprotected | enabling | protected | failing_over | failed_over | committed | reprotecting
+    std::optional<bool> running;
+    std::optional<bool> exists;          ///< does the instance exist at all
+
+    // mapping
+    std::string source;
+    std::string target;                  ///< "none": no mapping from `source`
+
+    // network_exists
+    std::string network_name;
+
+    // reachable
+    std::string from;
+    std::string to;
+    bool value = true;
+
+    // downtime (only at `end`)
+    std::string downtime_vm;
+    std::string downtime_app;
+    Millis downtime_from = 0;
+    Millis downtime_max = 0;
+};
+
+struct EventSpec {
+    bool at_end = false;  ///< `at: end`
+    Millis at = 0;
+    Location loc;
+    OperationSpec op;                  ///< op.kind == expect: see `expects`
+    std::vector<ExpectSpec> expects;   ///< one or more checks (`expect:` may be a list)
+    std::string expect_error;          ///< "" or a rule id (checked against the catalogue)
+    Location expect_error_loc;
+};
+
+struct Scenario {
+    std::string file;  ///< path as given, for messages
+    std::string name;
+    std::string description;
+    Fabric fabric = Fabric::azure_to_azure;
+    std::uint64_t seed = 0;
+    Timing timing;
+    std::vector<SiteSpec> sites;
+    std::vector<LogicalNetworkSpec> logical_networks;
+    std::vector<CloudSpec> clouds;
+    std::vector<HostSpec> hosts;
+    std::vector<NetworkSpec> networks;
+    std::vector<VmSpec> vms;  ///< compact entries already expanded, in file order
+    std::vector<CircuitSpec> circuits;
+    std::vector<ConnectionSpec> connections;
+    std::vector<RecoveryPlanSpec> recovery_plans;
+    DnsSpec dns;
+    std::vector<ClientSpec> clients;
+    std::vector<EventSpec> events;  ///< in file order (the loader does not sort)
+};
+
+}  // namespace drsim

@@ -1,0 +1,973 @@
+#include "sim/scenario/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <unordered_set>
+
+#include "sim/scenario/duration.hpp"
+#include "sim/scenario/input_error.hpp"
+#include "sim/scenario/scenario_builder.hpp"
+#include "sim/scenario/yaml_reader.hpp"
+
+namespace drsim {
+
+namespace detail {
+
+namespace {
+
+std::string join(const std::vector<std::string_view>& names, std::string_view separator = ", ") {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i) out += separator;
+        out += names[i];
+    }
+    return out;
+}
+
+std::string quoted(std::string_view text) { return "'" + std::string{text} + "'"; }
+
+std::string line_ref(const Location& loc) { return "line " + std::to_string(loc.line); }
+
+std::string range_text(const Ipv4Range& r) { return r.first.to_string() + " - " + r.last.to_string(); }
+
+std::string_view kind_name(SiteKind kind) { return kind == SiteKind::azure ? "azure" : "onprem"; }
+
+// Prefixes inserted in file order; reports the first earlier prefix a new one overlaps.
+// O(log n) per insertion: the inserted prefixes are disjoint, so only the neighbours can overlap.
+class PrefixSet {
+public:
+    /// Index of an inserted prefix that `p` overlaps (and `p` is not inserted), or nullopt (inserted).
+    std::optional<std::size_t> insert(const Ipv4Prefix& p, std::size_t index) {
+        std::uint32_t first = p.network().value();
+        std::uint32_t last = p.broadcast().value();
+        auto next = by_first_.lower_bound(first);
+        if (next != by_first_.end() && next->first <= last) return next->second.second;
+        if (next != by_first_.begin()) {
+            auto previous = std::prev(next);
+            if (previous->second.first >= first) return previous->second.second;
+        }
+        by_first_.emplace(first, std::make_pair(last, index));
+        return std::nullopt;
+    }
+
+private:
+    std::map<std::uint32_t, std::pair<std::uint32_t, std::size_t>> by_first_;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+std::optional<std::size_t> NameIndex::add(const std::string& name, std::size_t index) {
+    auto [it, inserted] = index_.emplace(name, index);
+    if (!inserted) return it->second;
+    names_.push_back(name);
+    return std::nullopt;
+}
+
+std::optional<std::size_t> NameIndex::find(const std::string& name) const {
+    auto it = index_.find(name);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string NameIndex::closest(const std::string& name) const { return closest_name(name, names_); }
+
+std::string BraceRange::number(std::uint64_t n) const {
+    std::string digits = std::to_string(n);
+    if (digits.size() < width) digits.insert(0, width - digits.size(), '0');
+    return digits;
+}
+
+Ipv4Range usable_range(const Ipv4Prefix& prefix, SiteKind kind) {
+    std::uint64_t first = prefix.network().value() + (kind == SiteKind::azure ? 4u : 1u);
+    std::uint64_t broadcast = prefix.broadcast().value();
+    if (broadcast == 0 || first > broadcast - 1) return Ipv4Range{Ipv4Address{1}, Ipv4Address{0}};  // empty
+    return Ipv4Range{Ipv4Address{static_cast<std::uint32_t>(first)}, Ipv4Address{static_cast<std::uint32_t>(broadcast - 1)}};
+}
+
+std::string_view usable_rule(SiteKind kind) { return kind == SiteKind::azure ? "ADDR-AZURE-RESERVED" : "ADDR-ONPREM-RANGE"; }
+
+ScenarioBuilder::ScenarioBuilder(const std::string& file) : file_(file) { s_.file = file; }
+
+void ScenarioBuilder::fail(const Location& loc, const std::string& message) const {
+    throw InputError(file_, loc.line, loc.column, message);
+}
+
+ScenarioBuilder::Fields::Fields(const ScenarioBuilder& builder, const YamlNode& node, std::string what)
+    : builder_(&builder), node_(&node), what_(std::move(what)) {}
+
+const YamlNode* ScenarioBuilder::Fields::opt(std::string_view key) const {
+    const YamlNode* value = node_->find(key);
+    return value && !value->is_null() ? value : nullptr;
+}
+
+const YamlNode& ScenarioBuilder::Fields::req(std::string_view key) const {
+    const YamlNode* value = node_->find(key);
+    if (!value) builder_->fail(node_->loc, "missing required key '" + std::string{key} + "' in " + what_);
+    return *value;
+}
+
+const YamlNode* ScenarioBuilder::Fields::key_node(std::string_view key) const {
+    for (std::size_t i = 0; i < node_->entry_count(); ++i)
+        if (node_->key(i).text == key) return &node_->key(i);
+    return nullptr;
+}
+
+ScenarioBuilder::Fields ScenarioBuilder::fields(const YamlNode& node, const std::string& what,
+                                                std::initializer_list<std::string_view> allowed) const {
+    if (!node.is_mapping()) fail(node.loc, "expected a mapping (" + what + "), found " + describe_node(node));
+    for (std::size_t i = 0; i < node.entry_count(); ++i) {
+        const YamlNode& key = node.key(i);
+        bool known = false;
+        for (auto a : allowed) known = known || key.text == a;
+        if (!known) unknown_key(key, what, std::vector<std::string_view>(allowed));
+    }
+    return Fields(*this, node, what);
+}
+
+void ScenarioBuilder::unknown_key(const YamlNode& key_node, const std::string& what,
+                                  const std::vector<std::string_view>& allowed) const {
+    std::string suggestion = closest_name(key_node.text, allowed);
+    fail(key_node.loc, "unknown key '" + key_node.text + "' in " + what + did_you_mean(suggestion) +
+                           "; valid keys: " + join(allowed));
+}
+
+const YamlNode& ScenarioBuilder::sequence(const YamlNode& node, std::string_view key) const {
+    if (!node.is_sequence()) fail(node.loc, quoted(key) + ": expected a list, found " + describe_node(node));
+    return node;
+}
+
+const std::string& ScenarioBuilder::scalar(const YamlNode& node, std::string_view key) const {
+    if (!node.is_scalar()) fail(node.loc, quoted(key) + ": expected a string, found " + describe_node(node));
+    return node.text;
+}
+
+std::string ScenarioBuilder::name(const YamlNode& node, std::string_view key) const {
+    const std::string& text = scalar(node, key);
+    if (text.empty()) fail(node.loc, quoted(key) + ": expected a non-empty name, found ''");
+    return text;
+}
+
+bool ScenarioBuilder::boolean(const YamlNode& node, std::string_view key) const {
+    if (node.is_scalar() && !node.quoted) {
+        const std::string& t = node.text;
+        if (t == "true" || t == "True" || t == "TRUE") return true;
+        if (t == "false" || t == "False" || t == "FALSE") return false;
+    }
+    fail(node.loc, quoted(key) + ": expected a boolean (true or false), found " + describe_node(node));
+}
+
+std::uint64_t ScenarioBuilder::integer(const YamlNode& node, std::string_view key, std::uint64_t max) const {
+    const std::string& text = node.is_scalar() ? node.text : std::string{};
+    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!node.is_scalar() || !digits)
+        fail(node.loc, quoted(key) + ": expected a non-negative integer, found " + describe_node(node));
+    std::uint64_t value = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || value > max)
+        fail(node.loc, quoted(key) + ": " + text + " is out of range (at most " + std::to_string(max) + ")");
+    (void)ptr;
+    return value;
+}
+
+double ScenarioBuilder::number(const YamlNode& node, std::string_view key) const {
+    if (node.is_scalar()) {
+        const std::string& text = node.text;
+        double value = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc{} && ptr == text.data() + text.size() && std::isfinite(value)) return value;
+    }
+    fail(node.loc, quoted(key) + ": expected a number, found " + describe_node(node));
+}
+
+Millis ScenarioBuilder::duration(const YamlNode& node, std::string_view key) const {
+    if (!node.is_scalar())
+        fail(node.loc, quoted(key) + ": expected a duration (like 90s, 5m, 1h30m, 2d, 250ms or 0), found " + describe_node(node));
+    auto parsed = parse_duration_text(node.text);
+    if (parsed.status == DurationParse::Status::ok) return parsed.ms;
+    if (parsed.status == DurationParse::Status::absurd)
+        fail(node.loc, quoted(key) + ": duration '" + node.text + "' is absurd (more than 100 years)");
+    const std::string& t = node.text;
+    if (!t.empty() && t.find_first_not_of("0123456789") == std::string::npos)
+        fail(node.loc, quoted(key) + ": a duration needs a unit, found '" + t + "'" + did_you_mean(t + "s"));
+    fail(node.loc, quoted(key) + ": expected a duration (like 90s, 5m, 1h30m, 2d, 250ms or 0; units d h m s ms "
+                                 "in that order), found " + describe_node(node));
+}
+
+Distribution ScenarioBuilder::distribution(const YamlNode& node, std::string_view key) const {
+    if (node.is_scalar()) return Distribution::fixed_ms(duration(node, key));
+    if (!node.is_mapping())
+        fail(node.loc, quoted(key) + ": expected a duration or a distribution mapping ({uniform: [LOW, HIGH]}, "
+                                     "{normal: {mean, stddev}}, {lognormal: {median, sigma}}), found " + describe_node(node));
+    static const std::vector<std::string_view> kinds = {"uniform", "normal", "lognormal"};
+    if (node.entry_count() != 1)
+        fail(node.loc, quoted(key) + ": a distribution mapping has exactly one key (uniform, normal or lognormal), found " +
+                           std::to_string(node.entry_count()));
+    const YamlNode& kind_key = node.key(0);
+    const YamlNode& args = node.value(0);
+    Distribution d;
+    if (kind_key.text == "uniform") {
+        sequence(args, "uniform");
+        if (args.items.size() != 2)
+            fail(args.loc, "'uniform': expected a list of two durations [LOW, HIGH], found " +
+                               std::to_string(args.items.size()) + " items");
+        d.kind = Distribution::Kind::uniform;
+        d.low = duration(args.items[0], "uniform");
+        d.high = duration(args.items[1], "uniform");
+        if (d.low > d.high) fail(args.items[0].loc, "'uniform': LOW (" + args.items[0].text + ") is above HIGH (" + args.items[1].text + ")");
+    } else if (kind_key.text == "normal") {
+        auto f = fields(args, "a normal distribution", {"mean", "stddev"});
+        d.kind = Distribution::Kind::normal;
+        d.mean = duration(f.req("mean"), "mean");
+        d.stddev = duration(f.req("stddev"), "stddev");
+    } else if (kind_key.text == "lognormal") {
+        auto f = fields(args, "a lognormal distribution", {"median", "sigma"});
+        d.kind = Distribution::Kind::lognormal;
+        d.median = duration(f.req("median"), "median");
+        const YamlNode& sigma = f.req("sigma");
+        d.sigma = number(sigma, "sigma");
+        if (!(d.sigma > 0.0 && d.sigma <= 10.0))
+            fail(sigma.loc, "'sigma': expected a number with 0 < sigma <= 10, found " + describe_node(sigma));
+    } else {
+        unknown_key(kind_key, "a distribution", kinds);
+    }
+    return d;
+}
+
+Ipv4Prefix ScenarioBuilder::prefix(const YamlNode& node, std::string_view key) const {
+    const std::string& text = scalar(node, key);
+    if (auto p = Ipv4Prefix::parse(text)) return *p;
+    // A common slip: an address with its length ("10.0.0.1/24"). Say which prefix was meant.
+    auto slash = text.find('/');
+    if (slash != std::string::npos) {
+        auto address = Ipv4Address::parse(std::string_view{text}.substr(0, slash));
+        auto with_zero_host = address ? Ipv4Prefix::parse(text.substr(0, slash) + "/32") : std::nullopt;
+        std::string len_text = text.substr(slash + 1);
+        int length = -1;
+        auto [ptr, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
+        if (address && with_zero_host && ec == std::errc{} && ptr == len_text.data() + len_text.size() && length >= 0 &&
+            length <= 32) {
+            std::uint32_t mask = length == 0 ? 0u : ~std::uint32_t{0} << (32 - length);
+            Ipv4Prefix meant{Ipv4Address{address->value() & mask}, length};
+            fail(node.loc, quoted(key) + ": '" + text + "' has host bits set" + did_you_mean(meant.to_string()));
+        }
+    }
+    fail(node.loc, quoted(key) + ": expected a CIDR prefix like 10.0.0.0/24, found " + describe_node(node));
+}
+
+Ipv4Address ScenarioBuilder::address(const YamlNode& node, std::string_view key) const {
+    const std::string& text = scalar(node, key);
+    if (auto a = Ipv4Address::parse(text)) return *a;
+    fail(node.loc, quoted(key) + ": expected an IPv4 address like 10.0.0.4, found " + describe_node(node));
+}
+
+std::vector<ReipRule> ScenarioBuilder::reip_rules(const YamlNode& node) const {
+    std::vector<ReipRule> rules;
+    for (const YamlNode& item : sequence(node, "reip").items) {
+        auto f = fields(item, "a reip rule", {"from", "to"});
+        ReipRule rule{prefix(f.req("from"), "from"), prefix(f.req("to"), "to"), item.loc};
+        if (rule.from.length() != rule.to.length())
+            fail(f.req("to").loc, "'to': " + rule.to.to_string() + " must have the same length as 'from' (" +
+                                      rule.from.to_string() + ") so the host part can be kept (IP-REIP-RULE)");
+        rules.push_back(rule);
+    }
+    return rules;
+}
+
+void ScenarioBuilder::refuse_choice(const YamlNode& node, std::string_view key, const std::vector<std::string_view>& names) const {
+    std::string found = describe_node(node);
+    std::string suggestion = node.is_scalar() ? closest_name(node.text, names) : std::string{};
+    fail(node.loc, quoted(key) + ": expected one of " + join(names, " | ") + ", found " + found + did_you_mean(suggestion));
+}
+
+std::optional<BraceRange> ScenarioBuilder::brace_range(const YamlNode& node, const std::string& text) const {
+    auto open = text.find('{');
+    if (open == std::string::npos) return std::nullopt;
+    auto malformed = [&](const std::string& why) {
+        fail(node.loc, "malformed brace range in '" + text + "': " + why + " (expected one {A..B} with decimal A <= B)");
+    };
+    auto close = text.find('}', open);
+    if (close == std::string::npos) malformed("no closing '}'");
+    std::string inside = text.substr(open + 1, close - open - 1);
+    auto dots = inside.find("..");
+    if (dots == std::string::npos) malformed("no '..'");
+    std::string a = inside.substr(0, dots);
+    std::string b = inside.substr(dots + 2);
+    auto decimal = [](const std::string& s) { return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos; };
+    if (!decimal(a) || !decimal(b)) malformed("'" + inside + "' is not two decimal numbers of at most 9 digits");
+    if (text.find_first_of("{}", close + 1) != std::string::npos) malformed("more than one brace range");
+    BraceRange r;
+    r.head = text.substr(0, open);
+    r.tail = text.substr(close + 1);
+    r.first = std::stoull(a);
+    r.last = std::stoull(b);
+    r.width = a.size() > 1 && a[0] == '0' ? a.size() : 1;
+    if (r.first > r.last) malformed(a + " is above " + b);
+    if (r.count() > max_brace_range)
+        fail(node.loc, "brace range in '" + text + "' stands for " + std::to_string(r.count()) +
+                           " names; at most 1,000,000 per entry");
+    return r;
+}
+
+std::vector<std::string> ScenarioBuilder::expand_names(const YamlNode& node, std::string_view key) const {
+    std::string text = name(node, key);
+    auto range = brace_range(node, text);
+    if (!range) return {text};
+    std::vector<std::string> names;
+    names.reserve(range->count());
+    for (std::uint64_t n = range->first; n <= range->last; ++n) names.push_back(range->name(n));
+    return names;
+}
+
+std::size_t ScenarioBuilder::resolve(const NameIndex& index, const YamlNode& node, std::string_view key, std::string_view kind) const {
+    std::string text = name(node, key);
+    if (auto i = index.find(text)) return *i;
+    fail(node.loc, "unknown " + std::string{kind} + " '" + text + "'" + did_you_mean(index.closest(text)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top level and topology
+
+Scenario ScenarioBuilder::build(const YamlNode& root) {
+    read_top_level(root);
+    return std::move(s_);
+}
+
+void ScenarioBuilder::read_top_level(const YamlNode& root) {
+    if (!root.is_mapping())
+        fail(Location{1, 1}, "expected a scenario mapping (scenario:, sites:, ...) at the top level, found " + describe_node(root));
+    auto f = fields(root, "the scenario (top level)",
+                    {
+             "scenario", "description", "fabric", "seed", "timing", "sites", "logical_networks", "clouds", "hosts",
+             "networks", "vms", "circuits", "connections", "recovery_plans", "dns", "clients", "events"});
+    s_.name = name(f.req("scenario"), "scenario");
+    if (auto* n = f.opt("description")) s_.description = scalar(*n, "description");
+    if (auto* n = f.opt("fabric"))
+        s_.fabric = choice<Fabric>(*n, "fabric", {{"azure-to-azure", Fabric::azure_to_azure}, {"vmm-to-vmm", Fabric::vmm_to_vmm},
+                                                  {"vmm-to-azure", Fabric::vmm_to_azure}, {"hyperv-to-azure", Fabric::hyperv_to_azure}});
+    if (auto* n = f.opt("seed")) s_.seed = integer(*n, "seed", std::numeric_limits<std::uint64_t>::max());
+    if (auto* n = f.opt("timing")) read_timing(*n);
+    const YamlNode& sites = f.req("sites");
+    read_sites(sites);
+    // Sections are read in dependency order, whatever their order in the file, so that every name
+    // a section uses is known when it is read.
+    if (auto* n = f.opt("logical_networks")) read_logical_networks(*n);
+    if (auto* n = f.opt("clouds")) read_clouds(*n);
+    if (auto* n = f.opt("hosts")) read_hosts(*n);
+    if (auto* n = f.opt("networks")) read_networks(*n);
+    if (auto* n = f.opt("vms")) read_vms(*n);
+    if (auto* n = f.opt("circuits")) read_circuits(*n);
+    if (auto* n = f.opt("connections")) read_connections(*n);
+    if (auto* n = f.opt("recovery_plans")) read_recovery_plans(*n);
+    if (auto* n = f.opt("dns")) read_dns(*n);
+    if (auto* n = f.opt("clients")) read_clients(*n);
+    if (auto* n = f.opt("events")) read_events(*n);
+}
+
+void ScenarioBuilder::read_timing(const YamlNode& node) {
+    auto f = fields(node, "'timing'", {"initial_replication", "failover", "test_failover", "vm_boot", "resync", "shutdown",
+                                       "commit", "cleanup", "disable", "route_convergence", "dns_update", "manual_step",
+                                       "script_step"});
+    Timing& t = s_.timing;
+    std::pair<std::string_view, Distribution*> slots[] = {
+        {"initial_replication", &t.initial_replication}, {"failover", &t.failover}, {"test_failover", &t.test_failover},
+        {"vm_boot", &t.vm_boot}, {"resync", &t.resync}, {"shutdown", &t.shutdown}, {"commit", &t.commit},
+        {"cleanup", &t.cleanup}, {"disable", &t.disable}, {"route_convergence", &t.route_convergence},
+        {"dns_update", &t.dns_update}, {"manual_step", &t.manual_step}, {"script_step", &t.script_step}};
+    for (auto& [key, slot] : slots)
+        if (const YamlNode* n = f.node().find(key)) *slot = distribution(*n, key);
+}
+
+void ScenarioBuilder::read_sites(const YamlNode& node) {
+    sequence(node, "sites");
+    if (node.items.empty()) fail(node.loc, "'sites': expected at least one site, found an empty list");
+    for (const YamlNode& item : node.items) {
+        auto f = fields(item, "a site", {"name", "kind", "geo", "vmm"});
+        SiteSpec site;
+        const YamlNode& name_node = f.req("name");
+        site.name = name(name_node, "name");
+        site.kind = choice<SiteKind>(f.req("kind"), "kind", {{"onprem", SiteKind::onprem}, {"azure", SiteKind::azure}});
+        if (auto* n = f.opt("geo")) site.geo = scalar(*n, "geo");
+        if (auto* n = f.opt("vmm")) site.vmm = scalar(*n, "vmm");
+        site.loc = item.loc;
+        if (auto first = sites_.add(site.name, s_.sites.size()))
+            fail(name_node.loc, "duplicate site name '" + site.name + "' (first defined at " + line_ref(s_.sites[*first].loc) + ")");
+        s_.sites.push_back(std::move(site));
+    }
+}
+
+void ScenarioBuilder::read_logical_networks(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "logical_networks").items) {
+        auto f = fields(item, "a logical network", {"name", "site"});
+        const YamlNode& name_node = f.req("name");
+        LogicalNetworkSpec ln{name(name_node, "name"), "", item.loc};
+        ln.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
+        if (auto first = logical_networks_.add(ln.name, s_.logical_networks.size()))
+            fail(name_node.loc, "duplicate logical network name '" + ln.name + "' (first defined at " +
+                                    line_ref(s_.logical_networks[*first].loc) + ")");
+        s_.logical_networks.push_back(std::move(ln));
+    }
+}
+
+void ScenarioBuilder::read_clouds(const YamlNode& node) {
+    std::vector<const YamlNode*> protected_by;  // resolved once every cloud is known
+    for (const YamlNode& item : sequence(node, "clouds").items) {
+        auto f = fields(item, "a cloud", {"name", "site", "logical_networks", "protected_by"});
+        const YamlNode& name_node = f.req("name");
+        CloudSpec cloud;
+        cloud.name = name(name_node, "name");
+        cloud.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
+        if (auto* list = f.opt("logical_networks")) {
+            for (const YamlNode& ln_node : sequence(*list, "logical_networks").items) {
+                const auto& ln = s_.logical_networks[resolve(logical_networks_, ln_node, "logical_networks", "logical network")];
+                if (ln.site != cloud.site)
+                    fail(ln_node.loc, "logical network '" + ln.name + "' is at site '" + ln.site + "', not at cloud '" +
+                                          cloud.name + "''s site '" + cloud.site + "'");
+                cloud.logical_networks.push_back(ln.name);
+            }
+        }
+        protected_by.push_back(f.opt("protected_by"));
+        cloud.loc = item.loc;
+        if (auto first = clouds_.add(cloud.name, s_.clouds.size()))
+            fail(name_node.loc, "duplicate cloud name '" + cloud.name + "' (first defined at " + line_ref(s_.clouds[*first].loc) + ")");
+        s_.clouds.push_back(std::move(cloud));
+    }
+    for (std::size_t i = 0; i < s_.clouds.size(); ++i) {
+        if (!protected_by[i]) continue;
+        const CloudSpec& other = s_.clouds[resolve(clouds_, *protected_by[i], "protected_by", "cloud")];
+        if (other.site == s_.clouds[i].site)
+            fail(protected_by[i]->loc, "cloud '" + s_.clouds[i].name + "' is protected by cloud '" + other.name +
+                                           "' at the same site '" + other.site + "'; the protecting cloud must be at another site");
+        s_.clouds[i].protected_by = other.name;
+    }
+}
+
+void ScenarioBuilder::read_hosts(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "hosts").items) {
+        auto f = fields(item, "a host", {"name", "cloud", "logical_networks"});
+        const YamlNode& name_node = f.req("name");
+        HostSpec host;
+        host.name = name(name_node, "name");
+        const CloudSpec& cloud = s_.clouds[resolve(clouds_, f.req("cloud"), "cloud", "cloud")];
+        host.cloud = cloud.name;
+        if (auto* list = f.opt("logical_networks")) {
+            host.logical_networks.emplace();
+            for (const YamlNode& ln_node : sequence(*list, "logical_networks").items) {
+                const auto& ln = s_.logical_networks[resolve(logical_networks_, ln_node, "logical_networks", "logical network")];
+                if (ln.site != cloud.site)
+                    fail(ln_node.loc, "logical network '" + ln.name + "' is at site '" + ln.site + "', not at site '" +
+                                          cloud.site + "' of the host's cloud '" + cloud.name + "'");
+                host.logical_networks->push_back(ln.name);
+            }
+        }
+        host.loc = item.loc;
+        if (auto first = hosts_.add(host.name, s_.hosts.size()))
+            fail(name_node.loc, "duplicate host name '" + host.name + "' (first defined at " + line_ref(s_.hosts[*first].loc) + ")");
+        s_.hosts.push_back(std::move(host));
+    }
+}
+
+void ScenarioBuilder::read_networks(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "networks").items) read_network(item);
+}
+
+void ScenarioBuilder::read_network(const YamlNode& item) {
+    auto f = fields(item, "a network", {"name", "site", "address_space", "logical_network", "subnets", "outbound", "routes", "gateway"});
+    const YamlNode& name_node = f.req("name");
+    NetworkSpec net;
+    net.name = name(name_node, "name");
+    net.loc = item.loc;
+    const SiteSpec& site = s_.sites[resolve(sites_, f.req("site"), "site", "site")];
+    net.site = site.name;
+    if (auto first = networks_.add(net.name, s_.networks.size()))
+        fail(name_node.loc, "duplicate network name '" + net.name + "' (first defined at " + line_ref(s_.networks[*first].loc) + ")");
+    subnets_.emplace_back();
+    network_site_kind_.push_back(site.kind);
+
+    if (auto* list = f.opt("address_space")) {
+        sequence(*list, "address_space");
+        if (list->items.empty()) fail(list->loc, "'address_space': expected at least one prefix, found an empty list");
+        PrefixSet seen;
+        for (const YamlNode& p_node : list->items) {
+            Ipv4Prefix p = prefix(p_node, "address_space");
+            if (auto clash = seen.insert(p, net.address_space.size()))
+                fail(p_node.loc, "address space prefix " + p.to_string() + " overlaps " + net.address_space[*clash].to_string() +
+                                     " of the same network '" + net.name + "'");
+            net.address_space.push_back(p);
+        }
+    }
+    if (auto* n = f.opt("logical_network")) {
+        const auto& ln = s_.logical_networks[resolve(logical_networks_, *n, "logical_network", "logical network")];
+        if (ln.site != net.site)
+            fail(n->loc, "logical network '" + ln.name + "' is at site '" + ln.site + "', not at network '" + net.name +
+                             "''s site '" + net.site + "'");
+        net.logical_network = ln.name;
+    }
+    if (auto* n = f.opt("subnets")) read_subnets(*n, net, site.kind);
+    if (!f.opt("address_space"))
+        for (const auto& subnet : net.subnets) net.address_space.push_back(subnet.prefix);
+
+    if (auto* n = f.opt("outbound")) {
+        auto o = fields(*n, "'outbound'", {"restricted", "allow", "proxy"});
+        OutboundSpec out;
+        out.loc = n->loc;
+        if (auto* r = o.opt("restricted")) out.restricted = boolean(*r, "restricted");
+        if (auto* a = o.opt("allow"))
+            for (const YamlNode& entry : sequence(*a, "allow").items) out.allow.push_back(name(entry, "allow"));
+        if (auto* p = o.opt("proxy"))
+            out.proxy = choice<std::string>(*p, "proxy", {{"none", ""}, {"anonymous", "anonymous"}, {"authenticated", "authenticated"}});
+        net.outbound = std::move(out);
+    }
+    if (auto* n = f.opt("routes")) {
+        for (const YamlNode& r_node : sequence(*n, "routes").items) {
+            auto r = fields(r_node, "a route", {"prefix", "next_hop"});
+            RouteSpec route;
+            route.prefix = prefix(r.req("prefix"), "prefix");
+            route.next_hop = choice<std::string>(r.req("next_hop"), "next_hop",
+                                                 {{"internet", "internet"}, {"onprem", "onprem"}, {"vnet", "vnet"},
+                                                  {"appliance", "appliance"}, {"none", "none"}});
+            route.loc = r_node.loc;
+            net.routes.push_back(std::move(route));
+        }
+    }
+    if (auto* n = f.opt("gateway")) net.gateway = boolean(*n, "gateway");
+    s_.networks.push_back(std::move(net));
+}
+
+void ScenarioBuilder::read_subnets(const YamlNode& node, NetworkSpec& net, SiteKind kind) {
+    NameIndex& names = subnets_.back();
+    PrefixSet seen;
+    bool explicit_space = !net.address_space.empty();
+    for (const YamlNode& item : sequence(node, "subnets").items) {
+        auto f = fields(item, "a subnet", {"name", "prefix", "pool", "stretched_to"});
+        const YamlNode& name_node = f.req("name");
+        SubnetSpec subnet;
+        subnet.name = name(name_node, "name");
+        subnet.loc = item.loc;
+        if (auto first = names.add(subnet.name, net.subnets.size()))
+            fail(name_node.loc, "duplicate subnet name '" + subnet.name + "' in network '" + net.name + "' (first defined at " +
+                                    line_ref(net.subnets[*first].loc) + ")");
+        all_subnet_names_.add(subnet.name, 0);
+        const YamlNode& prefix_node = f.req("prefix");
+        subnet.prefix = prefix(prefix_node, "prefix");
+        Ipv4Range usable = usable_range(subnet.prefix, kind);
+        if (usable.empty())
+            fail(prefix_node.loc, "subnet '" + subnet.name + "' prefix " + subnet.prefix.to_string() + " has no usable address at " +
+                                      (kind == SiteKind::azure ? "an Azure site (ADDR-AZURE-RESERVED: the first four addresses and the last are reserved; at most /29)"
+                                                               : "an on-premises site (ADDR-ONPREM-RANGE: the first and last addresses are reserved; at most /30)"));
+        if (explicit_space) {
+            bool inside = false;
+            for (const auto& space : net.address_space) inside = inside || space.contains(subnet.prefix);
+            if (!inside) {
+                std::string spaces;
+                for (const auto& space : net.address_space) spaces += (spaces.empty() ? "" : ", ") + space.to_string();
+                fail(prefix_node.loc, "subnet '" + subnet.name + "' prefix " + subnet.prefix.to_string() +
+                                          " is outside the address space of network '" + net.name + "' (" + spaces + ")");
+            }
+        }
+        if (auto clash = seen.insert(subnet.prefix, net.subnets.size())) {
+            const SubnetSpec& other = net.subnets[*clash];
+            fail(prefix_node.loc, "subnet '" + subnet.name + "' (" + subnet.prefix.to_string() + ") overlaps subnet '" + other.name +
+                                      "' (" + other.prefix.to_string() + ", " + line_ref(other.loc) + ") of network '" + net.name + "'");
+        }
+        if (auto* pool_node = f.opt("pool")) {
+            Ipv4Range pool;
+            if (pool_node->is_mapping()) {
+                auto p = fields(*pool_node, "a pool", {"first", "last"});
+                pool.first = address(p.req("first"), "first");
+                pool.last = address(p.req("last"), "last");
+            } else {
+                const std::string& text = scalar(*pool_node, "pool");
+                auto dash = text.find('-');
+                auto first = dash == std::string::npos ? std::nullopt : Ipv4Address::parse(std::string_view{text}.substr(0, dash));
+                auto last = dash == std::string::npos ? std::nullopt : Ipv4Address::parse(std::string_view{text}.substr(dash + 1));
+                if (!first || !last)
+                    fail(pool_node->loc, "'pool': expected FIRST-LAST like \"10.1.0.50-10.1.0.99\" or {first, last}, found " +
+                                             describe_node(*pool_node));
+                pool = Ipv4Range{*first, *last};
+            }
+            if (pool.empty())
+                fail(pool_node->loc, "'pool': first address " + pool.first.to_string() + " is after last " + pool.last.to_string());
+            if (!usable.contains(pool.first) || !usable.contains(pool.last))
+                fail(pool_node->loc, "pool " + range_text(pool) + " is outside the usable range " + range_text(usable) +
+                                         " of subnet '" + subnet.name + "' (" + std::string{usable_rule(kind)} + ")");
+            subnet.pool = pool;
+        }
+        if (auto* n = f.opt("stretched_to")) {
+            const SiteSpec& other = s_.sites[resolve(sites_, *n, "stretched_to", "site")];
+            if (other.name == net.site)
+                fail(n->loc, "subnet '" + subnet.name + "' is stretched to its own network's site '" + other.name + "'");
+            if (other.kind == SiteKind::azure || kind == SiteKind::azure)
+                fail(n->loc, "subnet '" + subnet.name + "' cannot be stretched between '" + net.site + "' (" +
+                                 std::string{kind_name(kind)} + ") and '" + other.name + "' (" + std::string{kind_name(other.kind)} +
+                                 ") (STRETCHED-NOT-AZURE: a subnet cannot be stretched to or from an Azure site)");
+            subnet.stretched_to = other.name;
+        }
+        net.subnets.push_back(std::move(subnet));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// VMs
+
+void ScenarioBuilder::read_vms(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "vms").items) read_vm_entry(item);
+}
+
+void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
+    auto f = fields(item, "a VM", {"name", "site", "cloud", "host", "dns_name", "app", "nics", "target_ip", "resources"});
+    const YamlNode& name_node = f.req("name");
+    std::string vm_name = name(name_node, "name");
+    auto range = brace_range(name_node, vm_name);
+
+    VmSpec tmpl;
+    tmpl.loc = item.loc;
+    const SiteSpec& site = s_.sites[resolve(sites_, f.req("site"), "site", "site")];
+    tmpl.site = site.name;
+    if (auto* n = f.opt("cloud")) {
+        const CloudSpec& cloud = s_.clouds[resolve(clouds_, *n, "cloud", "cloud")];
+        if (cloud.site != site.name)
+            fail(n->loc, "cloud '" + cloud.name + "' is at site '" + cloud.site + "', not at the VM's site '" + site.name + "'");
+        tmpl.cloud = cloud.name;
+    }
+    if (auto* n = f.opt("host")) {
+        const HostSpec& host = s_.hosts[resolve(hosts_, *n, "host", "host")];
+        if (tmpl.cloud.empty()) {
+            // A host implies its cloud; the cloud must still be at the VM's site.
+            const CloudSpec& cloud = s_.clouds[*clouds_.find(host.cloud)];
+            if (cloud.site != site.name)
+                fail(n->loc, "host '" + host.name + "' is in cloud '" + cloud.name + "' at site '" + cloud.site +
+                                 "', not at the VM's site '" + site.name + "'");
+            tmpl.cloud = cloud.name;
+        } else if (host.cloud != tmpl.cloud) {
+            fail(n->loc, "host '" + host.name + "' is in cloud '" + host.cloud + "', not in the VM's cloud '" + tmpl.cloud + "'");
+        }
+        tmpl.host = host.name;
+    }
+    const YamlNode* dns_node = f.opt("dns_name");
+    if (dns_node) {
+        tmpl.dns_name = scalar(*dns_node, "dns_name");
+        if (!range && tmpl.dns_name.find("{n}") != std::string::npos)
+            fail(dns_node->loc, "'{n}' in dns_name needs a brace range {A..B} in the VM's name");
+    }
+    if (auto* n = f.opt("app")) {
+        tmpl.app = name(*n, "app");
+        apps_.add(tmpl.app, 0);
+    }
+    std::uint64_t count = range ? range->count() : 1;
+
+    const YamlNode& nics = sequence(f.req("nics"), "nics");
+    if (nics.items.empty()) fail(nics.loc, "'nics': expected at least one NIC, found an empty list");
+    std::vector<std::size_t> nic_network;
+    std::vector<const YamlNode*> nic_ip_node;
+    for (const YamlNode& nic_node : nics.items) {
+        auto nf = fields(nic_node, "a NIC", {"network", "subnet", "ip"});
+        NicSpec nic;
+        nic.loc = nic_node.loc;
+        const YamlNode& net_node = nf.req("network");
+        std::size_t net_index = resolve(networks_, net_node, "network", "network");
+        const NetworkSpec& net = s_.networks[net_index];
+        if (net.site != site.name)
+            fail(net_node.loc, "network '" + net.name + "' is at site '" + net.site + "', not at the VM's site '" + site.name + "'");
+        nic.network = net.name;
+        const YamlNode& subnet_node = nf.req("subnet");
+        std::string subnet_name = name(subnet_node, "subnet");
+        auto subnet_index = subnets_[net_index].find(subnet_name);
+        if (!subnet_index)
+            fail(subnet_node.loc, "network '" + net.name + "' has no subnet '" + subnet_name + "'" +
+                                      did_you_mean(subnets_[net_index].closest(subnet_name)));
+        const SubnetSpec& subnet = net.subnets[*subnet_index];
+        nic.subnet = subnet.name;
+        const YamlNode* ip_node = nf.opt("ip");
+        if (ip_node && !(ip_node->is_scalar() && ip_node->text == "dhcp")) {
+            if (ip_node->is_scalar() && !Ipv4Address::parse(ip_node->text))
+                fail(ip_node->loc, "'ip': expected an IPv4 address like 10.0.0.4 or 'dhcp', found " + describe_node(*ip_node));
+            Ipv4Address ip = address(*ip_node, "ip");
+            Ipv4Range usable = usable_range(subnet.prefix, network_site_kind_[net_index]);
+            if (!usable.contains(ip))
+                fail(ip_node->loc, "address " + ip.to_string() + " is outside the usable range " + range_text(usable) + " of subnet '" +
+                                       subnet.name + "' (" + subnet.prefix.to_string() + ") (" +
+                                       std::string{usable_rule(network_site_kind_[net_index])} + ")");
+            if (count > 1 && std::uint64_t{ip.value()} + (count - 1) > usable.last.value()) {
+                std::uint64_t last = std::uint64_t{ip.value()} + (count - 1);
+                std::string last_text = last > 0xffffffffULL ? std::string{"beyond 255.255.255.255"}
+                                                             : Ipv4Address{static_cast<std::uint32_t>(last)}.to_string();
+                fail(ip_node->loc, "the " + std::to_string(count) + " VMs of '" + vm_name + "' need addresses " + ip.to_string() +
+                                       " .. " + last_text + ", past the end of the usable range " + range_text(usable) +
+                                       " of subnet '" + subnet.name + "' (" + std::string{usable_rule(network_site_kind_[net_index])} + ")");
+            }
+            nic.ip = ip;
+        } else if (ip_node == nullptr || ip_node->is_scalar()) {
+            nic.ip = std::nullopt;  // DHCP
+        }
+        nic_network.push_back(net_index);
+        nic_ip_node.push_back(ip_node);
+        tmpl.nics.push_back(std::move(nic));
+    }
+    if (auto* n = f.opt("target_ip")) tmpl.target_ip = address(*n, "target_ip");
+    if (auto* n = f.opt("resources"))
+        for (const YamlNode& r : sequence(*n, "resources").items)
+            tmpl.resources.push_back(choice<std::string>(r, "resources", {{"nsg", "nsg"}, {"public_ip", "public_ip"},
+                                                                          {"load_balancer", "load_balancer"}, {"route_table", "route_table"},
+                                                                          {"gateway", "gateway"}, {"peering", "peering"},
+                                                                          {"expressroute_connection", "expressroute_connection"}}));
+
+    if (static_addresses_.size() < s_.networks.size()) static_addresses_.resize(s_.networks.size());
+    if (count > 1) {
+        vms_.reserve(s_.vms.size() + count);
+        for (std::size_t net : nic_network) static_addresses_[net].reserve(static_addresses_[net].size() + count);
+    }
+    if (s_.vms.capacity() < s_.vms.size() + count) s_.vms.reserve(std::max<std::size_t>(s_.vms.size() + count, 2 * s_.vms.size()));
+    for (std::uint64_t k = 0; k < count; ++k) {
+        VmSpec vm = tmpl;
+        if (range) {
+            std::string number = range->number(range->first + k);
+            vm.name = range->head + number + range->tail;
+            if (dns_node) {
+                for (auto pos = vm.dns_name.find("{n}"); pos != std::string::npos; pos = vm.dns_name.find("{n}", pos + number.size()))
+                    vm.dns_name.replace(pos, 3, number);
+            }
+            for (auto& nic : vm.nics)
+                if (nic.ip) nic.ip = Ipv4Address{static_cast<std::uint32_t>(nic.ip->value() + k)};
+        } else {
+            vm.name = vm_name;
+        }
+        std::size_t index = s_.vms.size();
+        if (auto first = vms_.add(vm.name, index))
+            fail(name_node.loc, "duplicate VM name '" + vm.name + "'" + (range ? " (from '" + vm_name + "')" : std::string{}) +
+                                    " (first defined at " + line_ref(s_.vms[*first].loc) + ")");
+        for (std::size_t i = 0; i < vm.nics.size(); ++i) {
+            if (!vm.nics[i].ip) continue;
+            auto [it, inserted] = static_addresses_[nic_network[i]].emplace(vm.nics[i].ip->value(), index);
+            if (!inserted && it->second != index) {
+                const VmSpec& other = s_.vms[it->second];
+                fail(nic_ip_node[i]->loc, "address " + vm.nics[i].ip->to_string() + " of VM '" + vm.name + "' in network '" +
+                                              vm.nics[i].network + "' is already used by VM '" + other.name + "' (" +
+                                              line_ref(other.loc) + ")");
+            }
+            if (!inserted)
+                fail(nic_ip_node[i]->loc, "VM '" + vm.name + "' has address " + vm.nics[i].ip->to_string() + " twice in network '" +
+                                              vm.nics[i].network + "'");
+        }
+        s_.vms.push_back(std::move(vm));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Circuits, connections, plans, DNS, clients
+
+void ScenarioBuilder::read_circuits(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "circuits").items) {
+        auto f = fields(item, "a circuit", {"name", "site", "peering_location", "premium"});
+        const YamlNode& name_node = f.req("name");
+        CircuitSpec c;
+        c.name = name(name_node, "name");
+        c.loc = item.loc;
+        const YamlNode& site_node = f.req("site");
+        const SiteSpec& site = s_.sites[resolve(sites_, site_node, "site", "site")];
+        if (site.kind != SiteKind::azure)
+            fail(site_node.loc, "circuit '" + c.name + "' site '" + site.name + "' is on-premises; a circuit's site is the Azure region it serves");
+        c.site = site.name;
+        c.peering_location = name(f.req("peering_location"), "peering_location");
+        peering_locations_.add(c.peering_location, 0);
+        if (auto* n = f.opt("premium")) c.premium = boolean(*n, "premium");
+        if (auto first = circuits_.add(c.name, s_.circuits.size()))
+            fail(name_node.loc, "duplicate circuit name '" + c.name + "' (first defined at " + line_ref(s_.circuits[*first].loc) + ")");
+        s_.circuits.push_back(std::move(c));
+    }
+}
+
+void ScenarioBuilder::read_connections(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "connections").items) {
+        auto f = fields(item, "a connection", {"name", "kind", "between", "routing", "state", "local_prefixes", "gateway_transit"});
+        const YamlNode& name_node = f.req("name");
+        ConnectionSpec c;
+        c.name = name(name_node, "name");
+        c.loc = item.loc;
+        c.kind = choice<ConnectionKind>(f.req("kind"), "kind", {{"vpn", ConnectionKind::vpn}, {"vnet-to-vnet", ConnectionKind::vnet_to_vnet},
+                                                               {"peering", ConnectionKind::peering}, {"expressroute", ConnectionKind::expressroute}});
+        const YamlNode& between = sequence(f.req("between"), "between");
+        if (between.items.size() != 2)
+            fail(between.loc, "'between': expected exactly two ends (sites, networks or circuits), found " +
+                                  std::to_string(between.items.size()));
+        for (int i = 0; i < 2; ++i) {
+            const YamlNode& end = between.items[static_cast<std::size_t>(i)];
+            std::string end_name = name(end, "between");
+            int kinds = int{sites_.find(end_name).has_value()} + int{networks_.find(end_name).has_value()} +
+                        int{circuits_.find(end_name).has_value()};
+            if (kinds == 0) {
+                std::vector<std::string> all = sites_.names();
+                all.insert(all.end(), networks_.names().begin(), networks_.names().end());
+                all.insert(all.end(), circuits_.names().begin(), circuits_.names().end());
+                fail(end.loc, "unknown connection end '" + end_name + "': expected a site, network or circuit" +
+                                  did_you_mean(closest_name(end_name, all)));
+            }
+            if (kinds > 1)
+                fail(end.loc, "connection end '" + end_name + "' is ambiguous: it names more than one of a site, a network and a circuit");
+            c.between[static_cast<std::size_t>(i)] = end_name;
+        }
+        if (c.between[0] == c.between[1]) fail(between.items[1].loc, "a connection joins two different ends; both are '" + c.between[0] + "'");
+        if (auto* n = f.opt("routing"))
+            c.routing = choice<Routing>(*n, "routing", {{"static", Routing::static_routes}, {"bgp", Routing::bgp}});
+        if (auto* n = f.opt("state")) c.connected = choice<bool>(*n, "state", {{"connected", true}, {"disconnected", false}});
+        if (auto* n = f.opt("local_prefixes"))
+            for (const YamlNode& p : sequence(*n, "local_prefixes").items) c.local_prefixes.push_back(prefix(p, "local_prefixes"));
+        if (auto* n = f.opt("gateway_transit")) c.gateway_transit = boolean(*n, "gateway_transit");
+        if (auto first = connections_.add(c.name, s_.connections.size()))
+            fail(name_node.loc, "duplicate connection name '" + c.name + "' (first defined at " + line_ref(s_.connections[*first].loc) + ")");
+        s_.connections.push_back(std::move(c));
+    }
+}
+
+void ScenarioBuilder::read_recovery_plans(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "recovery_plans").items) {
+        auto f = fields(item, "a recovery plan", {"name", "groups", "steps", "reip"});
+        const YamlNode& name_node = f.req("name");
+        RecoveryPlanSpec plan;
+        plan.name = name(name_node, "name");
+        plan.loc = item.loc;
+        if (auto first = plans_.add(plan.name, s_.recovery_plans.size()))
+            fail(name_node.loc, "duplicate recovery plan name '" + plan.name + "' (first defined at " +
+                                    line_ref(s_.recovery_plans[*first].loc) + ")");
+        std::unordered_map<std::string, int> in_plan;  // VM -> line where the plan first lists it
+        for (const YamlNode& group_node : sequence(f.req("groups"), "groups").items) {
+            if (!group_node.is_sequence())
+                fail(group_node.loc, "'groups': expected a list of lists of VM names (a boot group is a list, like [web1, web2]), found " +
+                                         describe_node(group_node));
+            std::vector<std::string> group;
+            for (const YamlNode& entry : group_node.items) {
+                for (std::string& vm : expand_names(entry, "groups")) {
+                    if (!vms_.find(vm))
+                        fail(entry.loc, "unknown VM '" + vm + "'" + (vm != entry.text ? " (from '" + entry.text + "')" : std::string{}) +
+                                            did_you_mean(vms_.closest(vm)));
+                    auto [it, inserted] = in_plan.emplace(vm, entry.loc.line);
+                    if (!inserted)
+                        fail(entry.loc, "VM '" + vm + "' is already in recovery plan '" + plan.name + "' (line " +
+                                            std::to_string(it->second) + "); a VM appears at most once in a plan");
+                    group.push_back(std::move(vm));
+                }
+            }
+            plan.groups.push_back(std::move(group));
+        }
+        if (auto* n = f.opt("steps"))
+            for (const YamlNode& step : sequence(*n, "steps").items) read_plan_step(step, plan);
+        if (auto* n = f.opt("reip")) plan.reip = reip_rules(*n);
+        s_.recovery_plans.push_back(std::move(plan));
+    }
+}
+
+void ScenarioBuilder::read_plan_step(const YamlNode& node, RecoveryPlanSpec& plan) {
+    static const std::vector<std::string_view> kinds = {"manual", "script", "dns_update", "update_routes", "connect", "disconnect",
+                                                        "subnet_failover"};
+    auto f = fields(node, "a recovery plan step", {"after_group", "manual", "script", "dns_update", "update_routes", "connect",
+                                                   "disconnect", "subnet_failover", "duration"});
+    PlanStepSpec step;
+    step.loc = node.loc;
+    const YamlNode& after = f.req("after_group");
+    step.after_group = static_cast<int>(integer(after, "after_group", 1'000'000));
+    if (static_cast<std::size_t>(step.after_group) > plan.groups.size())
+        fail(after.loc, "'after_group': " + std::to_string(step.after_group) + " is past the last group of plan '" + plan.name +
+                            "', which has " + std::to_string(plan.groups.size()) + " groups");
+    const YamlNode* kind_key = nullptr;
+    for (std::size_t i = 0; i < node.entry_count(); ++i) {
+        const YamlNode& key = node.key(i);
+        if (std::find(kinds.begin(), kinds.end(), key.text) == kinds.end()) continue;
+        if (kind_key)
+            fail(key.loc, "a plan step has exactly one action; found '" + kind_key->text + "' and '" + key.text + "'");
+        kind_key = &key;
+    }
+    if (!kind_key) fail(node.loc, "a plan step needs one action: one of " + join(kinds));
+    const YamlNode& value = *node.find(kind_key->text);
+    const std::string& kind = kind_key->text;
+    if (kind == "manual" || kind == "script") {
+        step.kind = kind == "manual" ? PlanStepKind::manual : PlanStepKind::script;
+        step.text = scalar(value, kind);
+    } else if (kind == "dns_update") {
+        step.kind = PlanStepKind::dns_update;
+        step.target = name(fields(value, "'dns_update'", {"name"}).req("name"), "name");
+    } else if (kind == "update_routes") {
+        step.kind = PlanStepKind::update_routes;
+        if (!value.is_null()) fields(value, "'update_routes'", {});
+    } else if (kind == "connect" || kind == "disconnect") {
+        step.kind = kind == "connect" ? PlanStepKind::connect : PlanStepKind::disconnect;
+        step.target = s_.connections[resolve(connections_, value, kind, "connection")].name;
+    } else {
+        step.kind = PlanStepKind::subnet_failover;
+        auto sf = fields(value, "'subnet_failover'", {"network", "subnet"});
+        std::size_t net = resolve(networks_, sf.req("network"), "network", "network");
+        check_subnet(net, sf.req("subnet"), "subnet");
+        step.target = s_.networks[net].name + "/" + sf.req("subnet").text;
+    }
+    if (auto* n = f.opt("duration")) step.duration = distribution(*n, "duration");
+    plan.steps.push_back(std::move(step));
+}
+
+void ScenarioBuilder::read_dns(const YamlNode& node) {
+    auto f = fields(node, "'dns'", {"ttl", "registration"});
+    s_.dns.loc = node.loc;
+    if (auto* n = f.opt("ttl")) s_.dns.ttl = duration(*n, "ttl");
+    if (auto* n = f.opt("registration"))
+        s_.dns.dynamic_registration = choice<bool>(*n, "registration", {{"dynamic", true}, {"manual", false}});
+}
+
+void ScenarioBuilder::read_clients(const YamlNode& node) {
+    for (const YamlNode& item : sequence(node, "clients").items) {
+        auto f = fields(item, "a client", {"name", "site"});
+        const YamlNode& name_node = f.req("name");
+        ClientSpec c{name(name_node, "name"), "", item.loc};
+        c.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
+        if (vms_.find(c.name))
+            fail(name_node.loc, "client name '" + c.name + "' is also a VM's name; 'reachable: {from}' could not tell them apart");
+        if (auto first = clients_.add(c.name, s_.clients.size()))
+            fail(name_node.loc, "duplicate client name '" + c.name + "' (first defined at " + line_ref(s_.clients[*first].loc) + ")");
+        s_.clients.push_back(std::move(c));
+    }
+}
+
+void ScenarioBuilder::check_subnet(std::size_t net, const YamlNode& node, std::string_view key) const {
+    std::string subnet = name(node, key);
+    if (!subnets_[net].find(subnet))
+        fail(node.loc, "network '" + s_.networks[net].name + "' has no subnet '" + subnet + "'" + did_you_mean(subnets_[net].closest(subnet)));
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+
+Scenario load_scenario_text(const std::string& text, const std::string& file) {
+    try {
+        YamlNode root = parse_yaml_document(text, file);
+        detail::ScenarioBuilder builder(file);
+        return builder.build(root);
+    } catch (const InputError&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw InputError(file, 0, 0, "the scenario is too large to load (out of memory)");
+    } catch (const std::exception& e) {
+        // Nothing else should escape; if it does, it is still reported as bad input, never a crash.
+        throw InputError(file, 0, 0, std::string{"cannot load scenario: "} + e.what());
+    }
+}
+
+Scenario load_scenario_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, 0, "cannot read scenario file: it is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, 0, 0, "cannot read scenario file: " + std::string{std::strerror(errno)});
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad()) throw InputError(path, 0, 0, "cannot read scenario file: read error");
+    return load_scenario_text(content.str(), path);
+}
+
+}  // namespace drsim

@@ -1,0 +1,24 @@
+#pragma once
+// Reading a scenario file (SPEC §9, docs/scenario-format.md) into the validated Scenario AST.
+// Every problem with the input is one InputError with the file, the 1-based line and column of the
+// offending node, what was expected, what was found and, for a near miss, the closest valid name.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace drsim {
+
+/// Reads, parses and validates a scenario file; throws InputError (one message, located) on any problem.
+/// An unreadable file is an InputError naming the file with line 0.
+Scenario load_scenario_file(const std::string& path);
+
+/// Same for text already in memory; `file` names it in messages.
+/// Linear in the size of the file plus the number of VMs (compact entries expanded).
+Scenario load_scenario_text(const std::string& text, const std::string& file);
+
+/// Parses a duration ("0", "90s", "5m", "1h30m", "2d", "250ms"); nullopt when malformed or absurd (> 100 years).
+std::optional<Millis> parse_duration(std::string_view text);
+
+}  // namespace drsim
