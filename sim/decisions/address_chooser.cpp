@@ -1,0 +1,145 @@
+#include "sim/decisions/address_chooser.hpp"
+
+namespace drsim {
+
+namespace {
+
+std::string where(const World& world, Id subnet) {
+    const Subnet& s = world.subnets[subnet];
+    return s.name + " (" + s.prefix.to_string() + ") of " + world.networks[s.network].name;
+}
+
+// Takes the lowest free usable address (ADDR-LOWEST-FREE), or records ADDR-SUBNET-FULL.
+AddressChoice take_lowest(World& world, Id subnet, Decisions& out) {
+    auto ip = world.subnets[subnet].addresses.lowest_free();
+    if (!ip) {
+        out.push_back({Rule::AddrSubnetFull, "no free usable address in " + where(world, subnet), true});
+        return {false, std::nullopt, false};
+    }
+    world.hold(subnet, *ip);
+    out.push_back({Rule::AddrLowestFree, ip->to_string() + " is the lowest free address of " + where(world, subnet)});
+    return {true, ip, false};
+}
+
+AddressChoice take_highest(World& world, Id subnet, Decisions& out) {
+    auto ip = world.subnets[subnet].addresses.highest_free();
+    if (!ip) {
+        out.push_back({Rule::AddrSubnetFull, "no free usable address in " + where(world, subnet), true});
+        return {false, std::nullopt, false};
+    }
+    world.hold(subnet, *ip);
+    out.push_back({Rule::AddrHighestFree, ip->to_string() + " is the highest free address of " + where(world, subnet)});
+    return {true, ip, false};
+}
+
+std::optional<Ipv4Address> reip_target(const std::vector<ReipRule>& rules, Ipv4Address source, const ReipRule** used) {
+    for (const auto& r : rules) {
+        if (r.from.contains(source)) {
+            std::uint32_t host = source.value() - r.from.network().value();
+            *used = &r;
+            return Ipv4Address{r.to.network().value() + host};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+bool address_usable(const World& world, Id subnet, Ipv4Address ip) {
+    const Subnet& s = world.subnets[subnet];
+    return s.usable.contains(ip) && (!s.pool || s.pool->contains(ip));
+}
+
+AddressChoice choose_address(World& world, const AddressRequest& rq, Decisions& out) {
+    const Subnet& subnet = world.subnets[rq.subnet];
+    const bool azure_target = world.sites[world.networks[subnet.network].site].kind == SiteKind::azure;
+
+    if (rq.source_dhcp) {
+        if (!azure_target) {
+            std::string detail = "DHCP source NIC gets a DHCP NIC on " + where(world, rq.subnet) + "; VMM assigns it";
+            out.push_back({Rule::IpDhcp, detail});
+            if (rq.source_subnet != kNone && !subnet.prefix.contains(world.subnets[rq.source_subnet].prefix))
+                out.push_back({Rule::IpDhcpRange,
+                               "target subnet " + subnet.prefix.to_string() + " does not cover the source range " +
+                                   world.subnets[rq.source_subnet].prefix.to_string(),
+                               true});
+            return {true, std::nullopt, true};
+        }
+        out.push_back({Rule::IpDhcp, "DHCP source NIC gets a DHCP NIC; Azure gives it the lowest free address"});
+        auto choice = take_lowest(world, rq.subnet, out);
+        choice.dhcp = true;
+        return choice;
+    }
+    out.push_back({Rule::IpStatic, "static source NIC gets a static target NIC"});
+
+    if (rq.test) {
+        // IP-TFO-SAME / IP-TFO-END: the preferred address, else the highest free one.
+        std::optional<Ipv4Address> preferred = rq.override_ip ? rq.override_ip : rq.source_ip;
+        std::string which = rq.override_ip ? "target_ip " : "source address ";
+        if (preferred && address_usable(world, rq.subnet, *preferred) && world.hold(rq.subnet, *preferred)) {
+            out.push_back({Rule::IpTfoSame, which + preferred->to_string() + " is free in " + where(world, rq.subnet)});
+            return {true, preferred, false};
+        }
+        std::string why = !preferred ? "no preferred address"
+                          : !address_usable(world, rq.subnet, *preferred)
+                              ? which + preferred->to_string() + " is outside the usable range of " + where(world, rq.subnet)
+                              : which + preferred->to_string() + " is taken in " + where(world, rq.subnet);
+        out.push_back({Rule::IpTfoEnd, why + ": the next address at the end of the range"});
+        return take_highest(world, rq.subnet, out);
+    }
+
+    if (rq.reserved) {
+        // IP-VMM-POOL: the address reserved when replication was enabled is applied now.
+        out.push_back({Rule::IpVmmPool, rq.reserved->to_string() + " reserved in the pool at enable time"});
+        return {true, rq.reserved, false};
+    }
+
+    if (rq.override_ip) {
+        const std::string text = rq.override_ip->to_string();
+        if (!address_usable(world, rq.subnet, *rq.override_ip)) {
+            out.push_back({Rule::IpOverride, "target_ip " + text + " is outside the usable range of " + where(world, rq.subnet), true});
+        } else if (world.hold(rq.subnet, *rq.override_ip)) {
+            out.push_back({Rule::IpOverride, "target_ip " + text + " set on the replication"});
+            return {true, rq.override_ip, false};
+        } else {
+            out.push_back({Rule::IpOverride, "target_ip " + text + " is taken in " + where(world, rq.subnet), true});
+            return take_lowest(world, rq.subnet, out);
+        }
+    }
+
+    if (rq.reip && rq.source_ip) {
+        const ReipRule* used = nullptr;
+        if (auto ip = reip_target(*rq.reip, *rq.source_ip, &used)) {
+            std::string detail = rq.source_ip->to_string() + " -> " + ip->to_string() + " by rule " +
+                                 used->from.to_string() + " -> " + used->to.to_string();
+            if (address_usable(world, rq.subnet, *ip) && world.hold(rq.subnet, *ip)) {
+                out.push_back({Rule::IpReipRule, detail});
+                return {true, ip, false};
+            }
+            out.push_back({Rule::IpReipRule, detail + ", but it is not free and usable in " + where(world, rq.subnet), true});
+            return take_lowest(world, rq.subnet, out);
+        }
+    }
+
+    if (rq.source_kind == SiteKind::onprem && azure_target) {
+        out.push_back({Rule::IpOnpremToAzure, "no address set on the replication: the source address is not kept"});
+        return take_lowest(world, rq.subnet, out);
+    }
+
+    // IP-FO-SAME-SPACE / IP-FO-OTHER-SPACE (and the same reading for on-premises targets).
+    if (rq.source_ip && subnet.prefix.contains(*rq.source_ip)) {
+        const std::string text = rq.source_ip->to_string();
+        if (address_usable(world, rq.subnet, *rq.source_ip) && world.hold(rq.subnet, *rq.source_ip)) {
+            out.push_back({Rule::IpFoSameSpace, subnet.prefix.to_string() + " holds source address " + text + ", which is free"});
+            return {true, rq.source_ip, false};
+        }
+        out.push_back({Rule::IpFoSameSpace, subnet.prefix.to_string() + " holds source address " + text + ", which is taken"});
+        return take_lowest(world, rq.subnet, out);
+    }
+    out.push_back({Rule::IpFoOtherSpace, subnet.prefix.to_string() + " does not hold source address " +
+                                             (rq.source_ip ? rq.source_ip->to_string() : std::string{"(none)"})});
+    return take_lowest(world, rq.subnet, out);
+}
+
+}  // namespace drsim
+

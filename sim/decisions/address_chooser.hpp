@@ -1,0 +1,36 @@
+#pragma once
+// The address of a replica NIC: IP-DHCP, IP-STATIC, IP-OVERRIDE, IP-REIP-RULE, IP-FO-SAME-SPACE,
+// IP-FO-OTHER-SPACE, IP-ONPREM-TO-AZURE, IP-VMM-POOL, IP-TFO-SAME, IP-TFO-END.
+#include <optional>
+#include <vector>
+
+#include "sim/decisions/decision.hpp"
+#include "sim/world/world.hpp"
+
+namespace drsim {
+
+struct AddressRequest {
+    Id subnet = kNone;                      ///< target subnet (chosen already)
+    Id source_subnet = kNone;               ///< for IP-DHCP-RANGE
+    SiteKind source_kind = SiteKind::azure; ///< where the source instance runs
+    std::optional<Ipv4Address> source_ip;   ///< the source NIC's address (held, DHCP or static)
+    bool source_dhcp = false;
+    std::optional<Ipv4Address> override_ip; ///< IP-OVERRIDE (target_ip), first NIC only
+    const std::vector<ReipRule>* reip = nullptr;
+    bool test = false;                      ///< test failover (IP-TFO-*)
+    std::optional<Ipv4Address> reserved;    ///< IP-VMM-POOL: the address reserved at enable time
+};
+
+struct AddressChoice {
+    bool ok = true;                   ///< false: no usable address was free (ADDR-SUBNET-FULL)
+    std::optional<Ipv4Address> ip;    ///< held in the subnet when set; nullopt for a VMM DHCP NIC
+    bool dhcp = false;
+};
+
+/// Chooses and holds the address of one replica NIC, recording every rule used. O(log n).
+AddressChoice choose_address(World& world, const AddressRequest& request, Decisions& out);
+
+/// True when `ip` is in the subnet's usable range (and pool, if it has one).
+bool address_usable(const World& world, Id subnet, Ipv4Address ip);
+
+}  // namespace drsim

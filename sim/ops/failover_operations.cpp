@@ -1,0 +1,208 @@
+// failover, failback, commit, reprotect (SPEC §4, §5).
+#include "sim/ops/instance_lifecycle.hpp"
+#include "sim/ops/mapping_operations.hpp"
+#include "sim/ops/vm_operations.hpp"
+
+namespace drsim {
+
+namespace {
+
+using State = ReplicationState;
+
+std::vector<Rule> job_rules(const Replication& r) {
+    return r.job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{};
+}
+
+Id target_site_of(const Vm& vm) {
+    const Replication& r = vm.replication;
+    return r.reversed ? vm.home_site : r.recovery_site;
+}
+
+// The network NIC `i` of the replica joins, and the rule that says so.
+NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, Decisions& out) {
+    const World& w = ctx.world;
+    const Replication& r = vm.replication;
+    const TargetSettings& settings = r.current_settings();
+    const Instance& source = vm.instance(r.source_slot());
+    NicPlan plan;
+    if (i == 0) {
+        plan.override_subnet = settings.subnet;
+        plan.override_ip = settings.ip;
+    }
+    const Id src_net = source.nics[i].network;
+    if (!vmm_fabric(w.fabric())) {
+        plan.network = i < settings.networks.size() ? settings.networks[i] : kNone;
+        if (plan.network != kNone)
+            out.push_back({settings.network_rules[i], "NIC " + std::to_string(i) + ": target network " +
+                                                          w.networks[plan.network].name +
+                                                          ", set on the replication (later mapping changes do not move it)"});
+        return plan;
+    }
+    // VMM fabrics: the mapping at the time of failover (and of failback, §5).
+    if (r.reversed) {
+        if (src_net == kNone) {
+            out.push_back({Rule::FbDisconnected, "NIC " + std::to_string(i) + ": the replica is connected to no network"});
+        } else if (Id m = mapped_target(w, src_net); m != kNone) {
+            plan.network = m;
+            out.push_back({Rule::FbReverseMapping, "NIC " + std::to_string(i) + ": the replica is on " +
+                                                       w.networks[src_net].name + ", mapped now to " + w.networks[m].name});
+        } else {
+            out.push_back({Rule::FbUnmapped, "NIC " + std::to_string(i) + ": the replica is on " + w.networks[src_net].name +
+                                                 ", which is not mapped"});
+        }
+        return plan;
+    }
+    if (src_net == kNone) return plan;
+    if (Id m = mapped_target(w, src_net); m != kNone) {
+        plan.network = m;
+        out.push_back({Rule::MapResolveAtFailover, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
+                                                       " is mapped now to " + w.networks[m].name});
+    } else {
+        out.push_back({w.fabric() == Fabric::vmm_to_vmm ? Rule::MapNoneVmm : Rule::MapNoneAzure,
+                       "NIC " + std::to_string(i) + ": " + w.networks[src_net].name + " has no mapping: no network"});
+    }
+    return plan;
+}
+
+void finish_failover(OperationContext& ctx, Id vm_id) {
+    Vm& vm = ctx.world.vms[vm_id];
+    vm.replication.job_running = false;
+    vm.replication.job = {};
+    vm.replication.state = State::failed_over;
+    ctx.log_done(vm.replication.reversed ? "failback" : "failover", vm);
+}
+
+void finish_reprotect(OperationContext& ctx, Id vm_id) {
+    Vm& vm = ctx.world.vms[vm_id];
+    Replication& r = vm.replication;
+    r.job_running = false;
+    r.job = {};
+    r.state = State::protected_;
+    Decisions d;
+    if (r.unprotected_since >= 0) {
+        r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
+        d.push_back({Rule::UnprotectedWindow, "protected again after " +
+                                                  std::to_string((ctx.now() - r.unprotected_since) / 1000) + " s unprotected"});
+        r.unprotected_since = -1;
+    }
+    if (!vmm_fabric(ctx.world.fabric())) {
+        Instance& old = vm.instance(r.target_slot());
+        if (old.exists) {
+            remove_instance(ctx, old);
+            d.push_back({Rule::ReprotectRemovesOld, "the old primary seeded the reverse replication and was removed; its addresses are free"});
+        }
+    }
+    ctx.log_done("reprotect", vm, std::move(d));
+}
+
+}  // namespace
+
+OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool is_failback) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Replication& r = vm.replication;
+    if (is_failback && !r.reversed)
+        return OpResult::refuse(Rule::FailbackNeedsReverse, "the replication is not reversed: reprotect after a committed failover first",
+                                r.state == State::protected_ ? std::vector<Rule>{} : std::vector<Rule>{Rule::StateNotAllowed});
+    if (r.state == State::enabling)
+        return OpResult::refuse(Rule::FoNeedsRecoveryPoint, "initial replication has not finished: no recovery point");
+    if (r.test_running)
+        return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
+    if (r.state != State::protected_)
+        return OpResult::refuse(r.job_running ? Rule::JobInProgress : Rule::StateNotAllowed,
+                                "failover needs protected, not " + std::string{to_string(r.state)},
+                                r.job_running ? std::vector<Rule>{Rule::StateNotAllowed} : std::vector<Rule>{});
+    Id target_site = target_site_of(vm);
+    if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
+    Instance& source = vm.instance(r.source_slot());
+    if (op.planned && (!source.exists || !w.site_up(source.site)))
+        return OpResult::refuse(Rule::FoPlannedNeedsSource, !source.exists ? "the source VM has been deleted"
+                                                                            : w.sites[source.site].name + " is down");
+
+    OpResult result;
+    std::vector<NicPlan> plans;
+    for (std::size_t i = 0; i < source.nics.size(); ++i) plans.push_back(plan_nic(ctx, vm, i, result.decisions));
+    auto nics = place_nics(ctx, source, plans, &r.current_settings().reip, false, result.decisions);
+    if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+    if (op.planned) {
+        stop_instance(ctx, source);
+        result.decisions.push_back({Rule::FoPlannedNeedsSource, "planned: the source VM was shut down first, no data loss"});
+    } else {
+        result.decisions.push_back({Rule::FoUnplannedDataLoss, "unplanned: what was not yet replicated is lost"});
+    }
+    std::string where = w.sites[target_site].name;
+    for (const auto& nic : *nics) where += "; " + describe_nic(w, nic);
+    result.detail = "replica at " + where;
+    r.planned_failover = op.planned;
+    r.state = State::failing_over;
+    r.job_running = true;
+    Millis fo = ctx.duration(ctx.scenario.timing.failover, "timing.failover");
+    Millis boot = ctx.duration(ctx.scenario.timing.vm_boot, "timing.vm_boot");
+    r.job_end = ctx.now() + fo;
+    r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });
+    start_instance(ctx, vm_id, r.target_slot(), target_site, std::move(*nics), fo + boot);
+    result.phase = Phase::start;
+    return result;
+}
+
+OpResult commit(OperationContext& ctx, Id vm_id, const OperationSpec&) {
+    Vm& vm = ctx.world.vms[vm_id];
+    Replication& r = vm.replication;
+    if (r.state != State::failed_over)
+        return OpResult::refuse(Rule::CommitNeedsFailover, "commit needs failed_over, not " + std::string{to_string(r.state)},
+                                job_rules(r));
+    r.state = State::committed;
+    r.unprotected_since = ctx.now();
+    OpResult result;
+    result.decisions.push_back({Rule::UnprotectedWindow, "the VM is not protected until reprotect completes"});
+    return result;
+}
+
+OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Replication& r = vm.replication;
+    if (!op.target_network.empty())
+        return OpResult::refuse(Rule::ReprotectKeepsNetwork, "reprotect cannot change the target network (use update_replication after)");
+    if (r.state != State::committed)
+        return OpResult::refuse(Rule::ReprotectNeedsCommit, "reprotect needs committed, not " + std::string{to_string(r.state)},
+                                job_rules(r));
+    Instance& old_primary = vm.instance(r.source_slot());
+    if (!w.site_up(old_primary.site))
+        return OpResult::refuse(Rule::ReprotectNeedsSourceSite, w.sites[old_primary.site].name + " is down");
+    if (!old_primary.exists) return OpResult::refuse(Rule::ReprotectNeedsSourceVm, "the old primary VM has been deleted");
+
+    OpResult result;
+    const Instance& replica = vm.instance(r.target_slot());
+    r.reversed = !r.reversed;
+    TargetSettings& reverse = r.current_settings();
+    reverse = TargetSettings{};
+    if (!vmm_fabric(w.fabric())) {
+        // A2A: the reverse direction targets the network mapped from the replica's network.
+        reverse.networks.assign(replica.nics.size(), kNone);
+        for (std::size_t i = 0; i < replica.nics.size(); ++i) {
+            Id net = replica.nics[i].network;
+            Id mapped = mapped_target(w, net);
+            Id original = i < old_primary.nics.size() ? old_primary.nics[i].network : kNone;
+            reverse.networks[i] = mapped != kNone && w.networks[mapped].site == old_primary.site ? mapped : original;
+            reverse.network_rules.push_back(Rule::ReprotectKeepsNetwork);
+            if (net == kNone) continue;
+            result.decisions.push_back(
+                {Rule::ReprotectKeepsNetwork,
+                 "NIC " + std::to_string(i) + ": reverse target " +
+                     (reverse.networks[i] != kNone ? w.networks[reverse.networks[i]].name : std::string{"none"}) +
+                     (mapped == reverse.networks[i] && mapped != kNone ? ", mapped from " + w.networks[net].name
+                                                                         : ", the original network (no mapping from " + w.networks[net].name + ")")});
+        }
+    }
+    stop_instance(ctx, old_primary);
+    r.state = State::reprotecting;
+    r.job_running = true;
+    Millis d = ctx.duration(ctx.scenario.timing.resync, "timing.resync");
+    r.job_end = ctx.now() + d;
+    r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_reprotect(ctx, vm_id); });
+    result.phase = Phase::start;
+    return result;
+}
+
+}  // namespace drsim

@@ -1,0 +1,62 @@
+// delete_vm and set_vm_network: changes to one instance, outside the replication life cycle.
+#include "sim/decisions/address_chooser.hpp"
+#include "sim/decisions/target_subnet_chooser.hpp"
+#include "sim/ops/instance_lifecycle.hpp"
+#include "sim/ops/vm_operations.hpp"
+
+namespace drsim {
+
+OpResult delete_vm(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
+    Vm& vm = ctx.world.vms[vm_id];
+    Slot slot = op.instance == InstanceRole::replica ? Slot::recovery : Slot::home;
+    Instance& inst = vm.instance(slot);
+    const char* which = slot == Slot::home ? "primary" : "replica";
+    if (!inst.exists) return OpResult::refuse(Rule::DeleteVm, std::string{"the "} + which + " instance does not exist");
+    remove_instance(ctx, inst);
+    OpResult result;
+    result.detail = std::string{"the "} + which + " instance was deleted; its addresses are free";
+    return result;
+}
+
+OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Instance& inst = vm.instance(vm.active_slot());
+    if (!inst.exists || inst.nics.empty()) return OpResult::refuse(Rule::SetVmNetwork, "the VM has no instance to change");
+    OpResult result;
+    NicBinding& nic = inst.nics[0];
+    const std::string before = describe_nic(w, nic);
+    if (op.network == "none") {
+        if (nic.ip && nic.subnet != kNone) w.release(nic.subnet, *nic.ip);
+        nic = NicBinding{};
+        result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 disconnected (was " + before + ")"});
+        return result;
+    }
+    Id network = w.network_id(op.network);
+    if (network == kNone || w.networks[network].site != inst.site)
+        return OpResult::refuse(Rule::SetVmNetwork, op.network + " is not a network at " + w.sites[inst.site].name);
+    Id subnet = w.subnet_of(network, op.subnet);
+    if (subnet == kNone) return OpResult::refuse(Rule::SetVmNetwork, op.network + " has no subnet " + op.subnet);
+    // Keep the address when the new subnet can hold it, else the lowest free one.
+    std::optional<Ipv4Address> keep = nic.ip;
+    if (nic.ip && nic.subnet != kNone) w.release(nic.subnet, *nic.ip);
+    NicBinding moved;
+    moved.network = network;
+    moved.subnet = subnet;
+    moved.dhcp = nic.dhcp;
+    if (keep && address_usable(w, subnet, *keep) && w.hold(subnet, *keep)) {
+        moved.ip = keep;
+    } else if (auto ip = w.subnets[subnet].addresses.lowest_free()) {
+        w.hold(subnet, *ip);
+        moved.ip = ip;
+        result.decisions.push_back({Rule::AddrLowestFree, ip->to_string() + " is the lowest free address of " + op.subnet});
+    } else if (w.sites[w.networks[network].site].kind == SiteKind::azure) {
+        if (keep && nic.subnet != kNone) w.hold(nic.subnet, *keep);  // undo: nothing changes on a refusal
+        return OpResult::refuse(Rule::AddrSubnetFull, op.network + "/" + op.subnet + " has no free address");
+    }
+    nic = moved;
+    result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 moved from " + before + " to " + describe_nic(w, nic)});
+    return result;
+}
+
+}  // namespace drsim

@@ -1,0 +1,87 @@
+#include "sim/ops/mapping_operations.hpp"
+
+namespace drsim {
+
+bool vmm_fabric(Fabric f) { return f == Fabric::vmm_to_vmm || f == Fabric::vmm_to_azure; }
+
+Id mapped_target(const World& world, Id source) {
+    if (source == kNone || source >= world.mappings.size() || !world.mappings[source]) return kNone;
+    return world.mappings[source]->target;
+}
+
+void add_mapping(OperationContext& ctx, Id source, Id target, Rule rule, Decisions& out) {
+    ctx.world.mappings[source] = Mapping{target, ctx.now()};
+    out.push_back({rule, ctx.world.networks[source].name + " -> " + ctx.world.networks[target].name});
+}
+
+namespace {
+
+std::string name_of(const World& w, Id n) { return w.networks[n].name; }
+
+// Refusal for mapping `source` to `target`, or nullopt.
+std::optional<OpResult> check_new_mapping(const World& w, Id source, Id target) {
+    if (w.networks[source].site == w.networks[target].site)
+        return OpResult::refuse(Rule::MapDifferentSites,
+                                name_of(w, source) + " and " + name_of(w, target) + " are both at " +
+                                    w.sites[w.networks[source].site].name);
+    if (Id existing = mapped_target(w, source); existing != kNone)
+        return OpResult::refuse(Rule::MapOneTarget,
+                                name_of(w, source) + " is already mapped to " + name_of(w, existing));
+    return std::nullopt;
+}
+
+}  // namespace
+
+OpResult map_network(OperationContext& ctx, const OperationSpec& op) {
+    World& w = ctx.world;
+    Id source = w.network_id(op.source), target = w.network_id(op.target);
+    if (source == kNone || target == kNone)
+        return OpResult::refuse(Rule::MapNeedsMapping, "network " + (source == kNone ? op.source : op.target) + " does not exist (yet)");
+    const bool both = op.both_directions.value_or(vmm_fabric(w.fabric()));
+    if (auto refusal = check_new_mapping(w, source, target)) return *refusal;
+    if (both && mapped_target(w, target) != kNone && mapped_target(w, target) != source)
+        return OpResult::refuse(Rule::MapOneTarget, name_of(w, target) + " is already mapped to " +
+                                                        name_of(w, mapped_target(w, target)) + " (reverse direction)");
+    OpResult r;
+    add_mapping(ctx, source, target, Rule::MapCreate, r.decisions);
+    if (both && mapped_target(w, target) == kNone) add_mapping(ctx, target, source, Rule::MapCreate, r.decisions);
+    r.decisions.front().detail += both ? " (both directions)" : " (one direction)";
+    return r;
+}
+
+OpResult change_mapping(OperationContext& ctx, const OperationSpec& op) {
+    World& w = ctx.world;
+    Id source = w.network_id(op.source), target = w.network_id(op.target);
+    if (source == kNone || target == kNone)
+        return OpResult::refuse(Rule::MapNeedsMapping, "network " + (source == kNone ? op.source : op.target) + " does not exist (yet)");
+    Id old_target = mapped_target(w, source);
+    if (old_target == kNone) return OpResult::refuse(Rule::MapNeedsMapping, name_of(w, source) + " has no mapping to change");
+    if (!vmm_fabric(w.fabric()) && mapped_target(w, old_target) == source)
+        return OpResult::refuse(Rule::MapChangeReverseFirst, "the reverse mapping " + name_of(w, old_target) + " -> " +
+                                                                 name_of(w, source) + " exists: delete it first");
+    if (w.networks[source].site == w.networks[target].site)
+        return OpResult::refuse(Rule::MapDifferentSites, name_of(w, source) + " and " + name_of(w, target) + " are at one site");
+    OpResult r;
+    w.mappings[source] = Mapping{target, ctx.now()};
+    r.decisions.push_back({Rule::MapCreate, name_of(w, source) + " -> " + name_of(w, target) + " (was -> " + name_of(w, old_target) + ")"});
+    if (vmm_fabric(w.fabric()))
+        r.decisions.push_back({Rule::MapResolveAtFailover, "replicas created from now on resolve the new target"});
+    else
+        r.decisions.push_back({Rule::MapChangeNewOnly, "existing replications keep their target network"});
+    return r;
+}
+
+OpResult delete_mapping(OperationContext& ctx, const OperationSpec& op) {
+    World& w = ctx.world;
+    Id source = w.network_id(op.source);
+    Id target = mapped_target(w, source);
+    if (target == kNone) return OpResult::refuse(Rule::MapNeedsMapping, op.source + " has no mapping");
+    if (!op.target.empty() && w.network_id(op.target) != target)
+        return OpResult::refuse(Rule::MapNeedsMapping, op.source + " is mapped to " + name_of(w, target) + ", not " + op.target);
+    w.mappings[source].reset();
+    OpResult r;
+    r.decisions.push_back({Rule::MapDelete, "deleted " + name_of(w, source) + " -> " + name_of(w, target)});
+    return r;
+}
+
+}  // namespace drsim

@@ -1,0 +1,43 @@
+#include "sim/ops/operation_context.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace drsim {
+
+OperationContext::OperationContext(const Scenario& s, World& w, engine::Simulator& k, RunLog& l)
+    : scenario(s), world(w), kernel(k), log(l), stalled_by_site(w.sites.size()), random_(s.seed) {}
+
+Millis OperationContext::duration(const Distribution& d, std::string_view stream) {
+    switch (d.kind) {
+        case Distribution::Kind::fixed: return d.value;
+        case Distribution::Kind::uniform: {
+            auto& r = random_.stream(stream);
+            return static_cast<Millis>(r.uniform_int(static_cast<std::uint64_t>(d.low), static_cast<std::uint64_t>(d.high)));
+        }
+        case Distribution::Kind::normal: {
+            double v = random_.stream(stream).normal(static_cast<double>(d.mean), static_cast<double>(d.stddev));
+            return std::max<Millis>(0, std::llround(v));
+        }
+        case Distribution::Kind::lognormal: {
+            double v = random_.stream(stream).lognormal(static_cast<double>(d.median), d.sigma);
+            return std::max<Millis>(0, std::llround(v));
+        }
+    }
+    return d.value;
+}
+
+void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions) {
+    LogRecord r;
+    r.time = now();
+    r.op = op;
+    r.target = vm.name;
+    r.phase = Phase::done;
+    r.decisions = std::move(decisions);
+    for (const auto& d : r.decisions)
+        if (d.warning) r.outcome = Outcome::warning;
+    r.state_after = to_string(vm.replication.state);
+    log.push_back(std::move(r));
+}
+
+}  // namespace drsim

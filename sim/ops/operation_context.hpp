@@ -1,0 +1,55 @@
+#pragma once
+// What every operation handler works on: the world, the kernel (to schedule job ends), the log,
+// and the random streams for job durations. One per run.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/random_streams.hpp"
+#include "engine/simulator.hpp"
+#include "sim/run/run_log.hpp"
+#include "sim/world/world.hpp"
+
+namespace drsim {
+
+/// The result of applying an operation to one target: refused (with the rule, and any other rule
+/// that forbids it too) or accepted (with the decisions made, and whether a job is now running).
+struct OpResult {
+    std::optional<Rule> refused;
+    std::vector<Rule> also;
+    std::string detail;  ///< why it was refused, or a summary of what it did
+    Decisions decisions;
+    Phase phase = Phase::instant;
+
+    static OpResult refuse(Rule rule, std::string detail, std::vector<Rule> also = {}) {
+        OpResult r;
+        r.refused = rule;
+        r.detail = std::move(detail);
+        r.also = std::move(also);
+        return r;
+    }
+};
+
+class OperationContext {
+public:
+    OperationContext(const Scenario& scenario, World& world, engine::Simulator& kernel, RunLog& log);
+
+    const Scenario& scenario;
+    World& world;
+    engine::Simulator& kernel;
+    RunLog& log;
+
+    Millis now() const { return kernel.now(); }
+    /// A job duration drawn from `d` on the stream named `stream` (fixed values draw nothing). >= 0.
+    Millis duration(const Distribution& d, std::string_view stream);
+    /// Appends a record for a job that ended (or any record not tied to a scenario event).
+    void log_done(std::string_view op, const Vm& vm, Decisions decisions = {});
+
+    /// VMs whose initial replication waits for their source site to come up, by site.
+    std::vector<std::vector<Id>> stalled_by_site;
+
+private:
+    engine::RandomStreams random_;
+};
+
+}  // namespace drsim

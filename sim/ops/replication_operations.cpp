@@ -1,0 +1,298 @@
+// enable_replication, update_replication, disable_replication (SPEC §2 mapping at enable, §4).
+#include "sim/decisions/address_chooser.hpp"
+#include "sim/decisions/target_subnet_chooser.hpp"
+#include "sim/ops/instance_lifecycle.hpp"
+#include "sim/ops/mapping_operations.hpp"
+#include "sim/ops/vm_operations.hpp"
+
+namespace drsim {
+
+namespace {
+
+using State = ReplicationState;
+
+bool azure_target_fabric(Fabric f) { return f != Fabric::vmm_to_vmm; }
+
+// The network a NIC's replica will use, decided at enable time (A2A, Hyper-V -> Azure), with what
+// must be created for it. Nothing is changed until every NIC and check has passed.
+struct NetworkPlan {
+    Id source = kNone;
+    Id target = kNone;          ///< existing network, or kNone with `create_copy`
+    bool create_copy = false;   ///< MAP-AUTO-ASR-NETWORK: create <source>-asr
+    std::string copy_name;
+    Rule rule = Rule::MapDefault;
+    std::string detail;
+};
+
+std::optional<OpResult> plan_network(OperationContext& ctx, Id source, Id target_site, const std::string& requested,
+                                     NetworkPlan& plan) {
+    World& w = ctx.world;
+    plan.source = source;
+    const std::string& src_name = w.networks[source].name;
+    const std::string& site_name = w.sites[target_site].name;
+    if (!requested.empty()) {
+        Id n = w.network_id(requested);
+        if (n == kNone)
+            return OpResult::refuse(Rule::TargetNetworkSite, "target network " + requested + " does not exist (yet)");
+        if (w.networks[n].site != target_site)
+            return OpResult::refuse(Rule::TargetNetworkSite, requested + " is at " + w.sites[w.networks[n].site].name +
+                                                                 ", not at the target site " + site_name);
+        plan.target = n;
+        Id mapped = mapped_target(w, source);
+        plan.rule = mapped == kNone || mapped == n ? Rule::MapAutoOnEnable : Rule::MapDefault;
+        plan.detail = mapped == kNone    ? "target network " + requested + " named on the operation"
+                      : mapped == n      ? "target network " + requested + " (also the mapped default)"
+                                         : "target network " + requested + " named instead of the default " +
+                                          w.networks[mapped].name;
+        return std::nullopt;
+    }
+    if (Id mapped = mapped_target(w, source); mapped != kNone) {
+        if (w.networks[mapped].site != target_site)
+            return OpResult::refuse(Rule::TargetNetworkSite, src_name + " is mapped to " + w.networks[mapped].name + " at " +
+                                                                 w.sites[w.networks[mapped].site].name + ", not at " + site_name);
+        plan.target = mapped;
+        plan.rule = Rule::MapDefault;
+        plan.detail = "target network " + w.networks[mapped].name + " from the mapping " + src_name + " -> " +
+                      w.networks[mapped].name;
+        return std::nullopt;
+    }
+    if (w.fabric() != Fabric::azure_to_azure)
+        return OpResult::refuse(Rule::EnableNeedsTargetNetwork, src_name + " has no mapping and no target network was named");
+    plan.rule = Rule::MapAutoAsrNetwork;
+    plan.copy_name = src_name + "-asr";
+    if (Id existing = w.network_id(plan.copy_name); existing != kNone) {
+        if (w.networks[existing].site != target_site)
+            return OpResult::refuse(Rule::TargetNetworkSite, plan.copy_name + " exists at " +
+                                                                 w.sites[w.networks[existing].site].name + ", not at " + site_name);
+        plan.target = existing;
+        plan.detail = "no mapping for " + src_name + ": using the existing " + plan.copy_name;
+    } else {
+        plan.create_copy = true;
+        plan.detail = "no mapping for " + src_name + ": created " + plan.copy_name + " in " + site_name +
+                      " with the same address space and subnets";
+    }
+    return std::nullopt;
+}
+
+// Carries out a plan: creates the -asr copy and the missing mappings (MAP-AUTO-*). Returns the target.
+Id apply_network_plan(OperationContext& ctx, const NetworkPlan& plan, Id target_site, Decisions& out) {
+    World& w = ctx.world;
+    Id target = plan.target;
+    if (plan.create_copy) {
+        target = w.network_id(plan.copy_name);  // an earlier NIC of this VM may have created it
+        if (target == kNone) target = w.add_network_copy(w.networks[plan.source], plan.copy_name, target_site);
+    }
+    out.push_back({plan.rule, plan.detail});
+    if (plan.rule == Rule::MapDefault) return target;
+    Rule auto_rule = plan.rule;
+    if (mapped_target(w, plan.source) == kNone) add_mapping(ctx, plan.source, target, auto_rule, out);
+    if (mapped_target(w, target) == kNone) add_mapping(ctx, target, plan.source, auto_rule, out);
+    return target;
+}
+
+// IP-OVERRIDE at enable/update: the address must lie in the usable range of the subnet the first NIC
+// would get. `target` may be a network still to be created as a copy of `copy_of`.
+std::optional<OpResult> check_override_ip(const World& w, const Vm& vm, Id target, Id copy_of,
+                                          const std::string& override_subnet, Ipv4Address ip, Id target_site) {
+    const Instance& src = vm.instance(vm.replication.source_slot());
+    if (src.nics.empty()) return std::nullopt;
+    Id model = target != kNone ? target : copy_of;
+    if (model == kNone) return std::nullopt;
+    const std::string source_subnet = src.nics[0].subnet != kNone ? w.subnets[src.nics[0].subnet].name : "";
+    Decisions scratch;
+    Id subnet = choose_target_subnet(w, model, source_subnet, override_subnet, scratch);
+    if (subnet == kNone) return std::nullopt;
+    Ipv4Range usable = target != kNone ? w.subnets[subnet].usable : usable_range(w.subnets[subnet].prefix, w.sites[target_site].kind);
+    if (usable.contains(ip) && (target == kNone || address_usable(w, subnet, ip))) return std::nullopt;
+    return OpResult::refuse(Rule::IpOverride, "target_ip " + ip.to_string() + " is outside the usable range " +
+                                                  usable.first.to_string() + "-" + usable.last.to_string() + " of subnet " +
+                                                  w.subnets[subnet].name + " (" + w.subnets[subnet].prefix.to_string() + ")");
+}
+
+// Ends an initial replication: protected, or stalled while the source site is down.
+void finish_enable(OperationContext& ctx, Id vm_id) {
+    Vm& vm = ctx.world.vms[vm_id];
+    Replication& r = vm.replication;
+    r.job_running = false;
+    r.job = {};
+    Id source_site = vm.instance(r.source_slot()).site;
+    if (!ctx.world.site_up(source_site)) {
+        r.stalled_remaining = 0;
+        ctx.stalled_by_site[source_site].push_back(vm_id);
+        ctx.log_done("enable_replication", vm,
+                     {{Rule::InitialReplicationStalled, ctx.world.sites[source_site].name + " is down: waiting for it", true}});
+        return;
+    }
+    r.state = State::protected_;
+    ctx.log_done("enable_replication", vm);
+}
+
+std::vector<Rule> job_rules(const Replication& r) {
+    return r.job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{};
+}
+
+}  // namespace
+
+OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Replication& r = vm.replication;
+    if (r.state != State::unprotected)
+        return OpResult::refuse(Rule::StateNotAllowed, "replication is already " + std::string{to_string(r.state)});
+    const Instance& source = vm.instance(r.source_slot());
+    if (!source.exists) return OpResult::refuse(Rule::EnableNeedsSourceSite, "the VM has been deleted");
+    if (!w.site_up(source.site))
+        return OpResult::refuse(Rule::EnableNeedsSourceSite, w.sites[source.site].name + " is down");
+    Id target_site = w.site_id(op.target_site);
+    if (target_site == kNone || target_site == source.site)
+        return OpResult::refuse(Rule::EnableTargetSite, "target site " + op.target_site + " is the VM's own site");
+    const bool want_azure = azure_target_fabric(w.fabric());
+    if ((w.sites[target_site].kind == SiteKind::azure) != want_azure)
+        return OpResult::refuse(Rule::EnableTargetSite, op.target_site + " is not " +
+                                                            (want_azure ? "an Azure region" : "an on-premises site") +
+                                                            ", as this fabric needs");
+
+    std::optional<Ipv4Address> override_ip = op.target_ip ? op.target_ip : vm.properties_ip;
+    std::vector<NetworkPlan> plans;
+    const bool decide_now = !vmm_fabric(w.fabric());
+    if (decide_now) {
+        for (std::size_t i = 0; i < source.nics.size(); ++i) {
+            Id src_net = source.nics[i].network;
+            bool seen = false;
+            for (const auto& p : plans) seen = seen || p.source == src_net;
+            if (seen || src_net == kNone) continue;
+            NetworkPlan plan;
+            const bool first = src_net == source.nics[0].network;
+            if (auto refusal = plan_network(ctx, src_net, target_site, first ? op.target_network : "", plan)) return *refusal;
+            plans.push_back(plan);
+        }
+        if (override_ip && !plans.empty()) {
+            const NetworkPlan& p = plans.front();
+            if (auto refusal = check_override_ip(w, vm, p.target, p.create_copy ? p.source : kNone, op.target_subnet,
+                                                 *override_ip, target_site))
+                return *refusal;
+        }
+    }
+
+    OpResult result;
+    result.phase = Phase::start;
+    r.recovery_site = target_site;
+    TargetSettings& settings = r.current_settings();
+    settings = TargetSettings{};
+    settings.subnet = op.target_subnet;
+    settings.ip = override_ip;
+    settings.reip = op.reip;
+    settings.networks.assign(source.nics.size(), kNone);
+    settings.network_rules.assign(source.nics.size(), Rule::MapResolveAtFailover);
+    for (const auto& plan : plans) {
+        Id target = apply_network_plan(ctx, plan, target_site, result.decisions);
+        for (std::size_t i = 0; i < source.nics.size(); ++i)
+            if (source.nics[i].network == plan.source) {
+                settings.networks[i] = target;
+                settings.network_rules[i] = plan.rule;
+            }
+    }
+    if (!op.target_subnet.empty())
+        result.decisions.push_back({Rule::SubnetOverride, "subnet " + op.target_subnet + " set on the replication"});
+    if (override_ip)
+        result.decisions.push_back({Rule::IpOverride, "target_ip " + override_ip->to_string() +
+                                                          (op.target_ip ? " set on the replication" : " set in the VM's properties")});
+    r.state = State::enabling;
+    r.job_running = true;
+    Millis d = ctx.duration(ctx.scenario.timing.initial_replication, "timing.initial_replication");
+    r.job_end = ctx.now() + d;
+    r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_enable(ctx, vm_id); });
+    return result;
+}
+
+void resume_stalled_replications(OperationContext& ctx, Id site) {
+    auto waiting = std::move(ctx.stalled_by_site[site]);
+    ctx.stalled_by_site[site].clear();
+    for (Id vm_id : waiting) {
+        Replication& r = ctx.world.vms[vm_id].replication;
+        if (r.state != State::enabling || r.job_running) continue;  // disabled meanwhile
+        r.job_running = true;
+        Millis d = ctx.duration(ctx.scenario.timing.initial_replication, "timing.initial_replication");
+        r.job_end = ctx.now() + d;
+        r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_enable(ctx, vm_id); });
+    }
+}
+
+OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Replication& r = vm.replication;
+    if (r.state != State::enabling && r.state != State::protected_)
+        return OpResult::refuse(Rule::StateNotAllowed, "update_replication needs enabling or protected, not " +
+                                                           std::string{to_string(r.state)}, job_rules(r));
+    TargetSettings& settings = r.current_settings();
+    const Instance& source = vm.instance(r.source_slot());
+    Id target_site = vm.instance(r.target_slot()).exists && vmm_fabric(w.fabric())
+                         ? vm.instance(r.target_slot()).site
+                         : (r.reversed ? vm.home_site : r.recovery_site);
+    Id new_network = settings.networks.empty() ? kNone : settings.networks[0];
+    if (!op.target_network.empty()) {
+        new_network = w.network_id(op.target_network);
+        if (new_network == kNone || w.networks[new_network].site != target_site)
+            return OpResult::refuse(Rule::TargetNetworkSite, op.target_network + " is not a network at the target site " +
+                                                                 w.sites[target_site].name);
+    }
+    std::string new_subnet = op.target_subnet.empty() ? settings.subnet : op.target_subnet;
+    std::optional<Ipv4Address> new_ip = op.target_ip ? op.target_ip : settings.ip;
+    if (op.target_ip && new_network != kNone) {
+        if (auto refusal = check_override_ip(w, vm, new_network, kNone, new_subnet, *op.target_ip, target_site)) return *refusal;
+    }
+    OpResult result;
+    if (!op.target_network.empty()) {
+        Id old_first = settings.networks.empty() ? kNone : settings.networks[0];
+        for (std::size_t i = 0; i < settings.networks.size(); ++i)
+            if (i == 0 || (i < source.nics.size() && source.nics[i].network == source.nics[0].network)) {
+                settings.networks[i] = new_network;
+                settings.network_rules[i] = Rule::MapChangeNewOnly;
+            }
+        result.decisions.push_back({Rule::MapChangeNewOnly, "target network of this replication set to " + op.target_network +
+                                                                (old_first != kNone ? " (was " + w.networks[old_first].name + ")" : "") +
+                                                                "; mappings unchanged"});
+    }
+    if (!op.target_subnet.empty()) {
+        settings.subnet = new_subnet;
+        result.decisions.push_back({Rule::SubnetOverride, "subnet " + new_subnet + " set on the replication"});
+    }
+    if (op.target_ip) {
+        settings.ip = new_ip;
+        result.decisions.push_back({Rule::IpOverride, "target_ip " + new_ip->to_string() + " set on the replication"});
+    }
+    if (!op.reip.empty()) settings.reip = op.reip;
+    return result;
+}
+
+OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpec&) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Replication& r = vm.replication;
+    if (r.state == State::unprotected)
+        return OpResult::refuse(Rule::StateNotAllowed, "the VM is not replicating");
+    if (r.state == State::failing_over || r.state == State::reprotecting)
+        return OpResult::refuse(Rule::JobInProgress, std::string{to_string(r.state)} + " has not finished", {Rule::StateNotAllowed});
+    OpResult result;
+    if (r.job_running) ctx.kernel.cancel(r.job);
+    r.job_running = false;
+    if (r.test_running) {
+        remove_instance(ctx, vm.instance(Slot::test));
+        r.test_running = false;
+        result.decisions.push_back({Rule::DisableReplication, "test instance removed"});
+    }
+    // The VM keeps running where it is active; the other side stays as it is (delete_vm removes it).
+    Slot active = vm.active_slot();
+    if (r.unprotected_since >= 0) {
+        r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
+        r.unprotected_since = -1;
+    }
+    r.reversed = active == Slot::recovery;
+    r.state = State::unprotected;
+    result.decisions.push_back({Rule::DisableReplication, "replication removed; the VM stays at " +
+                                                              w.sites[vm.instance(active).site].name});
+    return result;
+}
+
+}  // namespace drsim

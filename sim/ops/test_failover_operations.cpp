@@ -1,0 +1,75 @@
+// test_failover and cleanup_test_failover (SPEC §3 IP-TFO-*, §4 TFO-*).
+#include "sim/ops/instance_lifecycle.hpp"
+#include "sim/ops/mapping_operations.hpp"
+#include "sim/ops/vm_operations.hpp"
+
+namespace drsim {
+
+using State = ReplicationState;
+
+OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
+    World& w = ctx.world;
+    Vm& vm = w.vms[vm_id];
+    Replication& r = vm.replication;
+    if (r.test_running)
+        return OpResult::refuse(Rule::TfoOneAtATime, "a test failover of this VM is already running",
+                                {Rule::TfoCleanupFirst});
+    if (r.state == State::enabling)
+        return OpResult::refuse(Rule::FoNeedsRecoveryPoint, "initial replication has not finished: no recovery point");
+    if (r.state != State::protected_)
+        return OpResult::refuse(Rule::TfoOneAtATime, "test failover runs only from protected, not " +
+                                                         std::string{to_string(r.state)},
+                                r.job_running ? std::vector<Rule>{Rule::JobInProgress, Rule::StateNotAllowed}
+                                              : std::vector<Rule>{Rule::StateNotAllowed});
+    const Id target_site = r.reversed ? vm.home_site : r.recovery_site;
+    if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
+    const Instance& source = vm.instance(r.source_slot());
+    const TargetSettings& settings = r.current_settings();
+
+    // The failover network: fixed on the replication (A2A) or the mapping now (VMM).
+    Id production = settings.networks.empty() ? kNone : settings.networks[0];
+    if (vmm_fabric(w.fabric()) && !source.nics.empty()) production = mapped_target(w, source.nics[0].network);
+    Id network = op.network.empty() ? production : w.network_id(op.network);
+    if (network == kNone)
+        return OpResult::refuse(Rule::TargetNetworkSite, op.network.empty() ? "no failover network to test in: name one"
+                                                                            : op.network + " does not exist (yet)");
+    if (w.networks[network].site != target_site)
+        return OpResult::refuse(Rule::TargetNetworkSite, w.networks[network].name + " is not at the target site " +
+                                                             w.sites[target_site].name);
+    OpResult result;
+    if (network == production)
+        result.decisions.push_back({Rule::TfoProductionNetwork, w.networks[network].name +
+                                                                     " is the production failover network: use an isolated, non-production network",
+                                    true});
+    std::vector<NicPlan> plans(source.nics.size());
+    for (auto& p : plans) p.network = network;
+    if (!plans.empty()) {
+        plans[0].override_subnet = settings.subnet;
+        plans[0].override_ip = settings.ip;
+    }
+    auto nics = place_nics(ctx, source, plans, nullptr, true, result.decisions);
+    if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+    result.detail = "test instance at " + w.sites[target_site].name;
+    for (const auto& nic : *nics) result.detail += "; " + describe_nic(w, nic);
+    r.test_running = true;
+    r.test_network = network;
+    Millis d = ctx.duration(ctx.scenario.timing.test_failover, "timing.test_failover");
+    Millis boot = ctx.duration(ctx.scenario.timing.vm_boot, "timing.vm_boot");
+    start_instance(ctx, vm_id, Slot::test, target_site, std::move(*nics), d + boot);
+    result.phase = Phase::start;
+    return result;
+}
+
+OpResult cleanup_test_failover(OperationContext& ctx, Id vm_id, const OperationSpec&) {
+    Vm& vm = ctx.world.vms[vm_id];
+    Replication& r = vm.replication;
+    if (!r.test_running) return OpResult::refuse(Rule::StateNotAllowed, "no test failover is running");
+    remove_instance(ctx, vm.instance(Slot::test));
+    r.test_running = false;
+    r.test_network = kNone;
+    OpResult result;
+    result.detail = "test instance removed; its addresses are free";
+    return result;
+}
+
+}  // namespace drsim

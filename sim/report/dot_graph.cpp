@@ -1,0 +1,57 @@
+#include "sim/report/dot_graph.hpp"
+
+namespace drsim {
+
+namespace {
+std::string quoted(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+std::string vertex_name(const World& w, TopologyVertex v) {
+    const auto& p = w.topology.graph()[v];
+    switch (p.kind) {
+        case VertexKind::site: return quoted("site:" + w.sites[p.entity].name);
+        case VertexKind::network: return quoted("net:" + w.networks[p.entity].name);
+        case VertexKind::subnet: return quoted("subnet:" + w.networks[w.subnets[p.entity].network].name + "/" + w.subnets[p.entity].name);
+        case VertexKind::circuit: return quoted("circuit:" + w.circuits[p.entity].name);
+    }
+    return "\"?\"";
+}
+}  // namespace
+
+std::string topology_dot(const World& w) {
+    std::string out = "graph drsim {\n  compound=true;\n  node [shape=box, fontname=\"sans-serif\"];\n";
+    for (Id s = 0; s < w.sites.size(); ++s) {
+        const Site& site = w.sites[s];
+        out += "  subgraph " + quoted("cluster_" + site.name) + " {\n    label=" +
+               quoted(site.name + (site.kind == SiteKind::azure ? " (azure)" : " (on-premises)") + (site.up ? "" : " DOWN")) + ";\n";
+        out += "    " + vertex_name(w, site.vertex) + " [label=" + quoted(site.name) + ", shape=point];\n";
+        for (Id n = 0; n < w.networks.size(); ++n) {
+            if (w.networks[n].site != s) continue;
+            std::string label = w.networks[n].name;
+            for (const auto& p : w.networks[n].address_space) label += "\\n" + p.to_string();
+            out += "    " + vertex_name(w, w.networks[n].vertex) + " [label=" + quoted(label) + "];\n";
+            for (Id sn : w.networks[n].subnets)
+                out += "    " + vertex_name(w, w.subnets[sn].vertex) + " [label=" +
+                       quoted(w.subnets[sn].name + "\\n" + w.subnets[sn].prefix.to_string()) + ", shape=ellipse];\n    " +
+                       vertex_name(w, w.networks[n].vertex) + " -- " + vertex_name(w, w.subnets[sn].vertex) + ";\n";
+        }
+        out += "  }\n";
+    }
+    for (const auto& c : w.circuits)
+        out += "  " + vertex_name(w, c.vertex) + " [label=" + quoted(c.name + "\\n" + c.peering_location) + ", shape=hexagon];\n";
+    for (const auto& c : w.connections)
+        out += "  " + vertex_name(w, c.ends[0]) + " -- " + vertex_name(w, c.ends[1]) + " [label=" + quoted(c.name) +
+               (c.connected ? "" : ", style=dashed") + "];\n";
+    for (Id n = 0; n < w.networks.size(); ++n)
+        if (w.mappings[n])
+            out += "  " + vertex_name(w, w.networks[n].vertex) + " -- " + vertex_name(w, w.networks[w.mappings[n]->target].vertex) +
+                   " [dir=forward, color=blue, label=\"mapped\"];\n";
+    return out + "}\n";
+}
+
+}  // namespace drsim

@@ -1,0 +1,271 @@
+#include "sim/report/run_report.hpp"
+
+#include "engine/sim_time.hpp"
+
+namespace drsim {
+
+namespace {
+
+using engine::format_duration;
+
+std::string headline(const LogRecord& r) {
+    std::string h{r.op};
+    if (r.phase == Phase::done) h += " done";
+    if (!r.target.empty()) h += " " + r.target;
+    return h;
+}
+
+std::string status(const LogRecord& r) {
+    std::string s{to_string(r.outcome)};
+    if (r.refused_by) s += " by " + std::string{rule_id(*r.refused_by)};
+    if (!r.state_after.empty() && !r.refused_by) s += (r.phase == Phase::start ? " -> " : ", ") + std::string{r.state_after};
+    return s;
+}
+
+reporting::TimelineEntry entry(const LogRecord& r) {
+    reporting::TimelineEntry e;
+    e.time = format_duration(r.time);
+    e.headline = headline(r);
+    e.status = status(r);
+    if (!r.detail.empty()) e.details.emplace_back("", r.detail);
+    for (Rule also : r.also_refused_by) e.details.emplace_back(std::string{rule_id(also)}, "also forbids it");
+    for (const auto& d : r.decisions)
+        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + d.detail : d.detail);
+    return e;
+}
+
+// Records alike enough to be summarised together in a long run: same moment, operation, outcome
+// and the same sequence of rules.
+bool alike(const LogRecord& a, const LogRecord& b) {
+    if (a.time != b.time || a.op != b.op || a.phase != b.phase || a.outcome != b.outcome ||
+        a.event_index != b.event_index || a.refused_by != b.refused_by || a.decisions.size() != b.decisions.size() ||
+        a.state_after != b.state_after)
+        return false;
+    for (std::size_t i = 0; i < a.decisions.size(); ++i)
+        if (a.decisions[i].rule != b.decisions[i].rule) return false;
+    return true;
+}
+
+nlohmann::json decision_json(const Decision& d) {
+    nlohmann::json j{{"rule", rule_id(d.rule)}, {"detail", d.detail}};
+    if (d.warning) j["warning"] = true;
+    return j;
+}
+
+nlohmann::json nic_json(const World& w, const NicBinding& nic) {
+    nlohmann::json j;
+    j["network"] = nic.network == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.networks[nic.network].name);
+    j["subnet"] = nic.subnet == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.subnets[nic.subnet].name);
+    j["ip"] = nic.ip ? nlohmann::json(nic.ip->to_string()) : nlohmann::json(nullptr);
+    j["allocation"] = nic.dhcp ? "dhcp" : "static";
+    return j;
+}
+
+nlohmann::json instance_json(const World& w, const Instance& inst) {
+    if (!inst.exists) return nullptr;
+    nlohmann::json j;
+    j["site"] = w.sites[inst.site].name;
+    j["running"] = w.running(inst);
+    j["nics"] = nlohmann::json::array();
+    for (const auto& nic : inst.nics) j["nics"].push_back(nic_json(w, nic));
+    return j;
+}
+
+Millis unprotected_time(const Replication& r, Millis end) {
+    Millis total = 0;
+    for (auto [a, b] : r.unprotected_windows) total += b - a;
+    if (r.unprotected_since >= 0) total += end - r.unprotected_since;
+    return total;
+}
+
+}  // namespace
+
+nlohmann::json seconds(Millis ms) {
+    if (ms % 1000 == 0) return ms / 1000;
+    return static_cast<double>(ms) / 1000.0;
+}
+
+reporting::Document build_document(const Simulation& sim, const ReportOptions& options) {
+    const World& w = sim.world();
+    reporting::Document doc;
+    doc.title = "drsim: " + sim.scenario().name;
+
+    reporting::Section timeline_section;
+    timeline_section.heading = "Timeline";
+    reporting::Timeline timeline;
+    const auto& log = sim.log();
+    for (std::size_t i = 0; i < log.size();) {
+        std::size_t j = i + 1;
+        while (j < log.size() && alike(log[i], log[j])) ++j;
+        const std::size_t run = j - i;
+        const std::size_t shown = options.verbose || run <= options.batch_shown + 1 ? run : options.batch_shown;
+        for (std::size_t k = i; k < i + shown; ++k) timeline.entries.push_back(entry(log[k]));
+        if (shown < run) {
+            reporting::TimelineEntry more;
+            more.time = format_duration(log[i].time);
+            more.headline = "... and " + std::to_string(run - shown) + " more " + std::string{log[i].op} +
+                            (log[i].phase == Phase::done ? " done" : "") + " like these";
+            more.status = status(log[i]);
+            timeline.entries.push_back(std::move(more));
+        }
+        i = j;
+    }
+    timeline_section.timelines.push_back(std::move(timeline));
+    doc.sections.push_back(std::move(timeline_section));
+
+    if (!sim.expectations().empty()) {
+        reporting::Section s;
+        s.heading = "Expectations";
+        std::size_t failed = 0;
+        reporting::Table t{"", {"time", "line", "result", "check", "expected", "found"}, {}};
+        for (const auto& e : sim.expectations()) {
+            failed += e.ok ? 0 : 1;
+            t.rows.push_back({format_duration(e.time), std::to_string(e.line), e.ok ? "ok" : "FAILED", e.check,
+                              e.expected, e.ok ? "" : e.found});
+        }
+        s.paragraphs.push_back(std::to_string(sim.expectations().size() - failed) + " of " +
+                               std::to_string(sim.expectations().size()) + " expectations held" +
+                               (failed ? "; " + std::to_string(failed) + " FAILED" : ""));
+        s.tables.push_back(std::move(t));
+        doc.sections.push_back(std::move(s));
+    }
+
+    reporting::Section final_section;
+    final_section.heading = "Final state at " + format_duration(sim.end_time());
+    constexpr std::size_t kListedVms = 50;
+    reporting::Table vms{"", {"vm", "state", "active site", "network", "subnet", "ip", "running", "downtime", "unprotected"}, {}};
+    for (Id v = 0; v < w.vms.size() && v < kListedVms; ++v) {
+        const Vm& vm = w.vms[v];
+        const Instance& inst = vm.instance(vm.active_slot());
+        const NicBinding nic = inst.exists && !inst.nics.empty() ? inst.nics[0] : NicBinding{};
+        vms.rows.push_back({vm.name, std::string{to_string(vm.replication.state)},
+                            inst.exists ? w.sites[inst.site].name : "-",
+                            nic.network == kNone ? "none" : w.networks[nic.network].name,
+                            nic.subnet == kNone ? "-" : w.subnets[nic.subnet].name, nic.ip ? nic.ip->to_string() : "-",
+                            w.running(inst) ? "yes" : "no", format_duration(sim.vm_downtime(v).downtime),
+                            format_duration(unprotected_time(vm.replication, sim.end_time()))});
+    }
+    if (w.vms.size() > kListedVms)
+        final_section.paragraphs.push_back("First " + std::to_string(kListedVms) + " of " + std::to_string(w.vms.size()) +
+                                           " VMs (the JSON form lists all):");
+    final_section.tables.push_back(std::move(vms));
+    if (!sim.apps().empty()) {
+        reporting::Table apps{"", {"app", "vms", "downtime", "longest outage", "outages"}, {}};
+        for (const auto& [app, members] : sim.apps()) {
+            auto m = sim.app_downtime(app);
+            apps.rows.push_back({app, std::to_string(members.size()), format_duration(m.downtime),
+                                 format_duration(m.longest_outage), std::to_string(m.outages)});
+        }
+        final_section.tables.push_back(std::move(apps));
+    }
+    doc.sections.push_back(std::move(final_section));
+    return doc;
+}
+
+nlohmann::json build_json(const Simulation& sim) {
+    const World& w = sim.world();
+    nlohmann::json j;
+    j["scenario"] = sim.scenario().name;
+    j["file"] = sim.scenario().file;
+    j["seed"] = sim.scenario().seed;
+    j["end_time"] = seconds(sim.end_time());
+    auto& events = j["events"] = nlohmann::json::array();
+    for (const auto& r : sim.log()) {
+        nlohmann::json e;
+        e["time"] = seconds(r.time);
+        e["op"] = std::string{r.op};
+        e["target"] = r.target;
+        e["phase"] = to_string(r.phase);
+        e["outcome"] = to_string(r.outcome);
+        e["rule"] = r.refused_by ? nlohmann::json(rule_id(*r.refused_by)) : nlohmann::json(nullptr);
+        if (!r.also_refused_by.empty()) {
+            e["also_refused_by"] = nlohmann::json::array();
+            for (Rule also : r.also_refused_by) e["also_refused_by"].push_back(rule_id(also));
+        }
+        e["detail"] = r.detail;
+        e["decisions"] = nlohmann::json::array();
+        for (const auto& d : r.decisions) e["decisions"].push_back(decision_json(d));
+        if (!r.state_after.empty()) e["state_after"] = std::string{r.state_after};
+        if (r.line > 0) e["line"] = r.line;
+        events.push_back(std::move(e));
+    }
+    auto& expectations = j["expectations"] = nlohmann::json::array();
+    for (const auto& e : sim.expectations())
+        expectations.push_back({{"time", seconds(e.time)}, {"ok", e.ok}, {"check", e.check}, {"expected", e.expected},
+                                {"found", e.found}, {"line", e.line}, {"column", e.column}});
+
+    auto& final_vms = j["final"]["vms"] = nlohmann::json::array();
+    auto& metric_vms = j["metrics"]["vms"] = nlohmann::json::array();
+    for (Id v = 0; v < w.vms.size(); ++v) {
+        const Vm& vm = w.vms[v];
+        const Instance& active = vm.instance(vm.active_slot());
+        nlohmann::json f;
+        f["name"] = vm.name;
+        f["state"] = to_string(vm.replication.state);
+        f["direction"] = vm.replication.reversed ? "reversed" : "forward";
+        f["active_site"] = active.exists ? nlohmann::json(w.sites[active.site].name) : nlohmann::json(nullptr);
+        const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
+        f["network"] = nic.network == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.networks[nic.network].name);
+        f["subnet"] = nic.subnet == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.subnets[nic.subnet].name);
+        f["addresses"] = nlohmann::json::array();
+        if (active.exists)
+            for (const auto& n : active.nics)
+                if (n.ip) f["addresses"].push_back(n.ip->to_string());
+        f["running"] = w.running(active);
+        f["instances"] = {{"primary", instance_json(w, vm.instance(Slot::home))},
+                          {"replica", instance_json(w, vm.instance(Slot::recovery))},
+                          {"test", instance_json(w, vm.instance(Slot::test))}};
+        final_vms.push_back(std::move(f));
+
+        DowntimeMetric m = sim.vm_downtime(v);
+        metric_vms.push_back({{"name", vm.name},
+                              {"downtime", seconds(m.downtime)},
+                              {"time_to_recover", seconds(m.longest_outage)},
+                              {"outages", m.outages},
+                              {"unprotected", seconds(unprotected_time(vm.replication, sim.end_time()))}});
+    }
+    auto& mappings = j["final"]["mappings"] = nlohmann::json::array();
+    for (Id n = 0; n < w.networks.size(); ++n)
+        if (w.mappings[n]) mappings.push_back({{"source", w.networks[n].name}, {"target", w.networks[w.mappings[n]->target].name}});
+    auto& networks = j["final"]["networks"] = nlohmann::json::array();
+    for (const auto& n : w.networks)
+        networks.push_back({{"name", n.name}, {"site", w.sites[n.site].name}, {"created_at_run_time", n.created_at_run_time}});
+    auto& apps = j["metrics"]["apps"] = nlohmann::json::array();
+    for (const auto& [app, members] : sim.apps()) {
+        DowntimeMetric m = sim.app_downtime(app);
+        apps.push_back({{"name", app}, {"vms", members.size()}, {"downtime", seconds(m.downtime)},
+                        {"time_to_recover", seconds(m.longest_outage)}, {"outages", m.outages}});
+    }
+    j["metrics"]["clients"] = nlohmann::json::array();
+    std::size_t failed = 0;
+    for (const auto& e : sim.expectations()) failed += e.ok ? 0 : 1;
+    j["summary"] = {{"expectations", sim.expectations().size()}, {"failed", failed}, {"kernel_events", sim.kernel_events()}};
+    return j;
+}
+
+reporting::Table build_event_table(const Simulation& sim) {
+    reporting::Table t{"", {"time_s", "op", "target", "phase", "outcome", "rule", "detail", "decisions"}, {}};
+    for (const auto& r : sim.log()) {
+        std::string decisions;
+        for (const auto& d : r.decisions) decisions += (decisions.empty() ? "" : "; ") + std::string{rule_id(d.rule)} + ": " + d.detail;
+        t.rows.push_back({seconds(r.time).dump(), std::string{r.op}, r.target, std::string{to_string(r.phase)},
+                          std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
+                          r.detail, decisions});
+    }
+    return t;
+}
+
+reporting::Document build_explanation(const Simulation& sim, const std::string& vm) {
+    reporting::Document doc;
+    doc.title = "drsim explain " + vm + " (" + sim.scenario().name + ")";
+    reporting::Section s;
+    s.heading = "Every decision about " + vm;
+    reporting::Timeline t;
+    for (const auto& r : sim.log())
+        if (r.target == vm) t.entries.push_back(entry(r));
+    s.timelines.push_back(std::move(t));
+    doc.sections.push_back(std::move(s));
+    return doc;
+}
+
+}  // namespace drsim

@@ -1,0 +1,29 @@
+#pragma once
+// Renders a finished Simulation: the readable timeline and summary (text or HTML, through the
+// reporting document model), the JSON form of SPEC §10, and CSV of the event log.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "reporting/document.hpp"
+#include "sim/run/simulation.hpp"
+
+namespace drsim {
+
+struct ReportOptions {
+    std::size_t batch_shown = 3;  ///< records shown of a run of like records (same time, op, rules)
+    bool verbose = false;         ///< show every record
+};
+
+/// The timeline, expectations, final state and metrics as a document.
+reporting::Document build_document(const Simulation& sim, const ReportOptions& options = {});
+/// SPEC §10: scenario, events (with decisions), expectations, final, metrics.
+nlohmann::json build_json(const Simulation& sim);
+/// One row per log record: time, op, target, phase, outcome, rule, decisions.
+reporting::Table build_event_table(const Simulation& sim);
+/// Every decision about one VM, in time order, with its rule and inputs (`drsim explain`).
+reporting::Document build_explanation(const Simulation& sim, const std::string& vm);
+
+/// Seconds as a JSON number: an integer when whole.
+nlohmann::json seconds(Millis ms);
+
+}  // namespace drsim

@@ -1,0 +1,22 @@
+#pragma once
+// `expect` checks (SPEC §9): a VM instance's site, network, subnet, address, state and running;
+// mappings; networks; reachability; downtime.
+#include "sim/run/run_log.hpp"
+#include "sim/world/world.hpp"
+
+namespace drsim {
+
+class Simulation;
+
+struct ExpectationContext {
+    const World& world;
+    const Simulation& simulation;
+};
+
+/// Evaluates one check against the world as it is at `now`; `ok` plus what was expected and found.
+ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const ExpectSpec& spec, Millis now);
+
+/// Whether `from` (a client or VM) reaches `to` (a VM by name, or an address) now; `why` says how or why not.
+bool reachable(const World& world, const std::string& from, const std::string& to, std::string& why);
+
+}  // namespace drsim

@@ -1,0 +1,442 @@
+#include "sim/run/simulation.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <map>
+
+#include "engine/sim_time.hpp"
+#include "sim/ops/mapping_operations.hpp"
+#include "sim/ops/vm_operations.hpp"
+#include "sim/run/expectation_checks.hpp"
+
+namespace drsim {
+
+std::string_view to_string(Outcome o) {
+    switch (o) {
+        case Outcome::ok: return "ok";
+        case Outcome::refused: return "refused";
+        case Outcome::warning: return "warning";
+    }
+    return "?";
+}
+
+std::string_view to_string(Phase p) {
+    switch (p) {
+        case Phase::instant: return "instant";
+        case Phase::start: return "start";
+        case Phase::done: return "done";
+    }
+    return "?";
+}
+
+namespace {
+
+std::string_view op_name(OpKind k) {
+    switch (k) {
+        case OpKind::map_network: return "map_network";
+        case OpKind::change_mapping: return "change_mapping";
+        case OpKind::delete_mapping: return "delete_mapping";
+        case OpKind::enable_replication: return "enable_replication";
+        case OpKind::update_replication: return "update_replication";
+        case OpKind::disable_replication: return "disable_replication";
+        case OpKind::failover: return "failover";
+        case OpKind::test_failover: return "test_failover";
+        case OpKind::cleanup_test_failover: return "cleanup_test_failover";
+        case OpKind::commit: return "commit";
+        case OpKind::reprotect: return "reprotect";
+        case OpKind::failback: return "failback";
+        case OpKind::set_vm_network: return "set_vm_network";
+        case OpKind::subnet_failover: return "subnet_failover";
+        case OpKind::update_routes: return "update_routes";
+        case OpKind::connect: return "connect";
+        case OpKind::disconnect: return "disconnect";
+        case OpKind::site_down: return "site_down";
+        case OpKind::site_up: return "site_up";
+        case OpKind::broadcast_storm: return "broadcast_storm";
+        case OpKind::peering_location_down: return "peering_location_down";
+        case OpKind::delete_vm: return "delete_vm";
+        case OpKind::dns_update: return "dns_update";
+        case OpKind::expect: return "expect";
+    }
+    return "?";
+}
+
+bool is_vm_operation(OpKind k) {
+    switch (k) {
+        case OpKind::enable_replication:
+        case OpKind::update_replication:
+        case OpKind::disable_replication:
+        case OpKind::failover:
+        case OpKind::test_failover:
+        case OpKind::cleanup_test_failover:
+        case OpKind::commit:
+        case OpKind::reprotect:
+        case OpKind::failback:
+        case OpKind::set_vm_network:
+        case OpKind::delete_vm: return true;
+        default: return false;
+    }
+}
+
+// Glob with * and ? over the whole name.
+bool glob_match(std::string_view pattern, std::string_view name) {
+    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
+    while (n < name.size()) {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+            ++p;
+            ++n;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            mark = n;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            n = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+// Merges sorted-or-not intervals (end -1 = open, closed at `end`) into disjoint sorted ones.
+std::vector<std::pair<Millis, Millis>> merge(std::vector<std::pair<Millis, Millis>> v) {
+    std::sort(v.begin(), v.end());
+    std::vector<std::pair<Millis, Millis>> out;
+    for (auto& iv : v) {
+        if (iv.second <= iv.first) continue;
+        if (!out.empty() && iv.first <= out.back().second) out.back().second = std::max(out.back().second, iv.second);
+        else out.push_back(iv);
+    }
+    return out;
+}
+
+DowntimeMetric outages_from_up(std::string name, const std::vector<std::pair<Millis, Millis>>& up, Millis from, Millis end) {
+    DowntimeMetric m;
+    m.name = std::move(name);
+    Millis cursor = from;
+    auto add = [&](Millis a, Millis b) {
+        if (b <= a) return;
+        m.outage_intervals.emplace_back(a, b);
+        m.downtime += b - a;
+        m.longest_outage = std::max(m.longest_outage, b - a);
+        ++m.outages;
+    };
+    for (const auto& [a, b] : up) {
+        if (b <= cursor) continue;
+        add(cursor, std::min(a, end));
+        cursor = std::max(cursor, b);
+        if (cursor >= end) break;
+    }
+    add(cursor, end);
+    return m;
+}
+
+}  // namespace
+
+Simulation::Simulation(const Scenario& scenario)
+    : scenario_(scenario), world_(scenario), ctx_(scenario_, world_, kernel_, log_) {
+    order_.resize(scenario.events.size());
+    for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    // Stable: events at one time run in file order (SPEC §9).
+    std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+        const auto& ea = scenario.events[a];
+        const auto& eb = scenario.events[b];
+        if (ea.at_end != eb.at_end) return !ea.at_end;
+        return !ea.at_end && ea.at < eb.at;
+    });
+    first_end_ = order_.size();
+    for (std::size_t i = 0; i < order_.size(); ++i)
+        if (scenario.events[order_[i]].at_end) {
+            first_end_ = i;
+            break;
+        }
+    std::map<std::string, std::vector<Id>> apps;
+    for (Id v = 0; v < world_.vms.size(); ++v)
+        if (!world_.vms[v].app.empty()) apps[world_.vms[v].app].push_back(v);
+    apps_.assign(apps.begin(), apps.end());
+}
+
+void Simulation::run() {
+    if (first_end_ > 0) schedule_event(0);
+    kernel_.run();
+    // `at: end`: after the last event has settled.
+    end_time_ = kernel_.now();
+    for (std::size_t i = first_end_; i < order_.size(); ++i) dispatch(order_[i]);
+    kernel_.run();  // operations at `end` may start jobs: let them settle too
+    end_time_ = kernel_.now();
+}
+
+void Simulation::schedule_event(std::size_t position) {
+    const EventSpec& e = scenario_.events[order_[position]];
+    kernel_.schedule_at(std::max(e.at, kernel_.now()), [this, position] {
+        // Determinism and intent: a scenario event at time t runs after every job transition due
+        // at t (a job that ends at t has ended for an operation at t). Jobs scheduled at t are
+        // already in the queue, so yield to them by going to the back of the line at t.
+        if (auto next = kernel_.next_time(); next && *next == kernel_.now()) {
+            schedule_event(position);
+            return;
+        }
+        dispatch(order_[position]);
+        if (position + 1 < first_end_) schedule_event(position + 1);
+    });
+}
+
+bool Simulation::all_expectations_held() const {
+    return std::all_of(expectations_.begin(), expectations_.end(), [](const auto& e) { return e.ok; });
+}
+
+std::vector<Id> Simulation::resolve_vms(const OperationSpec& op) const {
+    std::vector<Id> out;
+    if (!op.vm.empty()) {
+        out.push_back(world_.vm_id(op.vm));
+    } else if (!op.recovery_plan.empty()) {
+        for (const auto& plan : scenario_.recovery_plans)
+            if (plan.name == op.recovery_plan)
+                for (const auto& group : plan.groups)
+                    for (const auto& name : group) out.push_back(world_.vm_id(name));
+    } else if (op.vms) {
+        const VmSelector& s = *op.vms;
+        if (!s.names.empty()) {
+            for (const auto& n : s.names) out.push_back(world_.vm_id(n));
+            return out;
+        }
+        Id site = s.site.empty() ? kNone : world_.site_id(s.site);
+        Id network = s.network.empty() ? kNone : world_.network_id(s.network);
+        Id subnet = s.subnet.empty() ? kNone : world_.subnet_of(network, s.subnet);
+        for (Id v = 0; v < world_.vms.size(); ++v) {
+            const Vm& vm = world_.vms[v];
+            if (!s.pattern.empty() && !glob_match(s.pattern, vm.name)) continue;
+            if (!s.app.empty() && vm.app != s.app) continue;
+            if (site != kNone && vm.home_site != site) continue;
+            if (network != kNone) {
+                const auto& nics = vm.instance(vm.replication.source_slot()).nics;
+                bool on = std::any_of(nics.begin(), nics.end(), [&](const NicBinding& n) {
+                    return n.network == network && (subnet == kNone || n.subnet == subnet);
+                });
+                if (!on) continue;
+            }
+            out.push_back(v);
+        }
+    }
+    std::erase(out, kNone);
+    return out;
+}
+
+void Simulation::dispatch(std::size_t index) {
+    const EventSpec& e = scenario_.events[index];
+    if (e.op.kind == OpKind::expect) {
+        check(e);
+        return;
+    }
+    if (is_vm_operation(e.op.kind)) {
+        run_vm_operation(e, static_cast<int>(index));
+        return;
+    }
+    LogRecord rec;
+    rec.time = kernel_.now();
+    rec.op = op_name(e.op.kind);
+    rec.event_index = static_cast<int>(index);
+    rec.line = e.loc.line;
+    OpResult r = run_world_operation(e.op, rec.target);
+    rec.refused_by = r.refused;
+    rec.also_refused_by = std::move(r.also);
+    rec.detail = std::move(r.detail);
+    rec.decisions = std::move(r.decisions);
+    rec.phase = r.phase;
+    rec.outcome = r.refused ? Outcome::refused : Outcome::ok;
+    for (const auto& d : rec.decisions)
+        if (d.warning && rec.outcome == Outcome::ok) rec.outcome = Outcome::warning;
+    log_.push_back(std::move(rec));
+    if (!e.expect_error.empty()) check_expect_error(e, std::string{op_name(e.op.kind)}, {&log_.back()});
+}
+
+void Simulation::run_vm_operation(const EventSpec& e, int index) {
+    const OperationSpec& op = e.op;
+    std::vector<Id> targets = resolve_vms(op);
+    std::size_t first_record = log_.size();
+    for (Id vm : targets) {
+        OpResult r;
+        switch (op.kind) {
+            case OpKind::enable_replication: r = enable_replication(ctx_, vm, op); break;
+            case OpKind::update_replication: r = update_replication(ctx_, vm, op); break;
+            case OpKind::disable_replication: r = disable_replication(ctx_, vm, op); break;
+            case OpKind::failover: r = failover(ctx_, vm, op, false); break;
+            case OpKind::failback: r = failover(ctx_, vm, op, true); break;
+            case OpKind::test_failover: r = test_failover(ctx_, vm, op); break;
+            case OpKind::cleanup_test_failover: r = cleanup_test_failover(ctx_, vm, op); break;
+            case OpKind::commit: r = commit(ctx_, vm, op); break;
+            case OpKind::reprotect: r = reprotect(ctx_, vm, op); break;
+            case OpKind::set_vm_network: r = set_vm_network(ctx_, vm, op); break;
+            case OpKind::delete_vm: r = drsim::delete_vm(ctx_, vm, op); break;
+            default: assert(false && "not a VM operation");
+        }
+        LogRecord rec;
+        rec.time = kernel_.now();
+        rec.op = op_name(op.kind);
+        rec.target = world_.vms[vm].name;
+        rec.event_index = index;
+        rec.line = e.loc.line;
+        rec.phase = r.refused ? Phase::instant : r.phase;
+        rec.refused_by = r.refused;
+        rec.also_refused_by = std::move(r.also);
+        rec.detail = std::move(r.detail);
+        rec.decisions = std::move(r.decisions);
+        rec.outcome = r.refused ? Outcome::refused : Outcome::ok;
+        for (const auto& d : rec.decisions)
+            if (d.warning && rec.outcome == Outcome::ok) rec.outcome = Outcome::warning;
+        rec.state_after = to_string(world_.vms[vm].replication.state);
+        log_.push_back(std::move(rec));
+    }
+    if (!e.expect_error.empty()) {
+        std::vector<const LogRecord*> records;
+        for (std::size_t i = first_record; i < log_.size(); ++i) records.push_back(&log_[i]);
+        std::string what = std::string{op_name(op.kind)} + " " +
+                           (!op.vm.empty() ? op.vm : !op.recovery_plan.empty() ? "plan " + op.recovery_plan : "selected VMs");
+        check_expect_error(e, what, records);
+    }
+}
+
+OpResult Simulation::run_world_operation(const OperationSpec& op, std::string& target) {
+    OpResult r;
+    switch (op.kind) {
+        case OpKind::map_network:
+        case OpKind::change_mapping:
+        case OpKind::delete_mapping:
+            target = op.source + " -> " + (op.target.empty() ? "*" : op.target);
+            return op.kind == OpKind::map_network      ? map_network(ctx_, op)
+                   : op.kind == OpKind::change_mapping ? change_mapping(ctx_, op)
+                                                       : delete_mapping(ctx_, op);
+        case OpKind::site_down:
+        case OpKind::site_up: {
+            target = op.site;
+            Site& site = world_.sites[world_.site_id(op.site)];
+            const bool up = op.kind == OpKind::site_up;
+            if (site.up == up) {
+                r.detail = op.site + " is already " + (up ? "up" : "down");
+                return r;
+            }
+            site.up = up;
+            if (up) {
+                site.down_intervals.back().second = kernel_.now();
+                resume_stalled_replications(ctx_, world_.site_id(op.site));
+                r.decisions.push_back({Rule::SiteDown, "instances at " + op.site + " run again; its edges are up"});
+            } else {
+                site.down_intervals.emplace_back(kernel_.now(), -1);
+                r.decisions.push_back({Rule::SiteDown, "every instance at " + op.site + " stopped; its edges are down"});
+            }
+            return r;
+        }
+        case OpKind::connect:
+        case OpKind::disconnect: {
+            target = op.connection;
+            Connection& c = world_.connections[world_.connection_id(op.connection)];
+            c.connected = op.kind == OpKind::connect;
+            world_.topology.set_up(c.edge, c.connected);
+            r.detail = op.connection + (c.connected ? " connected" : " disconnected");
+            return r;
+        }
+        case OpKind::dns_update:
+            target = !op.vm.empty() ? op.vm : op.dns_name;
+            r.detail = "DNS record of " + target + " updated (DNS is modelled from a later version)";
+            return r;
+        default:
+            target = op.site.empty() ? op.connection : op.site;
+            r.detail = std::string{op_name(op.kind)} + " is accepted but not yet modelled: no effect";
+            r.decisions.push_back({Rule::NotModelled, r.detail, true});
+            return r;
+    }
+}
+
+void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
+                                    const std::vector<const LogRecord*>& records) {
+    ExpectationResult res;
+    res.time = kernel_.now();
+    res.line = e.expect_error_loc.line;
+    res.column = e.expect_error_loc.column;
+    res.check = "expect_error on " + what;
+    res.expected = "refused by " + e.expect_error;
+    auto refused_by_rule = [&](const LogRecord* r) {
+        if (!r->refused_by) return false;
+        if (rule_id(*r->refused_by) == e.expect_error) return true;
+        for (Rule also : r->also_refused_by)
+            if (rule_id(also) == e.expect_error) return true;
+        return false;
+    };
+    res.ok = !records.empty() && std::all_of(records.begin(), records.end(), refused_by_rule);
+    if (records.empty()) {
+        res.found = "the operation selected no VM";
+    } else {
+        for (const LogRecord* r : records) {
+            if (refused_by_rule(r)) continue;
+            res.found = r->target + ": " +
+                        (r->refused_by ? "refused by " + std::string{rule_id(*r->refused_by)} + " (" + r->detail + ")"
+                                       : std::string{"accepted"});
+            break;
+        }
+        if (res.ok) res.found = "refused by " + e.expect_error;
+    }
+    expectations_.push_back(std::move(res));
+}
+
+void Simulation::check(const EventSpec& e) {
+    for (const auto& spec : e.expects) {
+        ExpectationResult res = check_one(spec);
+        res.time = kernel_.now();
+        res.line = spec.loc.line;
+        res.column = spec.loc.column;
+        expectations_.push_back(std::move(res));
+    }
+}
+
+ExpectationResult Simulation::check_one(const ExpectSpec& spec) const {
+    ExpectationContext ectx{world_, *this};
+    return evaluate_expectation(ectx, spec, kernel_.now());
+}
+
+DowntimeMetric Simulation::vm_downtime(Id vm_id, Millis from) const {
+    const Vm& vm = world_.vms[vm_id];
+    const Millis end = std::max(end_time_, kernel_.now());
+    std::vector<std::pair<Millis, Millis>> up;
+    for (Slot slot : {Slot::home, Slot::recovery}) {
+        const Instance& inst = vm.instance(slot);
+        if (inst.site == kNone) continue;
+        std::vector<std::pair<Millis, Millis>> down;
+        for (auto [a, b] : world_.sites[inst.site].down_intervals) down.emplace_back(a, b < 0 ? end : b);
+        for (auto [a, b] : inst.up_intervals) {
+            Millis start = a, stop = b < 0 ? end : b;
+            // Subtract the site's down intervals from [start, stop).
+            for (auto [da, db] : down) {
+                if (db <= start || da >= stop) continue;
+                if (da > start) up.emplace_back(start, da);
+                start = std::max(start, db);
+            }
+            if (start < stop) up.emplace_back(start, stop);
+        }
+    }
+    return outages_from_up(vm.name, merge(std::move(up)), from, end);
+}
+
+DowntimeMetric Simulation::app_downtime(const std::string& app, Millis from) const {
+    const Millis end = std::max(end_time_, kernel_.now());
+    std::vector<std::pair<Millis, Millis>> down;
+    for (const auto& [name, vms] : apps_) {
+        if (name != app) continue;
+        for (Id v : vms) {
+            auto m = vm_downtime(v, from);
+            down.insert(down.end(), m.outage_intervals.begin(), m.outage_intervals.end());
+        }
+    }
+    // The app is up where none of its VMs is down: the complement of the union of outages.
+    auto merged = merge(std::move(down));
+    std::vector<std::pair<Millis, Millis>> up;
+    Millis cursor = from;
+    for (auto [a, b] : merged) {
+        if (a > cursor) up.emplace_back(cursor, a);
+        cursor = std::max(cursor, b);
+    }
+    if (cursor < end) up.emplace_back(cursor, end);
+    return outages_from_up(app, up, from, end);
+}
+
+}  // namespace drsim

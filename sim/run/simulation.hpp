@@ -1,0 +1,70 @@
+#pragma once
+// One run of a scenario: builds the world, replays the events on the kernel, evaluates the
+// expectations, and keeps the log that the reports render.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/simulator.hpp"
+#include "sim/ops/operation_context.hpp"
+#include "sim/run/run_log.hpp"
+#include "sim/world/world.hpp"
+
+namespace drsim {
+
+/// Downtime of one VM or app over the run: time with no serving instance.
+struct DowntimeMetric {
+    std::string name;
+    Millis downtime = 0;
+    Millis longest_outage = 0;  ///< the time to recover from the worst outage
+    int outages = 0;
+    std::vector<std::pair<Millis, Millis>> outage_intervals;
+};
+
+class Simulation {
+public:
+    explicit Simulation(const Scenario& scenario);
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    /// Replays every event, then the `at: end` ones. Call once.
+    void run();
+
+    const Scenario& scenario() const { return scenario_; }
+    const World& world() const { return world_; }
+    const RunLog& log() const { return log_; }
+    const std::vector<ExpectationResult>& expectations() const { return expectations_; }
+    bool all_expectations_held() const;
+    Millis end_time() const { return end_time_; }
+    std::uint64_t kernel_events() const { return kernel_.executed(); }
+
+    /// Downtime of a VM over [from, end] (SPEC §10 metrics). O(intervals of the VM).
+    DowntimeMetric vm_downtime(Id vm, Millis from = 0) const;
+    /// Downtime of an app: the time any of its VMs is down. O(intervals of its VMs).
+    DowntimeMetric app_downtime(const std::string& app, Millis from = 0) const;
+    /// The apps named by VMs, sorted, each with its VMs.
+    const std::vector<std::pair<std::string, std::vector<Id>>>& apps() const { return apps_; }
+
+private:
+    void schedule_event(std::size_t index);
+    void dispatch(std::size_t index);
+    void run_vm_operation(const EventSpec& event, int index);
+    std::vector<Id> resolve_vms(const OperationSpec& op) const;
+    OpResult run_world_operation(const OperationSpec& op, std::string& target);
+    void check(const EventSpec& event);
+    void check_expect_error(const EventSpec& event, const std::string& what, const std::vector<const LogRecord*>& records);
+    ExpectationResult check_one(const ExpectSpec& spec) const;
+
+    const Scenario& scenario_;
+    World world_;
+    engine::Simulator kernel_;
+    RunLog log_;
+    OperationContext ctx_;
+    std::vector<std::size_t> order_;  ///< event indices, stably sorted by time, `end` last
+    std::size_t first_end_ = 0;       ///< position in order_ of the first `at: end` event
+    std::vector<ExpectationResult> expectations_;
+    std::vector<std::pair<std::string, std::vector<Id>>> apps_;
+    Millis end_time_ = 0;
+};
+
+}  // namespace drsim

@@ -1,0 +1,48 @@
+#pragma once
+// The topology as a Boost.Graph graph: vertices are sites, networks, subnets and circuits; edges are
+// containment (a network at a site, a subnet in a network) and connections (VPN, VNet-to-VNet,
+// peering, ExpressRoute), each with an `up` flag. Edges are filtered, never removed, so vertex and
+// edge descriptors stay stable while the world changes.
+#include <boost/graph/adjacency_list.hpp>
+#include <string>
+
+namespace drsim {
+
+enum class VertexKind : std::uint8_t { site, network, subnet, circuit };
+enum class EdgeKind : std::uint8_t { contains, connection };
+
+struct VertexProps {
+    VertexKind kind = VertexKind::site;
+    std::uint32_t entity = 0;  ///< index into World's vector of that kind
+};
+
+struct EdgeProps {
+    EdgeKind kind = EdgeKind::contains;
+    bool up = true;
+    std::uint32_t connection = static_cast<std::uint32_t>(-1);  ///< index of the Connection, if any
+};
+
+using TopologyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProps, EdgeProps>;
+using TopologyVertex = boost::graph_traits<TopologyGraph>::vertex_descriptor;
+using TopologyEdge = boost::graph_traits<TopologyGraph>::edge_descriptor;
+
+class Topology {
+public:
+    TopologyVertex add_vertex(VertexKind kind, std::uint32_t entity);
+    TopologyEdge add_edge(TopologyVertex a, TopologyVertex b, EdgeKind kind, std::uint32_t connection = -1);
+    void set_up(TopologyEdge e, bool up);
+    /// True when `to` is reachable from `from` over edges that are up and whose site ends are up.
+    /// `site_up(entity)` tells whether a site vertex is up. O(V + E) per query.
+    template <typename SiteUp>
+    bool connected(TopologyVertex from, TopologyVertex to, SiteUp site_up) const;
+    const TopologyGraph& graph() const { return graph_; }
+    std::size_t vertex_count() const { return boost::num_vertices(graph_); }
+    std::size_t edge_count() const { return boost::num_edges(graph_); }
+
+private:
+    TopologyGraph graph_;
+};
+
+}  // namespace drsim
+
+#include "sim/world/topology_impl.hpp"

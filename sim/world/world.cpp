@@ -1,0 +1,196 @@
+#include "sim/world/world.hpp"
+
+#include <cassert>
+
+namespace drsim {
+
+std::string_view to_string(ReplicationState s) {
+    switch (s) {
+        case ReplicationState::unprotected: return "unprotected";
+        case ReplicationState::enabling: return "enabling";
+        case ReplicationState::protected_: return "protected";
+        case ReplicationState::failing_over: return "failing_over";
+        case ReplicationState::failed_over: return "failed_over";
+        case ReplicationState::committed: return "committed";
+        case ReplicationState::reprotecting: return "reprotecting";
+    }
+    return "?";
+}
+
+Slot Vm::active_slot() const {
+    switch (replication.state) {
+        case ReplicationState::failing_over:
+        case ReplicationState::failed_over:
+        case ReplicationState::committed: return replication.target_slot();
+        default: return replication.source_slot();
+    }
+}
+
+Ipv4Range usable_range(Ipv4Prefix prefix, SiteKind kind) {
+    std::uint32_t first = prefix.network().value() + (kind == SiteKind::azure ? 4u : 1u);
+    std::uint32_t last = prefix.broadcast().value() - 1u;
+    if (prefix.length() >= 31 || last < first) return Ipv4Range{Ipv4Address{1}, Ipv4Address{0}};  // empty
+    return Ipv4Range{Ipv4Address{first}, Ipv4Address{last}};
+}
+
+World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
+    for (const auto& s : scenario.sites) add_site(s);
+    for (const auto& n : scenario.networks) {
+        Id net = add_network(n.name, site_id(n.site), n.address_space, n.logical_network);
+        for (const auto& sn : n.subnets)
+            add_subnet(net, sn.name, sn.prefix, sn.pool, sn.stretched_to.empty() ? kNone : site_id(sn.stretched_to));
+    }
+    for (const auto& c : scenario.circuits) {
+        Id id = static_cast<Id>(circuits.size());
+        circuits.push_back(Circuit{c.name, site_id(c.site), c.peering_location, c.premium, {}});
+        circuits.back().vertex = topology.add_vertex(VertexKind::circuit, id);
+        circuit_by_name_.emplace(c.name, id);
+    }
+    auto vertex_of = [&](const std::string& name) -> TopologyVertex {
+        if (Id s = site_id(name); s != kNone) return sites[s].vertex;
+        if (Id n = network_id(name); n != kNone) return networks[n].vertex;
+        return circuits[find(circuit_by_name_, name)].vertex;
+    };
+    for (const auto& c : scenario.connections) {
+        Id id = static_cast<Id>(connections.size());
+        Connection conn;
+        conn.name = c.name;
+        conn.kind = c.kind;
+        conn.ends = {vertex_of(c.between[0]), vertex_of(c.between[1])};
+        conn.routing = c.routing;
+        conn.connected = c.connected;
+        conn.local_prefixes = c.local_prefixes;
+        conn.gateway_transit = c.gateway_transit;
+        conn.edge = topology.add_edge(conn.ends[0], conn.ends[1], EdgeKind::connection, id);
+        topology.set_up(conn.edge, c.connected);
+        connections.push_back(std::move(conn));
+        connection_by_name_.emplace(c.name, id);
+    }
+    for (const auto& c : scenario.clients) {
+        client_by_name_.emplace(c.name, static_cast<Id>(clients.size()));
+        clients.push_back(Client{c.name, site_id(c.site)});
+    }
+
+    vms.reserve(scenario.vms.size());
+    vm_by_name_.reserve(scenario.vms.size());
+    std::vector<std::pair<Id, std::size_t>> dhcp_nics;  // (vm, nic): addressed after every static one
+    for (const auto& spec : scenario.vms) {
+        Id id = static_cast<Id>(vms.size());
+        Vm& vm = vms.emplace_back();
+        vm.name = spec.name;
+        vm.home_site = site_id(spec.site);
+        vm.dns_name = spec.dns_name;
+        vm.app = spec.app;
+        vm.cloud = spec.cloud;
+        vm.host = spec.host;
+        vm.properties_ip = spec.target_ip;
+        vm.resources = spec.resources;
+        Instance& home = vm.instance(Slot::home);
+        home.exists = true;
+        home.site = vm.home_site;
+        home.booted = true;
+        home.up_intervals.emplace_back(0, -1);
+        for (const auto& nic : spec.nics) {
+            NicBinding b;
+            b.network = network_id(nic.network);
+            b.subnet = subnet_of(b.network, nic.subnet);
+            b.dhcp = !nic.ip.has_value();
+            if (nic.ip) {
+                bool held = hold(b.subnet, *nic.ip);
+                assert(held && "the loader refuses duplicate or unusable static addresses");
+                (void)held;
+                b.ip = nic.ip;
+            } else {
+                dhcp_nics.emplace_back(id, home.nics.size());
+            }
+            home.nics.push_back(b);
+        }
+        vm_by_name_.emplace(vm.name, id);
+    }
+    // IP-DHCP at the source: a DHCP NIC holds the lowest free address of its subnet.
+    for (auto [vm, nic] : dhcp_nics) {
+        NicBinding& b = vms[vm].instance(Slot::home).nics[nic];
+        if (auto ip = subnets[b.subnet].addresses.lowest_free()) {
+            hold(b.subnet, *ip);
+            b.ip = ip;
+        }
+    }
+    mappings.resize(networks.size());
+}
+
+Id World::add_site(const SiteSpec& spec) {
+    Id id = static_cast<Id>(sites.size());
+    Site s;
+    s.name = spec.name;
+    s.kind = spec.kind;
+    s.geo = spec.geo;
+    s.vmm = spec.vmm;
+    s.vertex = topology.add_vertex(VertexKind::site, id);
+    sites.push_back(std::move(s));
+    site_by_name_.emplace(spec.name, id);
+    return id;
+}
+
+Id World::add_network(const std::string& name, Id site, std::vector<Ipv4Prefix> space, std::string logical) {
+    Id id = static_cast<Id>(networks.size());
+    Network n;
+    n.name = name;
+    n.site = site;
+    n.address_space = std::move(space);
+    n.logical_network = std::move(logical);
+    n.vertex = topology.add_vertex(VertexKind::network, id);
+    topology.add_edge(sites[site].vertex, n.vertex, EdgeKind::contains);
+    networks.push_back(std::move(n));
+    network_by_name_.emplace(name, id);
+    mappings.resize(networks.size());
+    return id;
+}
+
+Id World::add_subnet(Id network, const std::string& name, Ipv4Prefix prefix, std::optional<Ipv4Range> pool,
+                     Id stretched_to) {
+    Id id = static_cast<Id>(subnets.size());
+    Network& n = networks[network];
+    Subnet& s = subnets.emplace_back(name, network, prefix, usable_range(prefix, sites[n.site].kind));
+    s.pool = pool;
+    s.stretched_to = stretched_to;
+    s.active_site = n.site;
+    s.vertex = topology.add_vertex(VertexKind::subnet, id);
+    topology.add_edge(n.vertex, s.vertex, EdgeKind::contains);
+    n.subnets.push_back(id);
+    n.subnet_by_name.emplace(name, id);
+    if (n.first_alpha_subnet == kNone || name < subnets[n.first_alpha_subnet].name) n.first_alpha_subnet = id;
+    return id;
+}
+
+Id World::subnet_of(Id network, const std::string& subnet_name) const {
+    if (network == kNone) return kNone;
+    return find(networks[network].subnet_by_name, subnet_name);
+}
+
+Id World::add_network_copy(const Network& model, const std::string& name, Id site) {
+    // Copy what we need first: add_network may reallocate `networks`, invalidating `model`.
+    std::vector<Ipv4Prefix> space = model.address_space;
+    std::vector<std::pair<std::string, Ipv4Prefix>> subnet_list;
+    for (Id s : model.subnets) subnet_list.emplace_back(subnets[s].name, subnets[s].prefix);
+    Id id = add_network(name, site, std::move(space), "");
+    networks[id].created_at_run_time = true;
+    for (const auto& [subnet_name, prefix] : subnet_list) add_subnet(id, subnet_name, prefix, std::nullopt, kNone);
+    return id;
+}
+
+bool World::hold(Id subnet, Ipv4Address ip) { return subnet != kNone && subnets[subnet].addresses.take(ip); }
+
+void World::release(Id subnet, Ipv4Address ip) {
+    bool freed = subnets[subnet].addresses.release(ip);
+    assert(freed && "released an address that was not held");
+    (void)freed;
+}
+
+void World::release_instance(Instance& instance) {
+    for (auto& nic : instance.nics) {
+        if (nic.ip && nic.subnet != kNone) release(nic.subnet, *nic.ip);
+        nic.ip.reset();
+    }
+}
+
+}  // namespace drsim

@@ -1,0 +1,227 @@
+#pragma once
+// The DR world at run time: sites, networks, subnets, VMs with their instances and replications,
+// mappings, connections. Built once from a validated Scenario; entities are held in vectors and
+// addressed by index, names resolve through hash maps, so no operation scans all VMs or subnets.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/simulator.hpp"
+#include "sim/addressing/address_allocator.hpp"
+#include "sim/rules/rule_catalogue.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/world/topology.hpp"
+
+namespace drsim {
+
+using Id = std::uint32_t;
+inline constexpr Id kNone = static_cast<Id>(-1);
+
+struct Site {
+    std::string name;
+    SiteKind kind = SiteKind::onprem;
+    std::string geo;
+    std::string vmm;
+    bool up = true;
+    std::vector<std::pair<Millis, Millis>> down_intervals;  ///< closed when the site comes up; open end = -1
+    TopologyVertex vertex{};
+};
+
+struct Subnet {
+    std::string name;
+    Id network = kNone;
+    Ipv4Prefix prefix;
+    Ipv4Range usable;                    ///< ADDR-AZURE-RESERVED / ADDR-ONPREM-RANGE
+    std::optional<Ipv4Range> pool;       ///< VMM static pool
+    Id stretched_to = kNone;             ///< site
+    Id active_site = kNone;              ///< SUBNET-FAILOVER: where the subnet is active
+    AddressAllocator addresses;          ///< every held address of the subnet (one holder each)
+    TopologyVertex vertex{};
+
+    Subnet(std::string n, Id net, Ipv4Prefix p, Ipv4Range u)
+        : name(std::move(n)), network(net), prefix(p), usable(u), addresses(u) {}
+};
+
+struct Network {
+    std::string name;
+    Id site = kNone;
+    std::vector<Ipv4Prefix> address_space;
+    std::string logical_network;
+    std::vector<Id> subnets;  ///< in definition order (SUBNET-FIRST-DEFINED)
+    std::unordered_map<std::string, Id> subnet_by_name;
+    Id first_alpha_subnet = kNone;  ///< SUBNET-FIRST-ALPHA, kept current as subnets are added
+    bool created_at_run_time = false;  ///< MAP-AUTO-ASR-NETWORK
+    TopologyVertex vertex{};
+};
+
+/// Which instance of a VM: at its home site, at its recovery site, or the test-failover copy.
+enum class Slot : std::uint8_t { home = 0, recovery = 1, test = 2 };
+
+struct NicBinding {
+    Id network = kNone;  ///< kNone: connected to no network
+    Id subnet = kNone;
+    std::optional<Ipv4Address> ip;  ///< the held address (dhcp NICs hold one too in Azure)
+    bool dhcp = false;
+};
+
+struct Instance {
+    bool exists = false;
+    Id site = kNone;
+    std::vector<NicBinding> nics;
+    bool booted = false;     ///< failover/test failover plus boot have elapsed
+    engine::EventId boot_event{};  ///< pending boot (cancelled when the instance goes away first)
+    bool shut_down = false;  ///< stopped by a planned failover, reprotect, or recovery-plan shutdown
+    std::vector<std::pair<Millis, Millis>> up_intervals;  ///< own running intervals (site state aside); open end = -1
+};
+
+enum class ReplicationState : std::uint8_t {
+    unprotected, enabling, protected_, failing_over, failed_over, committed, reprotecting
+};
+std::string_view to_string(ReplicationState s);
+
+/// Target settings of one direction of a replication ("Compute and Network").
+struct TargetSettings {
+    std::vector<Id> networks;    ///< per NIC: target network fixed at enable (A2A); kNone = resolve at failover
+    std::vector<Rule> network_rules;  ///< per NIC: the rule that chose it (MAP-DEFAULT, MAP-AUTO-*, ...)
+    std::string subnet;          ///< SUBNET-OVERRIDE ("" = none)
+    std::optional<Ipv4Address> ip;  ///< IP-OVERRIDE for the first NIC
+    std::vector<ReipRule> reip;  ///< IP-REIP-RULE
+};
+
+struct Replication {
+    ReplicationState state = ReplicationState::unprotected;
+    bool reversed = false;     ///< false: home -> recovery; true: recovery -> home (after reprotect)
+    Id recovery_site = kNone;  ///< the target site chosen at enable time
+    std::array<TargetSettings, 2> settings;  ///< [0] forward (to recovery), [1] reverse (to home)
+    bool test_running = false;
+    Id test_network = kNone;
+    bool job_running = false;  ///< enabling/failover/reprotect job in flight
+    engine::EventId job{};
+    Millis job_end = 0;
+    Millis stalled_remaining = -1;  ///< INITIAL-REPLICATION-STALLED: time left when the source went down
+    Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
+    std::vector<std::pair<Millis, Millis>> unprotected_windows;
+    bool planned_failover = true;
+
+    Slot source_slot() const { return reversed ? Slot::recovery : Slot::home; }
+    Slot target_slot() const { return reversed ? Slot::home : Slot::recovery; }
+    TargetSettings& current_settings() { return settings[reversed ? 1 : 0]; }
+    const TargetSettings& current_settings() const { return settings[reversed ? 1 : 0]; }
+};
+
+struct SourceNic {
+    Id network = kNone;
+    Id subnet = kNone;
+    std::optional<Ipv4Address> ip;  ///< nullopt: DHCP
+};
+
+struct Vm {
+    std::string name;
+    Id home_site = kNone;
+    std::string dns_name;
+    std::string app;
+    std::string cloud;
+    std::string host;
+    std::optional<Ipv4Address> properties_ip;  ///< target_ip set in the VM's properties (Hyper-V -> Azure)
+    std::vector<std::string> resources;
+    std::array<Instance, 3> instances;  ///< indexed by Slot
+    Replication replication;
+
+    Instance& instance(Slot s) { return instances[static_cast<std::size_t>(s)]; }
+    const Instance& instance(Slot s) const { return instances[static_cast<std::size_t>(s)]; }
+    /// The instance serving the VM: the target side once a failover has started, else the source side.
+    Slot active_slot() const;
+};
+
+struct Mapping {
+    Id target = kNone;
+    Millis created = 0;
+};
+
+struct Connection {
+    std::string name;
+    ConnectionKind kind = ConnectionKind::vpn;
+    std::array<TopologyVertex, 2> ends{};
+    Routing routing = Routing::bgp;
+    bool connected = true;
+    std::vector<Ipv4Prefix> local_prefixes;
+    bool gateway_transit = false;
+    TopologyEdge edge{};
+};
+
+struct Circuit {
+    std::string name;
+    Id site = kNone;
+    std::string peering_location;
+    bool premium = false;
+    TopologyVertex vertex{};
+};
+
+struct Client {
+    std::string name;
+    Id site = kNone;
+};
+
+/// The world and its indices. Operations mutate it through the methods below, which keep the
+/// address invariant ("an address is never held twice in one network") in one place.
+class World {
+public:
+    explicit World(const Scenario& scenario);
+
+    Fabric fabric() const { return fabric_; }
+
+    std::vector<Site> sites;
+    std::vector<Network> networks;
+    std::vector<Subnet> subnets;
+    std::vector<Vm> vms;
+    std::vector<Connection> connections;
+    std::vector<Circuit> circuits;
+    std::vector<Client> clients;
+    std::vector<std::optional<Mapping>> mappings;  ///< by source network
+    Topology topology;
+
+    Id site_id(const std::string& name) const { return find(site_by_name_, name); }
+    Id network_id(const std::string& name) const { return find(network_by_name_, name); }
+    Id vm_id(const std::string& name) const { return find(vm_by_name_, name); }
+    Id connection_id(const std::string& name) const { return find(connection_by_name_, name); }
+    Id client_id(const std::string& name) const { return find(client_by_name_, name); }
+    Id subnet_of(Id network, const std::string& subnet_name) const;
+
+    /// Adds a network (MAP-AUTO-ASR-NETWORK) copying `model`'s address space and subnets to `site`.
+    Id add_network_copy(const Network& model, const std::string& name, Id site);
+
+    /// Holds `ip` in `subnet` for a NIC. Returns false when it is not usable or already held.
+    bool hold(Id subnet, Ipv4Address ip);
+    /// Frees a held address; asserts it was held (a double free is a bug).
+    void release(Id subnet, Ipv4Address ip);
+    /// Frees every address an instance holds and clears its NICs' addresses.
+    void release_instance(Instance& instance);
+
+    bool site_up(Id site) const { return site != kNone && sites[site].up; }
+    /// Running: exists, booted, not shut down, and its site is up.
+    bool running(const Instance& instance) const {
+        return instance.exists && instance.booted && !instance.shut_down && site_up(instance.site);
+    }
+
+private:
+    static Id find(const std::unordered_map<std::string, Id>& index, const std::string& name) {
+        auto it = index.find(name);
+        return it == index.end() ? kNone : it->second;
+    }
+    Id add_site(const SiteSpec& spec);
+    Id add_network(const std::string& name, Id site, std::vector<Ipv4Prefix> space, std::string logical);
+    Id add_subnet(Id network, const std::string& name, Ipv4Prefix prefix, std::optional<Ipv4Range> pool,
+                  Id stretched_to);
+
+    Fabric fabric_;
+    std::unordered_map<std::string, Id> site_by_name_, network_by_name_, vm_by_name_, connection_by_name_,
+        client_by_name_, circuit_by_name_;
+};
+
+/// The usable range of `prefix` at a site of `kind` (ADDR-AZURE-RESERVED / ADDR-ONPREM-RANGE).
+Ipv4Range usable_range(Ipv4Prefix prefix, SiteKind kind);
+
+}  // namespace drsim

@@ -1,0 +1,45 @@
+# Scenario and command-line tests, run through the drsim program itself.
+
+# Every scenario under scenarios/ is a test: `drsim run` must exit 0 (every expect held).
+file(GLOB_RECURSE DRSIM_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
+foreach(path ${DRSIM_SCENARIOS})
+  file(RELATIVE_PATH name ${PROJECT_SOURCE_DIR}/scenarios ${path})
+  add_test(NAME scenario/${name} COMMAND drsim run --quiet ${path})
+endforeach()
+
+function(drsim_exit_test name expected)
+  cmake_parse_arguments(ARG "" "MATCH" "" ${ARGN})
+  add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:drsim>;${ARG_UNPARSED_ARGUMENTS}"
+                                 -DEXPECTED=${expected} "-DOUTPUT_MATCH=${ARG_MATCH}" -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake)
+endfunction()
+
+# Expectations can fail: a wrong expectation makes `drsim run` exit 1.
+drsim_exit_test(cli/wrong-expectation-exits-1 1 run ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/wrong-expectation.yaml
+                MATCH "FAILED.*ip=10.0.0.254")
+drsim_exit_test(cli/wrong-expect-error-exits-1 1 run ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/wrong-expect-error.yaml
+                MATCH "accepted")
+# Command-line smoke tests.
+drsim_exit_test(cli/help 0 --help MATCH "usage: drsim")
+drsim_exit_test(cli/run-help 0 run --help MATCH "--json")
+drsim_exit_test(cli/version 0 --version MATCH "drsim [0-9]+\\.[0-9]+")
+drsim_exit_test(cli/no-arguments 2)
+drsim_exit_test(cli/unknown-command 2 rnu MATCH "did you mean 'run'")
+drsim_exit_test(cli/unknown-option 2 run --jsn x.json ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml MATCH "jsn")
+drsim_exit_test(cli/missing-file 2 run /nonexistent/drill.yaml MATCH "nonexistent")
+drsim_exit_test(cli/validate-ok 0 validate ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml MATCH "valid scenario")
+drsim_exit_test(cli/json-to-stdout 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-09-test-failover-in-failover-network.yaml
+                MATCH "\"rule\": \"IP-TFO-END\"")
+drsim_exit_test(cli/explain 0 explain ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-09-test-failover-in-failover-network.yaml --vm web1
+                MATCH "IP-TFO-END")
+
+# Every malformed file is refused with exit 2 and a located message.
+file(GLOB DRSIM_MALFORMED CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/malformed/*.yaml)
+foreach(path ${DRSIM_MALFORMED})
+  get_filename_component(name ${path} NAME_WE)
+  drsim_exit_test(malformed/${name} 2 validate ${path} MATCH "${name}\\.yaml:[0-9]+:[0-9]+: error: ")
+endforeach()
+
+# docs/rules.md is generated from the rule catalogue and must match it.
+add_test(NAME docs/rules-md-is-current
+         COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:drsim>;rules" -DFILE=${PROJECT_SOURCE_DIR}/docs/rules.md
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/compare_output.cmake)
