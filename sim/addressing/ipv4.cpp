@@ -33,8 +33,17 @@ std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
 }
 
 std::string Ipv4Address::to_string() const {
-    return std::to_string(value_ >> 24) + '.' + std::to_string((value_ >> 16) & 255) + '.' +
-           std::to_string((value_ >> 8) & 255) + '.' + std::to_string(value_ & 255);
+    // One allocation-free pass into a buffer: addresses are formatted for every decision made.
+    char buffer[16];
+    char* out = buffer;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        unsigned octet = (value_ >> shift) & 255u;
+        if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
+        if (octet >= 10) *out++ = static_cast<char>('0' + octet / 10 % 10);
+        *out++ = static_cast<char>('0' + octet % 10);
+        if (shift) *out++ = '.';
+    }
+    return std::string(buffer, out);
 }
 
 Ipv4Prefix::Ipv4Prefix(Ipv4Address network, int length) : network_(network), length_(length) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <algorithm>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -25,8 +26,11 @@ public:
     /// The registered name closest to `name` (closest_name's rule), or "" when none is close.
     std::string closest(const std::string& name) const;
     const std::vector<std::string>& names() const { return names_; }
-    /// Room for `n` names in all, so a large compact entry does not rehash repeatedly.
+    /// Room for `n` names in all, so a large compact entry does not rehash repeatedly. Grows
+    /// geometrically: many compact entries in a row still rehash O(log n) times, not once each.
     void reserve(std::size_t n) {
+        if (n <= names_.capacity()) return;
+        n = std::max(n, 2 * names_.capacity());
         index_.reserve(n);
         names_.reserve(n);
     }

@@ -725,7 +725,13 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
     if (static_addresses_.size() < s_.networks.size()) static_addresses_.resize(s_.networks.size());
     if (count > 1) {
         vms_.reserve(s_.vms.size() + count);
-        for (std::size_t net : nic_network) static_addresses_[net].reserve(static_addresses_[net].size() + count);
+        for (std::size_t net : nic_network) {
+            auto& addresses = static_addresses_[net];
+            const std::size_t needed = addresses.size() + count;
+            // Geometric growth: reserving exactly per entry would rehash once per compact entry.
+            if (needed > addresses.bucket_count() * addresses.max_load_factor())
+                addresses.reserve(std::max(needed, 2 * addresses.size()));
+        }
     }
     if (s_.vms.capacity() < s_.vms.size() + count) s_.vms.reserve(std::max<std::size_t>(s_.vms.size() + count, 2 * s_.vms.size()));
     for (std::uint64_t k = 0; k < count; ++k) {
