@@ -1,5 +1,6 @@
 #include "sim/addressing/address_allocator.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <iterator>
 
@@ -108,6 +109,29 @@ bool AddressAllocator::gaps_around_hold(std::uint32_t a) const {
     auto after = std::next(it);
     if (after != free_.end() && std::uint64_t{it->second} + 1 >= after->first) return false;
     return true;
+}
+
+std::optional<Ipv4Address> AddressAllocator::lowest_free_in(Ipv4Range within) const {
+    if (within.empty()) return std::nullopt;
+    const std::uint32_t from = within.first.value();
+    auto it = free_.upper_bound(from);  // first interval starting after `from`
+    if (it != free_.begin()) {
+        auto prev = std::prev(it);
+        if (prev->second >= from) return Ipv4Address{from};  // `from` itself is free
+    }
+    if (it == free_.end() || it->first > within.last.value()) return std::nullopt;
+    return Ipv4Address{it->first};
+}
+
+std::optional<Ipv4Address> AddressAllocator::highest_free_in(Ipv4Range within) const {
+    if (within.empty()) return std::nullopt;
+    const std::uint32_t to = within.last.value();
+    auto it = free_.upper_bound(to);  // intervals before `it` start at or below `to`
+    if (it == free_.begin()) return std::nullopt;
+    auto prev = std::prev(it);
+    const std::uint32_t candidate = std::min(prev->second, to);
+    if (candidate < within.first.value()) return std::nullopt;
+    return Ipv4Address{candidate};
 }
 
 }  // namespace drsim

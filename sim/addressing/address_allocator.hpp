@@ -27,6 +27,10 @@ public:
     std::optional<Ipv4Address> lowest_free() const;
     /// The highest free address (ADDR-HIGHEST-FREE); nullopt when none is free. O(1).
     std::optional<Ipv4Address> highest_free() const;
+    /// The lowest free address inside `within` (a VMM static pool); nullopt when none. O(log k).
+    std::optional<Ipv4Address> lowest_free_in(Ipv4Range within) const;
+    /// The highest free address inside `within`; nullopt when none. O(log k).
+    std::optional<Ipv4Address> highest_free_in(Ipv4Range within) const;
     /// The number of free addresses. O(1).
     std::uint64_t free_count() const { return free_count_; }
     /// The number of held addresses. O(1).

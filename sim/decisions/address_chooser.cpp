@@ -9,9 +9,12 @@ std::string where(const World& world, Id subnet) {
     return s.name + " (" + s.prefix.to_string() + ") of " + world.networks[s.network].name;
 }
 
+// Static addresses come from the pool where the subnet has one (ADDR-ONPREM-RANGE), else the range.
+Ipv4Range static_range(const Subnet& s) { return s.pool ? *s.pool : s.usable; }
+
 // Takes the lowest free usable address (ADDR-LOWEST-FREE), or records ADDR-SUBNET-FULL.
 AddressChoice take_lowest(World& world, Id subnet, Decisions& out) {
-    auto ip = world.subnets[subnet].addresses.lowest_free();
+    auto ip = world.subnets[subnet].addresses.lowest_free_in(static_range(world.subnets[subnet]));
     if (!ip) {
         out.push_back({Rule::AddrSubnetFull, "no free usable address in " + where(world, subnet), true});
         return {false, std::nullopt, false};
@@ -22,7 +25,7 @@ AddressChoice take_lowest(World& world, Id subnet, Decisions& out) {
 }
 
 AddressChoice take_highest(World& world, Id subnet, Decisions& out) {
-    auto ip = world.subnets[subnet].addresses.highest_free();
+    auto ip = world.subnets[subnet].addresses.highest_free_in(static_range(world.subnets[subnet]));
     if (!ip) {
         out.push_back({Rule::AddrSubnetFull, "no free usable address in " + where(world, subnet), true});
         return {false, std::nullopt, false};
@@ -44,6 +47,28 @@ std::optional<Ipv4Address> reip_target(const std::vector<ReipRule>& rules, Ipv4A
 }
 
 }  // namespace
+
+AddressChoice choose_pool_address(World& world, Id subnet, std::optional<Ipv4Address> source_ip, Decisions& out) {
+    const Subnet& s = world.subnets[subnet];
+    const Ipv4Range pool = static_range(s);
+    const std::string pool_text = (s.pool ? "pool " : "range ") + pool.first.to_string() + "-" + pool.last.to_string() +
+                                  " of " + where(world, subnet);
+    if (source_ip && pool.contains(*source_ip) && world.hold(subnet, *source_ip)) {
+        out.push_back({Rule::IpVmmPool, "source address " + source_ip->to_string() + " is free in the " + pool_text});
+        return {true, source_ip, false};
+    }
+    auto ip = world.subnets[subnet].addresses.lowest_free_in(pool);
+    if (!ip) {
+        out.push_back({Rule::AddrSubnetFull, "no free address in the " + pool_text, true});
+        return {false, std::nullopt, false};
+    }
+    world.hold(subnet, *ip);
+    std::string why = !source_ip ? "no source address"
+                      : pool.contains(*source_ip) ? "source address " + source_ip->to_string() + " is taken"
+                                                  : "source address " + source_ip->to_string() + " is outside it";
+    out.push_back({Rule::IpVmmPool, why + ": " + ip->to_string() + ", the lowest free address of the " + pool_text});
+    return {true, ip, false};
+}
 
 bool address_usable(const World& world, Id subnet, Ipv4Address ip) {
     const Subnet& s = world.subnets[subnet];
@@ -88,12 +113,6 @@ AddressChoice choose_address(World& world, const AddressRequest& rq, Decisions& 
         return take_highest(world, rq.subnet, out);
     }
 
-    if (rq.reserved) {
-        // IP-VMM-POOL: the address reserved when replication was enabled is applied now.
-        out.push_back({Rule::IpVmmPool, rq.reserved->to_string() + " reserved in the pool at enable time"});
-        return {true, rq.reserved, false};
-    }
-
     if (rq.override_ip) {
         const std::string text = rq.override_ip->to_string();
         if (!address_usable(world, rq.subnet, *rq.override_ip)) {
@@ -125,6 +144,7 @@ AddressChoice choose_address(World& world, const AddressRequest& rq, Decisions& 
         out.push_back({Rule::IpOnpremToAzure, "no address set on the replication: the source address is not kept"});
         return take_lowest(world, rq.subnet, out);
     }
+    if (!azure_target) return choose_pool_address(world, rq.subnet, rq.source_ip, out);
 
     // IP-FO-SAME-SPACE / IP-FO-OTHER-SPACE (and the same reading for on-premises targets).
     if (rq.source_ip && subnet.prefix.contains(*rq.source_ip)) {

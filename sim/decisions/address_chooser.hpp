@@ -18,7 +18,6 @@ struct AddressRequest {
     std::optional<Ipv4Address> override_ip; ///< IP-OVERRIDE (target_ip), first NIC only
     const std::vector<ReipRule>* reip = nullptr;
     bool test = false;                      ///< test failover (IP-TFO-*)
-    std::optional<Ipv4Address> reserved;    ///< IP-VMM-POOL: the address reserved at enable time
 };
 
 struct AddressChoice {
@@ -29,6 +28,11 @@ struct AddressChoice {
 
 /// Chooses and holds the address of one replica NIC, recording every rule used. O(log n).
 AddressChoice choose_address(World& world, const AddressRequest& request, Decisions& out);
+
+/// IP-VMM-POOL: the source address when the subnet's pool (or usable range) holds it and it is free,
+/// else the lowest free pool address; held on success. Used at enable time (the reservation) and at
+/// failover when the reservation no longer applies. O(log n).
+AddressChoice choose_pool_address(World& world, Id subnet, std::optional<Ipv4Address> source_ip, Decisions& out);
 
 /// True when `ip` is in the subnet's usable range (and pool, if it has one).
 bool address_usable(const World& world, Id subnet, Ipv4Address ip);

@@ -18,9 +18,18 @@ Id target_site_of(const Vm& vm) {
     return r.reversed ? vm.home_site : r.recovery_site;
 }
 
+// MAP-NONE-AZURE: the isolated network that the replicas of one recovery plan (or of one VM failing
+// over on its own) share, created at the target site with the source network's address space.
+Id isolated_network(OperationContext& ctx, const Vm& vm, Id source_network, const std::string& plan, Id site) {
+    World& w = ctx.world;
+    const std::string name = "isolated-" + (plan.empty() ? vm.name : plan) + "-" + w.networks[source_network].name;
+    if (Id existing = w.network_id(name); existing != kNone) return existing;
+    return w.add_network_copy(w.networks[source_network], name, site);
+}
+
 // The network NIC `i` of the replica joins, and the rule that says so.
-NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, Decisions& out) {
-    const World& w = ctx.world;
+NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::string& plan_name, Decisions& out) {
+    World& w = ctx.world;
     const Replication& r = vm.replication;
     const TargetSettings& settings = r.current_settings();
     const Instance& source = vm.instance(r.source_slot());
@@ -53,13 +62,23 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, Decisions& 
         return plan;
     }
     if (src_net == kNone) return plan;
+    if (i < settings.reserved.size() && settings.reserved[i].second) {
+        plan.held_subnet = settings.reserved[i].first;
+        plan.held_ip = settings.reserved[i].second;
+        plan.held_rule = Rule::IpVmmPool;
+    }
     if (Id m = mapped_target(w, src_net); m != kNone) {
         plan.network = m;
         out.push_back({Rule::MapResolveAtFailover, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
                                                        " is mapped now to " + w.networks[m].name});
+    } else if (w.fabric() == Fabric::vmm_to_vmm) {
+        out.push_back({Rule::MapNoneVmm, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
+                                             " has no mapping: the replica is connected to no network"});
     } else {
-        out.push_back({w.fabric() == Fabric::vmm_to_vmm ? Rule::MapNoneVmm : Rule::MapNoneAzure,
-                       "NIC " + std::to_string(i) + ": " + w.networks[src_net].name + " has no mapping: no network"});
+        plan.network = isolated_network(ctx, vm, src_net, plan_name, vm.replication.recovery_site);
+        out.push_back({Rule::MapNoneAzure, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
+                                               " has no mapping: isolated network " + w.networks[plan.network].name +
+                                               (plan_name.empty() ? " of this VM" : ", shared by recovery plan " + plan_name + " only")});
     }
     return plan;
 }
@@ -70,6 +89,8 @@ void finish_failover(OperationContext& ctx, Id vm_id) {
     vm.replication.job = {};
     vm.replication.state = State::failed_over;
     ctx.log_done(vm.replication.reversed ? "failback" : "failover", vm);
+    if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);  // the plan boots it with its group
+    else boot_instance(ctx, vm_id, vm.replication.target_slot());
 }
 
 void finish_reprotect(OperationContext& ctx, Id vm_id) {
@@ -85,7 +106,7 @@ void finish_reprotect(OperationContext& ctx, Id vm_id) {
                                                   std::to_string((ctx.now() - r.unprotected_since) / 1000) + " s unprotected"});
         r.unprotected_since = -1;
     }
-    if (!vmm_fabric(ctx.world.fabric())) {
+    if (ctx.world.fabric() == Fabric::azure_to_azure) {  // other fabrics keep the original VM for failback
         Instance& old = vm.instance(r.target_slot());
         if (old.exists) {
             remove_instance(ctx, old);
@@ -121,9 +142,34 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
 
     OpResult result;
     std::vector<NicPlan> plans;
-    for (std::size_t i = 0; i < source.nics.size(); ++i) plans.push_back(plan_nic(ctx, vm, i, result.decisions));
+    for (std::size_t i = 0; i < source.nics.size(); ++i) plans.push_back(plan_nic(ctx, vm, i, op.recovery_plan, result.decisions));
+    // Outside Azure-to-Azure the VM at the target side is kept (VMM keeps the original VM; Hyper-V
+    // fails back to it): it is reconnected, and a NIC back on its own network keeps its address.
+    Instance& kept = vm.instance(r.target_slot());
+    const std::vector<NicBinding> kept_before = kept.nics;
+    if (w.fabric() != Fabric::azure_to_azure && kept.exists) {
+        for (std::size_t i = 0; i < kept.nics.size(); ++i) {
+            NicBinding& nic = kept.nics[i];
+            if (!nic.ip) continue;
+            if (i < plans.size() && plans[i].network != kNone && plans[i].network == nic.network && !plans[i].held_ip) {
+                plans[i].held_ip = nic.ip;
+                plans[i].held_subnet = nic.subnet;
+                plans[i].held_rule = Rule::FbKeepsAddress;
+            } else {
+                w.release(nic.subnet, *nic.ip);
+            }
+            nic.ip.reset();  // the address now belongs to the plan, or is free
+        }
+    }
     auto nics = place_nics(ctx, source, plans, &r.current_settings().reip, false, result.decisions);
-    if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+    if (!nics) {
+        for (std::size_t i = 0; i < kept_before.size(); ++i)  // nothing changes on a refusal
+            if (kept_before[i].ip && !(i < plans.size() && plans[i].held_rule == Rule::FbKeepsAddress && plans[i].held_ip))
+                w.hold(kept_before[i].subnet, *kept_before[i].ip);
+        kept.nics = kept_before;
+        return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+    }
+    r.current_settings().reserved.clear();  // consumed by the placement, or released by it
     if (op.planned) {
         stop_instance(ctx, source);
         result.decisions.push_back({Rule::FoPlannedNeedsSource, "planned: the source VM was shut down first, no data loss"});
@@ -137,10 +183,10 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     r.state = State::failing_over;
     r.job_running = true;
     Millis fo = ctx.duration(ctx.scenario.timing.failover, "timing.failover");
-    Millis boot = ctx.duration(ctx.scenario.timing.vm_boot, "timing.vm_boot");
     r.job_end = ctx.now() + fo;
     r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });
-    start_instance(ctx, vm_id, r.target_slot(), target_site, std::move(*nics), fo + boot);
+    start_instance(ctx, vm_id, r.target_slot(), target_site, std::move(*nics));
+    if (r.current_settings().host != kNone) vm.instance(r.target_slot()).host = r.current_settings().host;
     result.phase = Phase::start;
     return result;
 }

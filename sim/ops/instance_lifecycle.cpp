@@ -44,6 +44,20 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const I
             placed.push_back(nic);
             continue;
         }
+        if (plan.held_ip) {
+            if (nic.subnet == plan.held_subnet) {
+                out.push_back({plan.held_rule, plan.held_ip->to_string() + (plan.held_rule == Rule::IpVmmPool
+                                                                                ? ", reserved when replication was enabled, is applied"
+                                                                                : ": the original VM keeps its own address")});
+                nic.ip = plan.held_ip;
+                placed.push_back(nic);
+                continue;
+            }
+            world.release(plan.held_subnet, *plan.held_ip);
+            out.push_back({plan.held_rule, plan.held_ip->to_string() + " in " + world.subnets[plan.held_subnet].name +
+                                               " no longer applies (the NIC lands in " + world.subnets[nic.subnet].name +
+                                               " of " + world.networks[nic.network].name + "): released"});
+        }
         AddressRequest rq;
         rq.subnet = nic.subnet;
         rq.source_subnet = src.subnet;
@@ -53,11 +67,12 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const I
         rq.override_ip = plan.override_ip;
         rq.reip = reip;
         rq.test = test;
-        rq.reserved = plan.reserved;
         AddressChoice choice = choose_address(world, rq, out);
         if (!choice.ok) {
             for (auto& p : placed)
                 if (p.ip && p.subnet != kNone) world.release(p.subnet, *p.ip);
+            for (const auto& p : plans)  // what was held before stays held: nothing changes on a refusal
+                if (p.held_ip) world.hold(p.held_subnet, *p.held_ip);
             return std::nullopt;
         }
         nic.ip = choice.ip;
@@ -67,13 +82,13 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const I
     return placed;
 }
 
-void start_instance(OperationContext& ctx, Id vm_id, Slot slot, Id site, std::vector<NicBinding> nics,
-                    Millis boot_after) {
+void start_instance(OperationContext& ctx, Id vm_id, Slot slot, Id site, std::vector<NicBinding> nics) {
     Instance& inst = ctx.world.vms[vm_id].instance(slot);
     if (inst.exists) {
-        // VMM keeps the original VM: it is reconnected, so its old addresses go first.
+        // The original VM is kept outside Azure-to-Azure: it is reconnected, so its old addresses go first.
         ctx.world.release_instance(inst);
         if (inst.boot_event.value != 0) ctx.kernel.cancel(inst.boot_event);
+        inst.boot_event = {};
         close_interval(inst, ctx.now());
     }
     inst.exists = true;
@@ -81,7 +96,12 @@ void start_instance(OperationContext& ctx, Id vm_id, Slot slot, Id site, std::ve
     inst.nics = std::move(nics);
     inst.booted = false;
     inst.shut_down = false;
-    inst.boot_event = ctx.kernel.schedule_in(boot_after, [&ctx, vm_id, slot] {
+}
+
+void boot_instance(OperationContext& ctx, Id vm_id, Slot slot) {
+    Millis boot = ctx.duration(ctx.scenario.timing.vm_boot, "timing.vm_boot");
+    Instance& inst = ctx.world.vms[vm_id].instance(slot);
+    inst.boot_event = ctx.kernel.schedule_in(boot, [&ctx, vm_id, slot] {
         Vm& vm = ctx.world.vms[vm_id];
         Instance& i = vm.instance(slot);
         i.boot_event = {};
@@ -89,6 +109,7 @@ void start_instance(OperationContext& ctx, Id vm_id, Slot slot, Id site, std::ve
         i.up_intervals.emplace_back(ctx.now(), -1);
         ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm);
         if (!ctx.world.running(i)) ctx.log.back().detail = "booted, but its site is down: not running until it is up";
+        if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);
     });
 }
 

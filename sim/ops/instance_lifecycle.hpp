@@ -10,19 +10,26 @@ struct NicPlan {
     Id network = kNone;
     std::string override_subnet;
     std::optional<Ipv4Address> override_ip;
-    std::optional<Ipv4Address> reserved;  ///< IP-VMM-POOL
+    /// An address already held for this NIC — the IP-VMM-POOL reservation made at enable time, or
+    /// the original VM's own address on failback (FB-KEEPS-ADDRESS) — and the subnet holding it.
+    /// Used when the NIC lands in that subnet; released otherwise.
+    std::optional<Ipv4Address> held_ip;
+    Id held_subnet = kNone;
+    Rule held_rule = Rule::IpVmmPool;
 };
 
 /// Chooses subnet and address for every NIC of `source` per `plans` and holds the addresses.
-/// On ADDR-SUBNET-FULL releases what it held and returns nullopt (the caller refuses).
+/// On ADDR-SUBNET-FULL puts every address back as it was and returns nullopt (the caller refuses).
 std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const Instance& source,
                                                   const std::vector<NicPlan>& plans,
                                                   const std::vector<ReipRule>* reip, bool test, Decisions& out);
 
-/// Makes `slot` of `vm` an instance at `site` with `nics`, booting after `boot_after` (logged as
-/// vm_boot done). An instance already there (VMM keeps the original VM) is reused.
-void start_instance(OperationContext& ctx, Id vm, Slot slot, Id site, std::vector<NicBinding> nics,
-                    Millis boot_after);
+/// Makes `slot` of `vm` an instance at `site` with `nics`, not yet booted. An instance already
+/// there (outside Azure-to-Azure the original VM is kept) is reused.
+void start_instance(OperationContext& ctx, Id vm, Slot slot, Id site, std::vector<NicBinding> nics);
+/// Boots `slot` of `vm` after a `vm_boot` duration (logged as vm_boot done); a recovery plan the VM
+/// fails over in is told when it is up.
+void boot_instance(OperationContext& ctx, Id vm, Slot slot);
 /// Stops a running instance (planned failover, reprotect); it keeps its addresses.
 void stop_instance(OperationContext& ctx, Instance& instance);
 /// Removes an instance: cancels its boot, frees its addresses.

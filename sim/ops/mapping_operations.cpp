@@ -1,5 +1,7 @@
 #include "sim/ops/mapping_operations.hpp"
 
+#include "sim/decisions/vmm_rules.hpp"
+
 namespace drsim {
 
 bool vmm_fabric(Fabric f) { return f == Fabric::vmm_to_vmm || f == Fabric::vmm_to_azure; }
@@ -39,6 +41,10 @@ OpResult map_network(OperationContext& ctx, const OperationSpec& op) {
         return OpResult::refuse(Rule::MapNeedsMapping, "network " + (source == kNone ? op.source : op.target) + " does not exist (yet)");
     const bool both = op.both_directions.value_or(vmm_fabric(w.fabric()));
     if (auto refusal = check_new_mapping(w, source, target)) return *refusal;
+    if (w.fabric() == Fabric::vmm_to_vmm) {
+        if (std::string why = mapping_unavailable_reason(w, source, target); !why.empty())
+            return OpResult::refuse(Rule::MapTargetAvailable, why);
+    }
     if (both && mapped_target(w, target) != kNone && mapped_target(w, target) != source)
         return OpResult::refuse(Rule::MapOneTarget, name_of(w, target) + " is already mapped to " +
                                                         name_of(w, mapped_target(w, target)) + " (reverse direction)");
@@ -61,6 +67,10 @@ OpResult change_mapping(OperationContext& ctx, const OperationSpec& op) {
                                                                  name_of(w, source) + " exists: delete it first");
     if (w.networks[source].site == w.networks[target].site)
         return OpResult::refuse(Rule::MapDifferentSites, name_of(w, source) + " and " + name_of(w, target) + " are at one site");
+    if (w.fabric() == Fabric::vmm_to_vmm) {
+        if (std::string why = mapping_unavailable_reason(w, source, target); !why.empty())
+            return OpResult::refuse(Rule::MapTargetAvailable, why);
+    }
     OpResult r;
     w.mappings[source] = Mapping{target, ctx.now()};
     r.decisions.push_back({Rule::MapCreate, name_of(w, source) + " -> " + name_of(w, target) + " (was -> " + name_of(w, old_target) + ")"});

@@ -27,6 +27,26 @@ Millis OperationContext::duration(const Distribution& d, std::string_view stream
     return d.value;
 }
 
+const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line) {
+    LogRecord rec;
+    rec.time = now();
+    rec.op = op;
+    rec.target = world.vms[vm].name;
+    rec.event_index = event_index;
+    rec.line = line;
+    rec.phase = result.refused ? Phase::instant : result.phase;
+    rec.refused_by = result.refused;
+    rec.also_refused_by = std::move(result.also);
+    rec.detail = std::move(result.detail);
+    rec.decisions = std::move(result.decisions);
+    rec.outcome = result.refused ? Outcome::refused : Outcome::ok;
+    for (const auto& d : rec.decisions)
+        if (d.warning && rec.outcome == Outcome::ok) rec.outcome = Outcome::warning;
+    rec.state_after = to_string(world.vms[vm].replication.state);
+    log.push_back(std::move(rec));
+    return log.back();
+}
+
 void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions) {
     LogRecord r;
     r.time = now();

@@ -1,6 +1,7 @@
 #pragma once
 // What every operation handler works on: the world, the kernel (to schedule job ends), the log,
 // and the random streams for job durations. One per run.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,11 +43,17 @@ public:
     Millis now() const { return kernel.now(); }
     /// A job duration drawn from `d` on the stream named `stream` (fixed values draw nothing). >= 0.
     Millis duration(const Distribution& d, std::string_view stream);
+    /// Appends the record of operation `op` applied to `vm` (accepted or refused) and returns it.
+    const LogRecord& log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line);
     /// Appends a record for a job that ended (or any record not tied to a scenario event).
     void log_done(std::string_view op, const Vm& vm, Decisions decisions = {});
 
     /// VMs whose initial replication waits for their source site to come up, by site.
     std::vector<std::vector<Id>> stalled_by_site;
+
+    /// Tells the recovery-plan run of `vm` (Replication::plan_run) that the VM finished its current
+    /// stage (failed over, or booted). Installed by the plan orchestrator.
+    std::function<void(Id vm)> plan_vm_done = [](Id) {};
 
 private:
     engine::RandomStreams random_;

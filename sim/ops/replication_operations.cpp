@@ -1,6 +1,7 @@
 // enable_replication, update_replication, disable_replication (SPEC §2 mapping at enable, §4).
 #include "sim/decisions/address_chooser.hpp"
 #include "sim/decisions/target_subnet_chooser.hpp"
+#include "sim/decisions/vmm_rules.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
 #include "sim/ops/mapping_operations.hpp"
 #include "sim/ops/vm_operations.hpp"
@@ -127,6 +128,74 @@ void finish_enable(OperationContext& ctx, Id vm_id) {
     ctx.log_done("enable_replication", vm);
 }
 
+// VMM fabrics at enable time: the cloud pair (MAP-TARGET-AVAILABLE) and, VMM -> VMM, the replica's
+// host (MAP-PLACEMENT). Changes nothing; `host` is set on success.
+std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target_site, Decisions& out, Id& host) {
+    const Instance& source = vm.instance(vm.replication.source_slot());
+    if (vm.cloud == kNone) {
+        out.push_back({Rule::MapTargetAvailable, "the VM declares no cloud: cloud pairing is not checked"});
+        return std::nullopt;
+    }
+    const Cloud& cloud = w.clouds[vm.cloud];
+    if (cloud.protected_by == kNone)
+        return OpResult::refuse(Rule::MapTargetAvailable, "cloud " + cloud.name + " has no protecting cloud");
+    const Id protecting_id = cloud.protected_by;
+    const Cloud& protecting = w.clouds[protecting_id];
+    if (protecting.site != target_site)
+        return OpResult::refuse(Rule::EnableTargetSite, "cloud " + cloud.name + " is protected by " + protecting.name + " at " +
+                                                            w.sites[protecting.site].name + ", not at " + w.sites[target_site].name);
+    const bool vmm_target = w.fabric() == Fabric::vmm_to_vmm;
+    std::vector<Id> targets;
+    for (const auto& nic : source.nics) {
+        Id t = mapped_target(w, nic.network);
+        targets.push_back(t);
+        if (t == kNone || !vmm_target) continue;
+        const std::string pair = cloud.name + " -> " + protecting.name;
+        if (!target_available_to(w, vm.cloud, t))
+            return OpResult::refuse(Rule::MapTargetAvailable,
+                                    w.networks[t].name + " (logical network " + w.networks[t].logical_network +
+                                        ") is not available to the cloud pair " + pair + ": " + protecting.name + " lacks it");
+        out.push_back({Rule::MapTargetAvailable, w.networks[nic.network].name + " is mapped to " + w.networks[t].name +
+                                                     ", available to the cloud pair " + pair});
+    }
+    if (!vmm_target) return std::nullopt;
+    auto chosen = choose_host(w, protecting_id, targets, out);
+    if (!chosen) {
+        std::string nets;
+        for (Id t : targets)
+            if (t != kNone) nets += (nets.empty() ? "" : ", ") + w.networks[t].name;
+        return OpResult::refuse(Rule::MapPlacement, "no host of " + protecting.name + " reaches " + nets);
+    }
+    host = *chosen;
+    return std::nullopt;
+}
+
+// IP-VMM-POOL at enable time: each static NIC with a mapped target reserves its address now.
+// Returns false (with everything released again) when a pool is full.
+bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_subnet, TargetSettings& settings,
+                            Decisions& out) {
+    const Instance& source = vm.instance(vm.replication.source_slot());
+    settings.reserved.assign(source.nics.size(), {kNone, std::nullopt});
+    for (std::size_t i = 0; i < source.nics.size(); ++i) {
+        const NicBinding& nic = source.nics[i];
+        Id t = mapped_target(w, nic.network);
+        if (t == kNone || nic.dhcp) continue;
+        const std::string source_subnet = nic.subnet != kNone ? w.subnets[nic.subnet].name : "";
+        Id subnet = choose_target_subnet(w, t, source_subnet, i == 0 ? override_subnet : "", out);
+        if (subnet == kNone) continue;
+        AddressChoice choice = choose_pool_address(w, subnet, nic.ip, out);
+        if (!choice.ok) {
+            for (auto& [s, ip] : settings.reserved)
+                if (ip) w.release(s, *ip);
+            settings.reserved.clear();
+            return false;
+        }
+        out.back().detail += "; reserved now, applied at failover";
+        settings.reserved[i] = {subnet, choice.ip};
+    }
+    return true;
+}
+
 std::vector<Rule> job_rules(const Replication& r) {
     return r.job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{};
 }
@@ -174,11 +243,26 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
         }
     }
 
+    Decisions vmm_decisions;
+    Id host = kNone;
+    if (vmm_fabric(w.fabric()))
+        if (auto refusal = check_vmm_enable(w, vm, target_site, vmm_decisions, host)) return *refusal;
+
     OpResult result;
     result.phase = Phase::start;
+    result.decisions = std::move(vmm_decisions);
+    if (w.fabric() == Fabric::vmm_to_vmm) {
+        TargetSettings reservations;
+        if (!reserve_pool_addresses(w, vm, op.target_subnet, reservations, result.decisions))
+            return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+        r.current_settings() = TargetSettings{};
+        r.current_settings().reserved = std::move(reservations.reserved);
+    } else {
+        r.current_settings() = TargetSettings{};
+    }
     r.recovery_site = target_site;
     TargetSettings& settings = r.current_settings();
-    settings = TargetSettings{};
+    settings.host = host;
     settings.subnet = op.target_subnet;
     settings.ip = override_ip;
     settings.reip = op.reip;
@@ -282,6 +366,12 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
         r.test_running = false;
         result.decisions.push_back({Rule::DisableReplication, "test instance removed"});
     }
+    for (auto& [subnet, ip] : r.current_settings().reserved) {
+        if (!ip) continue;
+        w.release(subnet, *ip);
+        result.decisions.push_back({Rule::IpVmmPool, "reservation of " + ip->to_string() + " released"});
+    }
+    r.current_settings().reserved.clear();
     // The VM keeps running where it is active; the other side stays as it is (delete_vm removes it).
     Slot active = vm.active_slot();
     if (r.unprotected_since >= 0) {

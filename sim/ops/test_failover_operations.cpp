@@ -54,8 +54,15 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     r.test_running = true;
     r.test_network = network;
     Millis d = ctx.duration(ctx.scenario.timing.test_failover, "timing.test_failover");
-    Millis boot = ctx.duration(ctx.scenario.timing.vm_boot, "timing.vm_boot");
-    start_instance(ctx, vm_id, Slot::test, target_site, std::move(*nics), d + boot);
+    start_instance(ctx, vm_id, Slot::test, target_site, std::move(*nics));
+    // The test failover job ends after its duration; the test VM then boots (or its plan boots it).
+    vm.instance(Slot::test).boot_event = ctx.kernel.schedule_in(d, [&ctx, vm_id] {
+        Vm& v = ctx.world.vms[vm_id];
+        v.instance(Slot::test).boot_event = {};
+        ctx.log_done("test_failover", v);
+        if (v.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);
+        else boot_instance(ctx, vm_id, Slot::test);
+    });
     result.phase = Phase::start;
     return result;
 }

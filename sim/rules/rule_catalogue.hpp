@@ -83,6 +83,7 @@ namespace drsim {
     X(FbReverseMapping, "FB-REVERSE-MAPPING", "5", "spec", "Failback: the original VM's network is the mapping, at failback time, of the replica's network then.") \
     X(FbDisconnected, "FB-DISCONNECTED", "5", "spec", "Failback: a disconnected replica gives a disconnected original VM.") \
     X(FbUnmapped, "FB-UNMAPPED", "5", "spec", "Failback: a replica on an unmapped network gives a disconnected original VM.") \
+    X(FbKeepsAddress, "FB-KEEPS-ADDRESS", "5", "drsim", "Failback reconnects the original VM: a NIC that returns to its own network keeps its own address.") \
     X(SetVmNetwork, "SET-VM-NETWORK", "5", "drsim", "set_vm_network moves a running VM's NIC to another network and subnet, or disconnects it.") \
     X(RouteConflict, "ROUTE-CONFLICT", "6", "spec", "Two live equal-length routes to different places for one prefix: unreachable.") \
     X(RoutePeeringNonTransitive, "ROUTE-PEERING-NON-TRANSITIVE", "6", "spec", "VNet peering does not carry traffic onward unless gateway transit is allowed.") \

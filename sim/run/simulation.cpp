@@ -135,7 +135,7 @@ DowntimeMetric outages_from_up(std::string name, const std::vector<std::pair<Mil
 }  // namespace
 
 Simulation::Simulation(const Scenario& scenario)
-    : scenario_(scenario), world_(scenario), ctx_(scenario_, world_, kernel_, log_) {
+    : scenario_(scenario), world_(scenario), ctx_(scenario_, world_, kernel_, log_), plans_(ctx_) {
     order_.resize(scenario.events.size());
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     // Stable: events at one time run in file order (SPEC §9).
@@ -251,8 +251,40 @@ void Simulation::dispatch(std::size_t index) {
     if (!e.expect_error.empty()) check_expect_error(e, std::string{op_name(e.op.kind)}, {&log_.back()});
 }
 
+bool Simulation::run_plan_operation(const EventSpec& e, int index) {
+    const OperationSpec& op = e.op;
+    const RecoveryPlanSpec* plan = nullptr;
+    for (const auto& p : scenario_.recovery_plans)
+        if (p.name == op.recovery_plan) plan = &p;
+    if (plan == nullptr) return false;
+    std::size_t vms = 0;
+    for (const auto& g : plan->groups) vms += g.size();
+    constexpr std::size_t kPlanMaxVms = 100;
+    const std::string what = std::string{op_name(op.kind)} + " of plan " + plan->name;
+    if (vms > kPlanMaxVms) {
+        LogRecord rec;
+        rec.time = kernel_.now();
+        rec.op = op_name(op.kind);
+        rec.target = plan->name;
+        rec.event_index = index;
+        rec.line = e.loc.line;
+        rec.outcome = Outcome::refused;
+        rec.refused_by = Rule::PlanMaxVms;
+        rec.detail = "the plan has " + std::to_string(vms) + " VMs; a recovery plan holds at most 100";
+        log_.push_back(std::move(rec));
+        if (!e.expect_error.empty()) check_expect_error(e, what, {&log_.back()});
+        return true;
+    }
+    if (op.kind != OpKind::failover && op.kind != OpKind::failback && op.kind != OpKind::test_failover) return false;
+    plans_.start(*plan, op, index, e.loc.line, [this, &e, what](const std::vector<const LogRecord*>& records) {
+        if (!e.expect_error.empty()) check_expect_error(e, what, records);
+    });
+    return true;
+}
+
 void Simulation::run_vm_operation(const EventSpec& e, int index) {
     const OperationSpec& op = e.op;
+    if (!op.recovery_plan.empty() && run_plan_operation(e, index)) return;
     std::vector<Id> targets = resolve_vms(op);
     std::size_t first_record = log_.size();
     for (Id vm : targets) {
@@ -271,22 +303,7 @@ void Simulation::run_vm_operation(const EventSpec& e, int index) {
             case OpKind::delete_vm: r = drsim::delete_vm(ctx_, vm, op); break;
             default: assert(false && "not a VM operation");
         }
-        LogRecord rec;
-        rec.time = kernel_.now();
-        rec.op = op_name(op.kind);
-        rec.target = world_.vms[vm].name;
-        rec.event_index = index;
-        rec.line = e.loc.line;
-        rec.phase = r.refused ? Phase::instant : r.phase;
-        rec.refused_by = r.refused;
-        rec.also_refused_by = std::move(r.also);
-        rec.detail = std::move(r.detail);
-        rec.decisions = std::move(r.decisions);
-        rec.outcome = r.refused ? Outcome::refused : Outcome::ok;
-        for (const auto& d : rec.decisions)
-            if (d.warning && rec.outcome == Outcome::ok) rec.outcome = Outcome::warning;
-        rec.state_after = to_string(world_.vms[vm].replication.state);
-        log_.push_back(std::move(rec));
+        ctx_.log_vm_result(op_name(op.kind), vm, std::move(r), index, e.loc.line);
     }
     if (!e.expect_error.empty()) {
         std::vector<const LogRecord*> records;

@@ -7,6 +7,7 @@
 
 #include "engine/simulator.hpp"
 #include "sim/ops/operation_context.hpp"
+#include "sim/ops/recovery_plan_runs.hpp"
 #include "sim/run/run_log.hpp"
 #include "sim/world/world.hpp"
 
@@ -49,6 +50,8 @@ private:
     void schedule_event(std::size_t index);
     void dispatch(std::size_t index);
     void run_vm_operation(const EventSpec& event, int index);
+    /// A VM operation on a recovery plan; true when it was handled here (refused or orchestrated).
+    bool run_plan_operation(const EventSpec& event, int index);
     std::vector<Id> resolve_vms(const OperationSpec& op) const;
     OpResult run_world_operation(const OperationSpec& op, std::string& target);
     void check(const EventSpec& event);
@@ -60,6 +63,7 @@ private:
     engine::Simulator kernel_;
     RunLog log_;
     OperationContext ctx_;
+    RecoveryPlanRuns plans_;
     std::vector<std::size_t> order_;  ///< event indices, stably sorted by time, `end` last
     std::size_t first_end_ = 0;       ///< position in order_ of the first `at: end` event
     std::vector<ExpectationResult> expectations_;

@@ -66,6 +66,19 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
         connections.push_back(std::move(conn));
         connection_by_name_.emplace(c.name, id);
     }
+    for (const auto& c : scenario.clouds) {
+        cloud_by_name_.emplace(c.name, static_cast<Id>(clouds.size()));
+        clouds.push_back(Cloud{c.name, site_id(c.site), c.logical_networks, kNone, {}});
+    }
+    for (std::size_t i = 0; i < scenario.clouds.size(); ++i)
+        if (!scenario.clouds[i].protected_by.empty()) clouds[i].protected_by = cloud_id(scenario.clouds[i].protected_by);
+    for (const auto& h : scenario.hosts) {
+        Id cloud = cloud_id(h.cloud);
+        Id id = static_cast<Id>(hosts.size());
+        host_by_name_.emplace(h.name, id);
+        hosts.push_back(Host{h.name, cloud, h.logical_networks ? *h.logical_networks : clouds[cloud].logical_networks});
+        clouds[cloud].hosts.push_back(id);
+    }
     for (const auto& c : scenario.clients) {
         client_by_name_.emplace(c.name, static_cast<Id>(clients.size()));
         clients.push_back(Client{c.name, site_id(c.site)});
@@ -81,13 +94,14 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
         vm.home_site = site_id(spec.site);
         vm.dns_name = spec.dns_name;
         vm.app = spec.app;
-        vm.cloud = spec.cloud;
-        vm.host = spec.host;
+        vm.cloud = spec.cloud.empty() ? kNone : cloud_id(spec.cloud);
+        vm.host = spec.host.empty() ? kNone : host_id(spec.host);
         vm.properties_ip = spec.target_ip;
         vm.resources = spec.resources;
         Instance& home = vm.instance(Slot::home);
         home.exists = true;
         home.site = vm.home_site;
+        home.host = vm.host;
         home.booted = true;
         home.up_intervals.emplace_back(0, -1);
         for (const auto& nic : spec.nics) {

@@ -70,6 +70,7 @@ struct NicBinding {
 struct Instance {
     bool exists = false;
     Id site = kNone;
+    Id host = kNone;  ///< VMM: the Hyper-V host it runs on (MAP-PLACEMENT)
     std::vector<NicBinding> nics;
     bool booted = false;     ///< failover/test failover plus boot have elapsed
     engine::EventId boot_event{};  ///< pending boot (cancelled when the instance goes away first)
@@ -89,6 +90,9 @@ struct TargetSettings {
     std::string subnet;          ///< SUBNET-OVERRIDE ("" = none)
     std::optional<Ipv4Address> ip;  ///< IP-OVERRIDE for the first NIC
     std::vector<ReipRule> reip;  ///< IP-REIP-RULE
+    /// IP-VMM-POOL: per NIC, the address reserved at enable time and the subnet holding it.
+    std::vector<std::pair<Id, std::optional<Ipv4Address>>> reserved;
+    Id host = kNone;             ///< MAP-PLACEMENT: the host chosen for the replica at enable time
 };
 
 struct Replication {
@@ -105,6 +109,7 @@ struct Replication {
     Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
     std::vector<std::pair<Millis, Millis>> unprotected_windows;
     bool planned_failover = true;
+    Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
 
     Slot source_slot() const { return reversed ? Slot::recovery : Slot::home; }
     Slot target_slot() const { return reversed ? Slot::home : Slot::recovery; }
@@ -123,8 +128,8 @@ struct Vm {
     Id home_site = kNone;
     std::string dns_name;
     std::string app;
-    std::string cloud;
-    std::string host;
+    Id cloud = kNone;  ///< VMM cloud (kNone when not declared)
+    Id host = kNone;
     std::optional<Ipv4Address> properties_ip;  ///< target_ip set in the VM's properties (Hyper-V -> Azure)
     std::vector<std::string> resources;
     std::array<Instance, 3> instances;  ///< indexed by Slot
@@ -160,6 +165,33 @@ struct Circuit {
     TopologyVertex vertex{};
 };
 
+struct LogicalNetwork {
+    std::string name;
+    Id site = kNone;
+};
+
+/// A VMM cloud; a protected cloud is paired with its protecting cloud at the other site.
+struct Cloud {
+    std::string name;
+    Id site = kNone;
+    std::vector<std::string> logical_networks;
+    Id protected_by = kNone;
+    std::vector<Id> hosts;  ///< in definition order
+
+    bool has_logical_network(const std::string& ln) const {
+        for (const auto& l : logical_networks)
+            if (l == ln) return true;
+        return false;
+    }
+};
+
+/// A Hyper-V host of a cloud; it reaches the VM networks of the logical networks it has.
+struct Host {
+    std::string name;
+    Id cloud = kNone;
+    std::vector<std::string> logical_networks;
+};
+
 struct Client {
     std::string name;
     Id site = kNone;
@@ -180,6 +212,8 @@ public:
     std::vector<Connection> connections;
     std::vector<Circuit> circuits;
     std::vector<Client> clients;
+    std::vector<Cloud> clouds;
+    std::vector<Host> hosts;
     std::vector<std::optional<Mapping>> mappings;  ///< by source network
     Topology topology;
 
@@ -188,6 +222,8 @@ public:
     Id vm_id(const std::string& name) const { return find(vm_by_name_, name); }
     Id connection_id(const std::string& name) const { return find(connection_by_name_, name); }
     Id client_id(const std::string& name) const { return find(client_by_name_, name); }
+    Id cloud_id(const std::string& name) const { return find(cloud_by_name_, name); }
+    Id host_id(const std::string& name) const { return find(host_by_name_, name); }
     Id subnet_of(Id network, const std::string& subnet_name) const;
 
     /// Adds a network (MAP-AUTO-ASR-NETWORK) copying `model`'s address space and subnets to `site`.
@@ -218,7 +254,7 @@ private:
 
     Fabric fabric_;
     std::unordered_map<std::string, Id> site_by_name_, network_by_name_, vm_by_name_, connection_by_name_,
-        client_by_name_, circuit_by_name_;
+        client_by_name_, circuit_by_name_, cloud_by_name_, host_by_name_;
 };
 
 /// The usable range of `prefix` at a site of `kind` (ADDR-AZURE-RESERVED / ADDR-ONPREM-RANGE).

@@ -1,0 +1,55 @@
+#include "sim/decisions/vmm_rules.hpp"
+
+namespace drsim {
+
+bool target_available_to(const World& w, Id cloud, Id target) {
+    if (cloud == kNone || w.clouds[cloud].protected_by == kNone) return false;
+    return w.clouds[w.clouds[cloud].protected_by].has_logical_network(w.networks[target].logical_network);
+}
+
+std::string mapping_unavailable_reason(const World& w, Id source, Id target) {
+    if (w.clouds.empty()) return "";
+    const std::string& source_ln = w.networks[source].logical_network;
+    std::string pairs;
+    for (Id c = 0; c < w.clouds.size(); ++c) {
+        const Cloud& cloud = w.clouds[c];
+        if (cloud.protected_by == kNone || !cloud.has_logical_network(source_ln)) continue;
+        if (target_available_to(w, c, target)) return "";
+        pairs += (pairs.empty() ? "" : ", ") + cloud.name + " -> " + w.clouds[cloud.protected_by].name;
+    }
+    const std::string& target_ln = w.networks[target].logical_network;
+    if (pairs.empty())
+        return "no protected cloud uses " + w.networks[source].name + " (logical network " +
+               (source_ln.empty() ? std::string{"none"} : source_ln) + ")";
+    return w.networks[target].name + " (logical network " + (target_ln.empty() ? std::string{"none"} : target_ln) +
+           ") is available to no cloud pair that uses " + w.networks[source].name + ": " + pairs;
+}
+
+std::optional<Id> choose_host(const World& w, Id cloud, const std::vector<Id>& targets, Decisions& out) {
+    const Cloud& c = w.clouds[cloud];
+    if (c.hosts.empty()) {
+        out.push_back({Rule::MapPlacement, "cloud " + c.name + " declares no hosts: placement not modelled"});
+        return kNone;
+    }
+    for (Id h : c.hosts) {
+        const Host& host = w.hosts[h];
+        bool reaches_all = true;
+        for (Id t : targets) {
+            if (t == kNone) continue;
+            bool reaches = false;
+            for (const auto& ln : host.logical_networks) reaches = reaches || ln == w.networks[t].logical_network;
+            reaches_all = reaches_all && reaches;
+        }
+        if (reaches_all) {
+            std::string nets;
+            for (Id t : targets)
+                if (t != kNone) nets += (nets.empty() ? "" : ", ") + w.networks[t].name;
+            out.push_back({Rule::MapPlacement, "replica placed on host " + host.name + " of " + c.name +
+                                                   (nets.empty() ? std::string{} : ", which reaches " + nets)});
+            return h;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace drsim

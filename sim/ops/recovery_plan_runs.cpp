@@ -1,0 +1,211 @@
+#include "sim/ops/recovery_plan_runs.hpp"
+
+#include <algorithm>
+
+#include "engine/sim_time.hpp"
+#include "sim/ops/instance_lifecycle.hpp"
+#include "sim/ops/vm_operations.hpp"
+
+namespace drsim {
+
+namespace {
+
+using State = ReplicationState;
+
+std::string_view op_text(OpKind k) {
+    switch (k) {
+        case OpKind::failback: return "failback";
+        case OpKind::test_failover: return "test_failover";
+        default: return "failover";
+    }
+}
+
+std::string step_text(const PlanStepSpec& s) {
+    switch (s.kind) {
+        case PlanStepKind::manual: return "manual step: " + s.text;
+        case PlanStepKind::script: return "script step: " + s.text;
+        case PlanStepKind::dns_update: return "DNS update of " + s.target;
+        case PlanStepKind::update_routes: return "route update";
+        case PlanStepKind::connect: return "connect " + s.target;
+        case PlanStepKind::disconnect: return "disconnect " + s.target;
+        case PlanStepKind::subnet_failover: return "subnet failover of " + s.target;
+    }
+    return "step";
+}
+
+std::string where(std::size_t after_group) {
+    return after_group == 0 ? "before group 1" : "after group " + std::to_string(after_group);
+}
+
+}  // namespace
+
+RecoveryPlanRuns::RecoveryPlanRuns(OperationContext& ctx) : ctx_(ctx) {
+    ctx_.plan_vm_done = [this](Id vm) { vm_done(vm); };
+}
+
+void RecoveryPlanRuns::log(const Run& run, std::string detail, Decisions decisions) {
+    LogRecord r;
+    r.time = ctx_.now();
+    r.op = "recovery_plan";
+    r.target = run.plan->name;
+    r.detail = std::move(detail);
+    r.decisions = std::move(decisions);
+    for (const auto& d : r.decisions)
+        if (d.warning) r.outcome = Outcome::warning;
+    r.line = run.line;
+    ctx_.log.push_back(std::move(r));
+}
+
+void RecoveryPlanRuns::start(const RecoveryPlanSpec& plan, const OperationSpec& op, int event_index, int line,
+                             AttemptedHandler on_attempted) {
+    const Id id = static_cast<Id>(runs_.size());
+    Run& run = runs_.emplace_back();
+    run.plan = &plan;
+    run.op = op;
+    run.event_index = event_index;
+    run.line = line;
+    run.on_attempted = std::move(on_attempted);
+    for (const auto& s : plan.steps) run.steps.push_back(&s);
+    std::stable_sort(run.steps.begin(), run.steps.end(),
+                     [](const PlanStepSpec* a, const PlanStepSpec* b) { return a->after_group < b->after_group; });
+    run.groups.resize(plan.groups.size());
+
+    std::size_t vms = 0;
+    for (const auto& g : plan.groups) vms += g.size();
+    const std::string what = std::string{op_text(op.kind)} + " of " + std::to_string(vms) + " VMs in " +
+                             std::to_string(plan.groups.size()) + " boot groups";
+    if (op.kind == OpKind::test_failover || !op.planned) {
+        log(run, what + " started; no shutdown step (" +
+                     (op.kind == OpKind::test_failover ? "test failover" : "unplanned") + ")");
+        fail_over_vms(id);
+        return;
+    }
+    // Shutdown step: the source VMs of the plan that will fail over are shut down first.
+    std::size_t stopped = 0;
+    for (const auto& group : plan.groups)
+        for (const auto& name : group) {
+            Vm& vm = ctx_.world.vms[ctx_.world.vm_id(name)];
+            const bool will_fail_over = vm.replication.state == State::protected_ &&
+                                        !vm.replication.test_running &&
+                                        (op.kind != OpKind::failback || vm.replication.reversed);
+            Instance& source = vm.instance(vm.replication.source_slot());
+            if (will_fail_over && source.exists && ctx_.world.running(source)) {
+                stop_instance(ctx_, source);
+                ++stopped;
+            }
+        }
+    Millis d = ctx_.duration(ctx_.scenario.timing.shutdown, "timing.shutdown");
+    log(run, what + " started; shutdown step: " + std::to_string(stopped) + " source VMs shut down (" +
+                 engine::format_duration(d) + ")");
+    ctx_.kernel.schedule_in(d, [this, id] { fail_over_vms(id); });
+}
+
+void RecoveryPlanRuns::fail_over_vms(Id id) {
+    Run& run = runs_[id];
+    run.stage = Stage::failing_over;
+    std::vector<std::size_t> records;
+    for (std::size_t g = 0; g < run.plan->groups.size(); ++g) {
+        for (const auto& name : run.plan->groups[g]) {
+            const Id vm_id = ctx_.world.vm_id(name);
+            Vm& vm = ctx_.world.vms[vm_id];
+            const State s = vm.replication.state;
+            OpResult result;
+            if (s == State::failing_over || s == State::failed_over || s == State::committed) {
+                // PLAN-SKIP-FAILED-OVER: already failed over (by an earlier plan or on its own).
+                result.detail = "skipped: already " + std::string{to_string(s)};
+                result.decisions.push_back({Rule::PlanSkipFailedOver, name + " is already " + std::string{to_string(s)}});
+            } else if (run.op.kind == OpKind::test_failover) {
+                result = test_failover(ctx_, vm_id, run.op);
+            } else {
+                result = failover(ctx_, vm_id, run.op, run.op.kind == OpKind::failback);
+            }
+            const bool accepted = !result.refused && result.phase == Phase::start;
+            ctx_.log_vm_result(op_text(run.op.kind), vm_id, std::move(result), run.event_index, run.line);
+            records.push_back(ctx_.log.size() - 1);
+            if (accepted) {
+                vm.replication.plan_run = id;
+                run.groups[g].push_back(vm_id);
+                ++run.pending;
+            }
+        }
+    }
+    if (run.on_attempted) {
+        std::vector<const LogRecord*> attempted;
+        for (std::size_t i : records) attempted.push_back(&ctx_.log[i]);
+        run.on_attempted(attempted);
+    }
+    if (run.pending == 0) {
+        run.stage = Stage::booting;
+        advance(id);
+    }
+}
+
+void RecoveryPlanRuns::vm_done(Id vm_id) {
+    Replication& r = ctx_.world.vms[vm_id].replication;
+    const Id id = r.plan_run;
+    Run& run = runs_[id];
+    if (run.stage == Stage::booting) r.plan_run = kNone;  // up: the plan is done with this VM
+    if (--run.pending > 0) return;
+    run.stage = Stage::booting;  // every VM has failed over, or every VM of the group is up
+    advance(id);
+}
+
+void RecoveryPlanRuns::advance(Id id) {
+    Run& run = runs_[id];
+    while (true) {
+        if (run.next_step < run.steps.size() && run.steps[run.next_step]->after_group == run.next_group) {
+            run_step(id, *run.steps[run.next_step++]);
+            return;  // the step's end continues the plan
+        }
+        if (run.next_group < run.groups.size()) {
+            const std::size_t g = run.next_group++;
+            const auto& vms = run.groups[g];
+            run.pending = vms.size();
+            std::string names;
+            for (Id v : vms) names += (names.empty() ? "" : ", ") + ctx_.world.vms[v].name;
+            log(run, "boot group " + std::to_string(g + 1) + (vms.empty() ? ": no VM to boot" : ": " + names + " boot"),
+                {{Rule::PlanBootOrder, g == 0 ? std::string{"every VM of the plan has failed over"}
+                                              : "every VM of group " + std::to_string(g) + " is up"}});
+            for (Id v : vms)
+                boot_instance(ctx_, v, run.op.kind == OpKind::test_failover ? Slot::test
+                                                                              : ctx_.world.vms[v].replication.target_slot());
+            if (!vms.empty()) return;  // the last boot of the group continues the plan
+            continue;
+        }
+        run.stage = Stage::finished;
+        log(run, std::string{op_text(run.op.kind)} + " completed");
+        return;
+    }
+}
+
+void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
+    Run& run = runs_[id];
+    const Timing& t = ctx_.scenario.timing;
+    const Distribution* d = &t.script_step;
+    Decisions decisions;
+    switch (step.kind) {
+        case PlanStepKind::manual: d = &t.manual_step; break;
+        case PlanStepKind::dns_update: d = &t.dns_update; break;
+        case PlanStepKind::connect:
+        case PlanStepKind::disconnect: {
+            Id c = ctx_.world.connection_id(step.target);
+            if (c != kNone) {
+                Connection& conn = ctx_.world.connections[c];
+                conn.connected = step.kind == PlanStepKind::connect;
+                ctx_.world.topology.set_up(conn.edge, conn.connected);
+            }
+            break;
+        }
+        case PlanStepKind::update_routes:
+        case PlanStepKind::subnet_failover:
+            decisions.push_back({Rule::NotModelled, "routing is modelled from a later version: the step only takes its time", true});
+            break;
+        default: break;
+    }
+    Millis duration = step.duration ? ctx_.duration(*step.duration, "plan.step") : ctx_.duration(*d, "plan.step");
+    log(run, step_text(step) + " (" + where(step.after_group) + ", " + engine::format_duration(duration) + ")",
+        std::move(decisions));
+    ctx_.kernel.schedule_in(duration, [this, id] { advance(id); });
+}
+
+}  // namespace drsim

@@ -1,0 +1,357 @@
+// The reporting document model (reporting/document.hpp) and its renderings: text tables (alignment,
+// header rule, empty table), CSV quoting, text timelines (time alignment, status, indented details),
+// HTML escaping, and the order in which a document renders its parts.
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "reporting/document.hpp"
+
+using namespace drsim::reporting;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+// Start offsets of the runs of non-space characters in a line ("ab  cd" -> {0, 4}).
+std::vector<std::size_t> word_starts(const std::string& line) {
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < line.size(); ++i)
+        if (line[i] != ' ' && (i == 0 || line[i - 1] == ' ')) starts.push_back(i);
+    return starts;
+}
+
+// Lengths of the runs of non-space characters in a line.
+std::vector<std::size_t> word_lengths(const std::string& line) {
+    std::vector<std::size_t> lengths;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == ' ') continue;
+        if (i == 0 || line[i - 1] == ' ') lengths.push_back(0);
+        ++lengths.back();
+    }
+    return lengths;
+}
+
+Table address_table() {
+    Table t;
+    t.columns = {"vm", "ip", "rule"};
+    t.rows = {{"web1", "10.0.0.19", "IP-FO-SAME-SPACE"},
+              {"database-01", "10.0.0.4", "ADDR-LOWEST-FREE"},
+              {"x", "10.0.0.254", "IP-TFO-END"}};
+    return t;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Text tables
+
+TEST_CASE("text table: the header, then a rule of dashes as wide as each column, then the rows") {
+    const auto lines = lines_of(render_text(address_table()));
+    REQUIRE(lines.size() == 5);  // header, rule, three rows (no title)
+    CHECK(word_starts(lines[0]).size() == 3);
+    CHECK(lines[0].rfind("vm", 0) == 0);
+    CHECK(lines[1].find_first_not_of("- ") == std::string::npos);
+    // Widest cell per column: "database-01" (11), "10.0.0.254" (10), "IP-FO-SAME-SPACE" (16).
+    CHECK(word_lengths(lines[1]) == std::vector<std::size_t>{11, 10, 16});
+    CHECK(lines[2].rfind("web1", 0) == 0);
+    CHECK(lines[3].rfind("database-01", 0) == 0);
+    CHECK(lines[4].rfind("x ", 0) == 0);
+}
+
+TEST_CASE("text table: every column starts at one offset on every line, under its rule") {
+    const auto lines = lines_of(render_text(address_table()));
+    REQUIRE(lines.size() == 5);
+    const auto columns = word_starts(lines[1]);  // the rule's dash groups mark the columns
+    REQUIRE(columns.size() == 3);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        CAPTURE(lines[i]);
+        CHECK(word_starts(lines[i]) == columns);
+    }
+    // Columns are apart: a cell never runs into the next column.
+    CHECK(columns[1] > 11);
+    CHECK(columns[2] > columns[1] + 10);
+}
+
+TEST_CASE("text table: a header wider than its cells sets the column width") {
+    Table t;
+    t.columns = {"virtual machine", "x"};
+    t.rows = {{"a", "1"}, {"bb", "22"}};
+    const auto lines = lines_of(render_text(t));
+    REQUIRE(lines.size() == 4);
+    CHECK(word_lengths(lines[1]) == std::vector<std::size_t>{15, 2});
+    CHECK(word_starts(lines[2]) == word_starts(lines[1]));
+    CHECK(word_starts(lines[3]) == word_starts(lines[1]));
+}
+
+TEST_CASE("text table: no trailing spaces on any line") {
+    for (const auto& line : lines_of(render_text(address_table()))) {
+        CAPTURE(line);
+        CHECK((line.empty() || line.back() != ' '));
+    }
+}
+
+TEST_CASE("text table: the title comes first") {
+    Table t = address_table();
+    t.title = "Addresses";
+    const auto lines = lines_of(render_text(t));
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0] == "Addresses");
+    CHECK(lines[1].rfind("vm", 0) == 0);
+}
+
+TEST_CASE("text table: an empty table renders its header and rule only") {
+    Table t;
+    t.columns = {"vm", "state"};
+    const std::string text = render_text(t);
+    const auto lines = lines_of(text);
+    REQUIRE(lines.size() == 2);
+    CHECK(word_starts(lines[0]).size() == 2);
+    CHECK(lines[0].find("state") != std::string::npos);
+    CHECK(word_lengths(lines[1]) == std::vector<std::size_t>{2, 5});
+    CHECK(text.back() == '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+TEST_CASE("CSV: plain fields as they are, one line per row, header first, \\n line ends") {
+    const std::string csv = render_csv(address_table());
+    CHECK(csv ==
+          "vm,ip,rule\n"
+          "web1,10.0.0.19,IP-FO-SAME-SPACE\n"
+          "database-01,10.0.0.4,ADDR-LOWEST-FREE\n"
+          "x,10.0.0.254,IP-TFO-END\n");
+    CHECK(csv.find('\r') == std::string::npos);
+}
+
+TEST_CASE("CSV: a comma, a quote or a newline quotes the field; quotes are doubled") {
+    Table t;
+    t.columns = {"name", "detail"};
+    t.rows = {{"a,b", "plain"},
+              {"say \"hi\"", "x"},
+              {"line1\nline2", "y"},
+              {"\"", ""}};
+    CHECK(render_csv(t) ==
+          "name,detail\n"
+          "\"a,b\",plain\n"
+          "\"say \"\"hi\"\"\",x\n"
+          "\"line1\nline2\",y\n"
+          "\"\"\"\",\n");
+}
+
+TEST_CASE("CSV: a header cell is quoted like any other") {
+    Table t;
+    t.columns = {"time, s", "op"};
+    CHECK(render_csv(t) == "\"time, s\",op\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timelines
+
+TEST_CASE("timeline: times right-aligned to the widest, headline and status on one line") {
+    Timeline tl;
+    tl.entries = {{"0s", "map_network vnet-ea -> vnet-sea", "ok", {}},
+                  {"1h30m", "failover web1", "refused", {}},
+                  {"5m", "enable_replication web1", "warning", {}}};
+    const auto lines = lines_of(render_text(tl));
+    REQUIRE(lines.size() == 3);
+    // Right-aligned: each time ends at the same column (the width of "1h30m").
+    for (std::size_t i = 0; i < 3; ++i) {
+        const std::string& time = tl.entries[i].time;
+        CAPTURE(lines[i]);
+        const auto at = lines[i].find(time);
+        REQUIRE(at != std::string::npos);
+        CHECK(at + time.size() == 5);
+        CHECK(lines[i].find_first_not_of(' ') == at);  // nothing but padding before the time
+    }
+    // Headlines start at one column, after the time.
+    const auto h0 = lines[0].find("map_network");
+    CHECK(h0 > 5);
+    CHECK(lines[1].find("failover web1") == h0);
+    CHECK(lines[2].find("enable_replication web1") == h0);
+    // The status word follows its headline on the same line.
+    CHECK(lines[0].find("ok", h0 + tl.entries[0].headline.size()) != std::string::npos);
+    CHECK(lines[1].find("refused") > lines[1].find("failover web1"));
+    CHECK(lines[2].find("warning") > lines[2].find("enable_replication web1"));
+    CHECK(lines[0].find("refused") == std::string::npos);
+}
+
+TEST_CASE("timeline: details are indented under their own headline, tag then text") {
+    Timeline tl;
+    tl.title = "Events";
+    tl.entries = {{"2h", "test_failover web1", "ok",
+                   {{"IP-TFO-END", "10.0.0.19 is taken: 10.0.0.254"}, {"", "untagged note"}}},
+                  {"2h5m", "cleanup_test_failover web1", "ok", {{"DETAIL-TAG", "second entry's detail"}}}};
+    const auto lines = lines_of(render_text(tl));
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0] == "Events");
+    const auto headline_col = lines[1].find("test_failover web1");
+    REQUIRE(headline_col != std::string::npos);
+    // The details of entry 1 follow it, before entry 2's headline.
+    CHECK(lines[2].find("IP-TFO-END") != std::string::npos);
+    CHECK(lines[2].find("10.0.0.19 is taken: 10.0.0.254") > lines[2].find("IP-TFO-END"));
+    CHECK(lines[3].find("untagged note") != std::string::npos);
+    CHECK(lines[4].find("cleanup_test_failover web1") != std::string::npos);
+    CHECK(lines[5].find("DETAIL-TAG") != std::string::npos);
+    // Indented: a detail starts no left of its headline, and further right than the time column.
+    for (std::size_t i : {2u, 3u, 5u}) {
+        CAPTURE(lines[i]);
+        CHECK(lines[i].find_first_not_of(' ') >= headline_col);
+    }
+    // An untagged detail is its text alone.
+    CHECK(lines[3].substr(lines[3].find_first_not_of(' ')) == "untagged note");
+}
+
+TEST_CASE("timeline: an empty timeline renders its title only") {
+    Timeline tl;
+    tl.title = "Nothing happened";
+    CHECK(render_text(tl) == "Nothing happened\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+TEST_CASE("HTML: <, &, > and \" are escaped everywhere text goes") {
+    const std::string nasty = "<b>R&D</b> \"q\"";
+    const std::string escaped = "&lt;b&gt;R&amp;D&lt;/b&gt; &quot;q&quot;";
+    Document doc;
+    doc.title = nasty + " title";
+    Section s;
+    s.heading = nasty + " heading";
+    s.paragraphs = {nasty + " paragraph"};
+    Timeline tl;
+    tl.entries = {{nasty + " time", nasty + " headline", "ok", {{nasty + " tag", nasty + " detail"}}}};
+    s.timelines = {tl};
+    Table t;
+    t.columns = {nasty + " column"};
+    t.rows = {{nasty + " cell"}};
+    s.tables = {t};
+    doc.sections = {s};
+
+    const std::string html = render_html(doc);
+    for (const char* where : {" title", " heading", " paragraph", " time", " headline", " tag", " detail", " column", " cell"}) {
+        CAPTURE(where);
+        CHECK(html.find(escaped + where) != std::string::npos);
+        CHECK(html.find(nasty + where) == std::string::npos);
+    }
+    // No raw markup from the text survives anywhere.
+    CHECK(html.find("<b>") == std::string::npos);
+    CHECK(html.find("R&D") == std::string::npos);
+}
+
+TEST_CASE("HTML: a self-contained page with no scripts") {
+    Document doc;
+    doc.title = "run";
+    const std::string html = render_html(doc);
+    CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+    CHECK(html.find("</html>") != std::string::npos);
+    CHECK(html.find("<script") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);  // inline CSS, nothing fetched
+}
+
+// The HTML drops Table::title and Timeline::title, which the text rendering shows: the HTML report is
+// then not the same document. Not in SPEC.md (the model is drsim's own); reported as a suspected defect.
+TEST_CASE("HTML: table and timeline titles are shown as in text" * doctest::skip()) {
+    Document doc;
+    Section s;
+    s.heading = "Run";
+    Timeline tl;
+    tl.title = "Timeline-title-marker";
+    tl.entries = {{"0s", "x", "ok", {}}};
+    s.timelines = {tl};
+    Table t;
+    t.title = "Table-title-marker";
+    t.columns = {"a"};
+    s.tables = {t};
+    doc.sections = {s};
+    const std::string text = render_text(doc);
+    REQUIRE(text.find("Timeline-title-marker") != std::string::npos);
+    REQUIRE(text.find("Table-title-marker") != std::string::npos);
+    const std::string html = render_html(doc);
+    CHECK(html.find("Timeline-title-marker") != std::string::npos);
+    CHECK(html.find("Table-title-marker") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+namespace {
+
+// Two sections, each with every kind of part, with marker text to find.
+Document ordered_document() {
+    Document doc;
+    doc.title = "T-doc";
+    for (const char* n : {"1", "2"}) {
+        const std::string p = n;
+        Section s;
+        s.heading = "H" + p;
+        s.paragraphs = {"P" + p + "a", "P" + p + "b"};
+        Timeline tl;
+        tl.entries = {{"0s", "E" + p, "ok", {{"TAG" + p, "D" + p}}}};
+        s.timelines = {tl};
+        Table t;
+        t.columns = {"C" + p};
+        t.rows = {{"R" + p}};
+        s.tables = {t};
+        doc.sections.push_back(s);
+    }
+    return doc;
+}
+
+// True when every marker is found, each after the one before.
+bool in_order(const std::string& text, const std::vector<std::string>& markers) {
+    std::size_t at = 0;
+    for (const auto& m : markers) {
+        const auto found = text.find(m, at);
+        if (found == std::string::npos) {
+            MESSAGE("marker '" << m << "' not found after offset " << at);
+            return false;
+        }
+        at = found + m.size();
+    }
+    return true;
+}
+
+const std::vector<std::string> kDocumentOrder = {"T-doc", "H1", "P1a", "P1b", "E1", "D1", "C1", "R1",
+                                                 "H2",    "P2a", "P2b", "E2", "D2", "C2", "R2"};
+
+}  // namespace
+
+TEST_CASE("document text: title, then each section in order: heading, paragraphs, timelines, tables") {
+    const std::string text = render_text(ordered_document());
+    CHECK(in_order(text, kDocumentOrder));
+    const auto lines = lines_of(text);
+    REQUIRE(lines.size() > 2);
+    CHECK(lines[0] == "T-doc");
+    CHECK(lines[1] == "=====");  // the title underlined to its width
+    // Each table renders as a table inside the document (with its header rule).
+    CHECK(text.find("C1\n--\nR1\n") != std::string::npos);
+}
+
+TEST_CASE("document text: a section's timeline renders as render_text(timeline) does") {
+    const Document doc = ordered_document();
+    const std::string text = render_text(doc);
+    CHECK(text.find(render_text(doc.sections[0].timelines[0])) != std::string::npos);
+    CHECK(text.find(render_text(doc.sections[1].tables[0])) != std::string::npos);
+}
+
+TEST_CASE("document HTML: the same order as the text") {
+    const std::string html = render_html(ordered_document());
+    CHECK(in_order(html, kDocumentOrder));
+    CHECK(in_order(html, {"<h1>T-doc</h1>", "<h2>H1</h2>", "<p>P1a</p>", "<h2>H2</h2>"}));
+}
+
+TEST_CASE("document: an empty document has no section text") {
+    Document doc;
+    doc.title = "Only";
+    CHECK(render_text(doc) == "Only\n====\n");
+}
