@@ -10,14 +10,20 @@ bool target_available_to(const World& w, Id cloud, Id target) {
 std::string mapping_unavailable_reason(const World& w, Id source, Id target) {
     if (w.clouds.empty()) return "";
     const std::string& source_ln = w.networks[source].logical_network;
+    // A pair is travelled both ways: protected -> protecting for failover, and back for failback
+    // (a mapping from a recovery-site network serves the reverse replication).
     std::string pairs;
+    const std::string& target_ln = w.networks[target].logical_network;
     for (Id c = 0; c < w.clouds.size(); ++c) {
         const Cloud& cloud = w.clouds[c];
-        if (cloud.protected_by == kNone || !cloud.has_logical_network(source_ln)) continue;
-        if (target_available_to(w, c, target)) return "";
-        pairs += (pairs.empty() ? "" : ", ") + cloud.name + " -> " + w.clouds[cloud.protected_by].name;
+        if (cloud.protected_by == kNone) continue;
+        const Cloud& protecting = w.clouds[cloud.protected_by];
+        for (const auto& [from, to] : {std::pair{&cloud, &protecting}, std::pair{&protecting, &cloud}}) {
+            if (!from->has_logical_network(source_ln)) continue;
+            if (to->has_logical_network(target_ln)) return "";
+            pairs += (pairs.empty() ? "" : ", ") + from->name + " -> " + to->name;
+        }
     }
-    const std::string& target_ln = w.networks[target].logical_network;
     if (pairs.empty())
         return "no protected cloud uses " + w.networks[source].name + " (logical network " +
                (source_ln.empty() ? std::string{"none"} : source_ln) + ")";
