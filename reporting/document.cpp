@@ -111,6 +111,7 @@ std::string render_html(const Document& document) {
         out += "<h2>" + escape_html(s.heading) + "</h2>\n";
         for (const auto& p : s.paragraphs) out += "<p>" + escape_html(p) + "</p>\n";
         for (const auto& t : s.timelines) {
+            if (!t.title.empty()) out += "<h3>" + escape_html(t.title) + "</h3>\n";
             out += "<dl>\n";
             for (const auto& e : t.entries) {
                 out += "<dt><span class=\"time\">" + escape_html(e.time) + "</span> " + escape_html(e.headline) +
@@ -121,6 +122,7 @@ std::string render_html(const Document& document) {
             out += "</dl>\n";
         }
         for (const auto& t : s.tables) {
+            if (!t.title.empty()) out += "<h3>" + escape_html(t.title) + "</h3>\n";
             out += "<table>\n<tr>";
             for (const auto& c : t.columns) out += "<th>" + escape_html(c) + "</th>";
             out += "</tr>\n";

@@ -153,7 +153,7 @@ void RecoveryPlanRuns::vm_done(Id vm_id) {
 void RecoveryPlanRuns::advance(Id id) {
     Run& run = runs_[id];
     while (true) {
-        if (run.next_step < run.steps.size() && run.steps[run.next_step]->after_group == run.next_group) {
+        if (run.next_step < run.steps.size() && static_cast<std::size_t>(run.steps[run.next_step]->after_group) == run.next_group) {
             run_step(id, *run.steps[run.next_step++]);
             return;  // the step's end continues the plan
         }

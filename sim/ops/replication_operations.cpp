@@ -309,6 +309,8 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     if (r.state != State::enabling && r.state != State::protected_)
         return OpResult::refuse(Rule::StateNotAllowed, "update_replication needs enabling or protected, not " +
                                                            std::string{to_string(r.state)}, job_rules(r));
+    if (r.test_running)
+        return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
     TargetSettings& settings = r.current_settings();
     const Instance& source = vm.instance(r.source_slot());
     Id target_site = vm.instance(r.target_slot()).exists && vmm_fabric(w.fabric())
@@ -358,22 +360,25 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
         return OpResult::refuse(Rule::StateNotAllowed, "the VM is not replicating");
     if (r.state == State::failing_over || r.state == State::reprotecting)
         return OpResult::refuse(Rule::JobInProgress, std::string{to_string(r.state)} + " has not finished", {Rule::StateNotAllowed});
+    if (r.test_running)
+        return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
     OpResult result;
     if (r.job_running) ctx.kernel.cancel(r.job);
     r.job_running = false;
-    if (r.test_running) {
-        remove_instance(ctx, vm.instance(Slot::test));
-        r.test_running = false;
-        result.decisions.push_back({Rule::DisableReplication, "test instance removed"});
-    }
     for (auto& [subnet, ip] : r.current_settings().reserved) {
         if (!ip) continue;
         w.release(subnet, *ip);
         result.decisions.push_back({Rule::IpVmmPool, "reservation of " + ip->to_string() + " released"});
     }
     r.current_settings().reserved.clear();
-    // The VM keeps running where it is active; the other side stays as it is (delete_vm removes it).
+    // The VM keeps running where it is active. A replica that is not serving goes with the
+    // replication (its addresses are freed); the original VM, if not serving, stays as it is
+    // (delete_vm removes it).
     Slot active = vm.active_slot();
+    if (active == Slot::home && vm.instance(Slot::recovery).exists) {
+        remove_instance(ctx, vm.instance(Slot::recovery));
+        result.decisions.push_back({Rule::DisableReplication, "the replica, not serving, was removed; its addresses are free"});
+    }
     if (r.unprotected_since >= 0) {
         r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
         r.unprotected_since = -1;

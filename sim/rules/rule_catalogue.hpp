@@ -75,7 +75,7 @@ namespace drsim {
     X(TfoOneAtATime, "TFO-ONE-AT-A-TIME", "4", "spec", "One test failover per VM at a time, only from protected.") \
     X(TfoCleanupFirst, "TFO-CLEANUP-FIRST", "4", "spec", "While a test failover runs, only cleanup_test_failover is allowed.") \
     X(FailbackNeedsReverse, "FAILBACK-NEEDS-REVERSE", "4", "spec", "Failback is a failover of a reversed (reprotected) replication; refused otherwise.") \
-    X(DisableReplication, "DISABLE-REPLICATION", "4", "drsim", "Disabling replication removes the replication and any replica or test instance, freeing their addresses.") \
+    X(DisableReplication, "DISABLE-REPLICATION", "4", "drsim", "Disabling replication removes the replication and a replica that is not serving, freeing its addresses and any reservation; refused while a test failover runs.") \
     X(DeleteVm, "DELETE-VM", "4", "drsim", "delete_vm removes an instance and frees its addresses.") \
     X(PlanMaxVms, "PLAN-MAX-VMS", "4", "spec", "At most 100 VMs per recovery plan.")                           \
     X(PlanSkipFailedOver, "PLAN-SKIP-FAILED-OVER", "4", "spec", "A VM already failed over by an earlier plan is skipped.") \

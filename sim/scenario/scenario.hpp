@@ -47,9 +47,6 @@ struct Timing {
     Distribution vm_boot = Distribution::fixed_ms(2LL * 60 * 1000);               // 2m
     Distribution resync = Distribution::fixed_ms(30LL * 60 * 1000);               // 30m (reprotect)
     Distribution shutdown = Distribution::fixed_ms(1LL * 60 * 1000);              // 1m (planned failover, plan shutdown step)
-    Distribution commit = Distribution::fixed_ms(0);
-    Distribution cleanup = Distribution::fixed_ms(0);                            // cleanup_test_failover
-    Distribution disable = Distribution::fixed_ms(0);                            // disable_replication
     Distribution route_convergence = Distribution::fixed_ms(30LL * 1000);         // 30s (BGP)
     Distribution dns_update = Distribution::fixed_ms(1LL * 60 * 1000);            // 1m
     Distribution manual_step = Distribution::fixed_ms(10LL * 60 * 1000);         // 10m

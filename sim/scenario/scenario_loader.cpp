@@ -376,13 +376,13 @@ void ScenarioBuilder::read_top_level(const YamlNode& root) {
 
 void ScenarioBuilder::read_timing(const YamlNode& node) {
     auto f = fields(node, "'timing'", {"initial_replication", "failover", "test_failover", "vm_boot", "resync", "shutdown",
-                                       "commit", "cleanup", "disable", "route_convergence", "dns_update", "manual_step",
+                                       "route_convergence", "dns_update", "manual_step",
                                        "script_step"});
     Timing& t = s_.timing;
     std::pair<std::string_view, Distribution*> slots[] = {
         {"initial_replication", &t.initial_replication}, {"failover", &t.failover}, {"test_failover", &t.test_failover},
-        {"vm_boot", &t.vm_boot}, {"resync", &t.resync}, {"shutdown", &t.shutdown}, {"commit", &t.commit},
-        {"cleanup", &t.cleanup}, {"disable", &t.disable}, {"route_convergence", &t.route_convergence},
+        {"vm_boot", &t.vm_boot}, {"resync", &t.resync}, {"shutdown", &t.shutdown},
+        {"route_convergence", &t.route_convergence},
         {"dns_update", &t.dns_update}, {"manual_step", &t.manual_step}, {"script_step", &t.script_step}};
     for (auto& [key, slot] : slots)
         if (const YamlNode* n = f.node().find(key)) *slot = distribution(*n, key);

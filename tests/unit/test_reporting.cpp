@@ -258,9 +258,8 @@ TEST_CASE("HTML: a self-contained page with no scripts") {
     CHECK(html.find("<link") == std::string::npos);  // inline CSS, nothing fetched
 }
 
-// The HTML drops Table::title and Timeline::title, which the text rendering shows: the HTML report is
-// then not the same document. Not in SPEC.md (the model is drsim's own); reported as a suspected defect.
-TEST_CASE("HTML: table and timeline titles are shown as in text" * doctest::skip()) {
+// The HTML shows Table::title and Timeline::title, as the text rendering does: one document.
+TEST_CASE("HTML: table and timeline titles are shown as in text") {
     Document doc;
     Section s;
     s.heading = "Run";

@@ -28,8 +28,8 @@ Ipv4Prefix cidr(const char* text) { return *Ipv4Prefix::parse(text); }
 
 bool same_timing(const Timing& a, const Timing& b) {
     return a.initial_replication == b.initial_replication && a.failover == b.failover && a.test_failover == b.test_failover &&
-           a.vm_boot == b.vm_boot && a.resync == b.resync && a.shutdown == b.shutdown && a.commit == b.commit &&
-           a.cleanup == b.cleanup && a.disable == b.disable && a.route_convergence == b.route_convergence &&
+           a.vm_boot == b.vm_boot && a.resync == b.resync && a.shutdown == b.shutdown &&
+           a.route_convergence == b.route_convergence &&
            a.dns_update == b.dns_update && a.manual_step == b.manual_step && a.script_step == b.script_step;
 }
 

@@ -211,7 +211,7 @@ const char* small_scenario = R"(# yaml-language-server: $schema=../docs/scenario
 scenario: Small valid scenario
 fabric: azure-to-azure
 seed: 7
-timing: {failover: 10m, vm_boot: {uniform: [1m, 3m]}, resync: {lognormal: {median: 30m, sigma: 0.5}}, commit: 0}
+timing: {failover: 10m, vm_boot: {uniform: [1m, 3m]}, resync: {lognormal: {median: 30m, sigma: 0.5}}, shutdown: 0}
 sites:
   - {name: East Asia, kind: azure, geo: Asia Pacific}
   - {name: Southeast Asia, kind: azure, geo: Asia Pacific}

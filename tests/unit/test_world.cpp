@@ -178,9 +178,10 @@ const std::string kFailback = "  - {at: 2h, failback: {vm: web1}}\n";           
 
 // Runs `prefix` alone and `prefix` + `refused` (one event, later than every job of the prefix);
 // checks that the added operation was refused by `rule` and that the world is as without it.
-void check_refusal_changes_nothing(const std::string& prefix, const std::string& refused, Rule rule) {
-    Run without = run_scenario(life_cycle(prefix));
-    Run with = run_scenario(life_cycle(prefix + refused));
+void check_refusal_changes_nothing_in(const std::string& topology, const std::string& prefix, const std::string& refused,
+                                      Rule rule) {
+    Run without = run_scenario(topology + prefix);
+    Run with = run_scenario(topology + prefix + refused);
     const auto records = with.records_of_event();
     REQUIRE_MESSAGE(!records.empty(), "the refused operation left no log record");
     for (const LogRecord* rec : records) {
@@ -193,6 +194,10 @@ void check_refusal_changes_nothing(const std::string& prefix, const std::string&
         CHECK_MESSAGE(named, "refused by ", rule_id(*rec->refused_by), ", expected ", rule_id(rule));
     }
     CHECK(snapshot(with.world()) == snapshot(without.world()));
+}
+
+void check_refusal_changes_nothing(const std::string& prefix, const std::string& refused, Rule rule) {
+    check_refusal_changes_nothing_in(kLifeCycleTopology, prefix, refused, rule);
 }
 
 }  // namespace
@@ -699,6 +704,17 @@ TEST_CASE("life cycle: after enable only, the VM is protected and nothing runs a
     CHECK_FALSE(vm.instance(Slot::recovery).exists);
     CHECK(r.world().running(vm.instance(Slot::home)));
     CHECK(r.sim->end_time() == 30 * kMinute);
+    // MAP-AUTO-ON-ENABLE: a target network named, no mappings: both directions are created.
+    const auto& forward = r.world().mappings[r.network("vnet-ea")];
+    const auto& reverse = r.world().mappings[r.network("vnet-sea")];
+    REQUIRE(forward.has_value());
+    REQUIRE(reverse.has_value());
+    CHECK(forward->target == r.network("vnet-sea"));
+    CHECK(reverse->target == r.network("vnet-ea"));
+    CHECK_FALSE(r.world().mappings[r.network("vnet-iso")].has_value());
+    const auto enable = r.records_of_event(0);
+    REQUIRE(enable.size() == 1);
+    CHECK(has_rule(enable[0]->decisions, Rule::MapAutoOnEnable));
 }
 
 // FO-PLANNED-NEEDS-SOURCE: a planned failover shuts the source VM down when it starts.
@@ -829,6 +845,21 @@ TEST_CASE("life cycle: failback restores the original address; the final reprote
     CHECK_FALSE(has_rule(fb[0]->decisions, Rule::AddrLowestFree));
 }
 
+// SPEC §3: "replica addresses [are freed] by failback/disable"; DISABLE-REPLICATION. After failback
+// and commit, the replica in Southeast Asia is shut down and serves nothing: disabling replication
+// removes it and frees 10.0.0.19 in vnet-sea.
+TEST_CASE("life cycle: disable after failback and commit frees the old replica's address") {
+    Run r = run_scenario(life_cycle(kEnable + kFailover + kCommit + kReprotect + kFailback +
+                                    "  - {at: 2h15m, commit: {vm: web1}}\n"
+                                    "  - {at: 2h20m, disable_replication: {vm: web1}}\n"));
+    const Vm& vm = r.vm("web1");
+    CHECK(vm.replication.state == ReplicationState::unprotected);
+    CHECK(r.world().running(vm.instance(Slot::home)));               // the failed-back VM serves
+    CHECK_FALSE(vm.instance(Slot::recovery).exists);
+    const Id sea_app = r.world().subnet_of(r.network("vnet-sea"), "app");
+    CHECK(r.world().subnets[sea_app].addresses.is_free(ip("10.0.0.19")));
+}
+
 // =============================================================================================
 // Each refusal of SPEC §4: the record names the rule, and the world is as if it had not been tried.
 
@@ -911,6 +942,13 @@ TEST_CASE("refusal TFO-CLEANUP-FIRST: failover while a test failover runs") {
     CHECK(r.world().subnets[r.world().subnet_of(r.network("vnet-iso"), "app")].addresses.held_count() == 0);
 }
 
+// TFO-CLEANUP-FIRST (SPEC §4 state table): "protected + test running — allowed next:
+// cleanup_test_failover only": disable_replication is refused.
+TEST_CASE("refusal TFO-CLEANUP-FIRST: disable_replication while a test failover runs") {
+    check_refusal_changes_nothing(kEnable + "  - {at: 40m, test_failover: {vm: web1, network: vnet-iso}}\n",
+                                  "  - {at: 1h, disable_replication: {vm: web1}}\n", Rule::TfoCleanupFirst);
+}
+
 // FAILBACK-NEEDS-REVERSE: failback is a failover of a reversed (reprotected) replication.
 TEST_CASE("refusal FAILBACK-NEEDS-REVERSE: failback before any reprotect") {
     SUBCASE("protected, forward") {
@@ -945,6 +983,105 @@ TEST_CASE("refusal MAP-CHANGE-REVERSE-FIRST: change_mapping while the reverse ma
     CHECK_FALSE(changed[0]->refused_by.has_value());
     REQUIRE(r.world().mappings[r.network("vnet-ea")].has_value());
     CHECK(r.world().mappings[r.network("vnet-ea")]->target == r.network("vnet-other"));
+}
+
+// IP-OVERRIDE: a target_ip outside the target subnet's usable range is refused when it is set.
+TEST_CASE("refusal IP-OVERRIDE: enable with a target_ip outside the usable range") {
+    for (const char* bad : {"10.0.0.2", "10.0.0.255", "10.0.1.10"}) {
+        CAPTURE(bad);
+        check_refusal_changes_nothing(
+            "", std::string{"  - {at: 0s, enable_replication: {vm: web1, target_site: Southeast Asia, target_network: vnet-sea, target_ip: "} +
+                    bad + "}}\n",
+            Rule::IpOverride);
+    }
+    // In range: accepted, and the replica gets it at failover.
+    Run r = run_scenario(life_cycle(
+        "  - {at: 0s, enable_replication: {vm: web1, target_site: Southeast Asia, target_network: vnet-sea, target_ip: 10.0.0.77}}\n" +
+        kFailover));
+    REQUIRE(r.vm("web1").instance(Slot::recovery).exists);
+    CHECK(r.vm("web1").instance(Slot::recovery).nics[0].ip == ip("10.0.0.77"));
+}
+
+// IP-TFO-SAME, TFO-PRODUCTION-NETWORK, TFO-ONE-AT-A-TIME (the source keeps running), and
+// cleanup_test_failover frees the test address, so the real failover can have it.
+TEST_CASE("test failover in the production network: same address, a warning, freed by cleanup") {
+    const std::string tfo = kEnable + "  - {at: 40m, test_failover: {vm: web1}}\n";
+    Run running = run_scenario(life_cycle(tfo));
+    const Vm& vm = running.vm("web1");
+    const Instance& test = vm.instance(Slot::test);
+    REQUIRE(test.exists);
+    CHECK(test.site == running.site("Southeast Asia"));
+    REQUIRE(test.nics.size() == 1);
+    CHECK(test.nics[0].network == running.network("vnet-sea"));
+    CHECK(test.nics[0].ip == ip("10.0.0.19"));
+    CHECK(running.world().running(test));
+    CHECK(vm.replication.test_running);
+    CHECK(vm.replication.state == ReplicationState::protected_);
+    CHECK(running.world().running(vm.instance(Slot::home)));  // the source keeps running
+    const auto rec = running.records_of_event(1);
+    REQUIRE(rec.size() == 1);
+    CHECK(rec[0]->outcome == Outcome::warning);
+    CHECK(has_warning(rec[0]->decisions, Rule::TfoProductionNetwork));
+    CHECK(has_rule(rec[0]->decisions, Rule::IpTfoSame));
+
+    Run after = run_scenario(life_cycle(tfo + "  - {at: 50m, cleanup_test_failover: {vm: web1}}\n" + kFailover));
+    const Vm& vm2 = after.vm("web1");
+    CHECK_FALSE(vm2.instance(Slot::test).exists);
+    CHECK_FALSE(vm2.replication.test_running);
+    REQUIRE(vm2.instance(Slot::recovery).exists);
+    CHECK(vm2.instance(Slot::recovery).nics[0].ip == ip("10.0.0.19"));  // IP-FO-SAME-SPACE: free again
+    const auto fo = after.records_of_event(3);
+    REQUIRE(fo.size() == 1);
+    CHECK(has_rule(fo[0]->decisions, Rule::IpFoSameSpace));
+    CHECK_FALSE(has_rule(fo[0]->decisions, Rule::AddrLowestFree));
+}
+
+// IP-TFO-END through a run: the source address is taken in the test network -> the highest free.
+TEST_CASE("test failover into a network where the source address is taken: 10.0.0.254") {
+    std::string topology = kLifeCycleTopology;
+    topology.insert(topology.find("events:\n"),
+                    "  - {name: iso-resident, site: Southeast Asia, nics: [{network: vnet-iso, subnet: app, ip: 10.0.0.19}]}\n");
+    Run r = run_scenario(topology + kEnable + "  - {at: 40m, test_failover: {vm: web1, network: vnet-iso}}\n");
+    const Instance& test = r.vm("web1").instance(Slot::test);
+    REQUIRE(test.exists);
+    CHECK(test.nics[0].network == r.network("vnet-iso"));
+    CHECK(test.nics[0].ip == ip("10.0.0.254"));
+    const auto rec = r.records_of_event(1);
+    REQUIRE(rec.size() == 1);
+    CHECK(has_rule(rec[0]->decisions, Rule::IpTfoEnd));
+    CHECK_FALSE(has_rule(rec[0]->decisions, Rule::TfoProductionNetwork));  // vnet-iso is not the failover network
+}
+
+// ADDR-SUBNET-FULL through a run, on a VM with two NICs: the first NIC's address, already chosen,
+// must be given back when the second NIC finds its subnet full; the failover changes nothing.
+TEST_CASE("refusal ADDR-SUBNET-FULL: a two-NIC failover whose second subnet is full holds nothing") {
+    const std::string topology = R"(scenario: full
+fabric: azure-to-azure
+timing: {initial_replication: 30m, failover: 10m, vm_boot: 2m, test_failover: 5m}
+sites:
+  - {name: East Asia, kind: azure}
+  - {name: Southeast Asia, kind: azure}
+networks:
+  - {name: vnet-ea, site: East Asia, address_space: [10.0.0.0/16], subnets: [{name: app, prefix: 10.0.0.0/24}, {name: db, prefix: 10.0.1.0/29}]}
+  - {name: vnet-sea, site: Southeast Asia, address_space: [10.0.0.0/16], subnets: [{name: app, prefix: 10.0.0.0/24}, {name: db, prefix: 10.0.1.0/29}]}
+vms:
+  - {name: web1, site: East Asia, nics: [{network: vnet-ea, subnet: app, ip: 10.0.0.19}, {network: vnet-ea, subnet: db, ip: 10.0.1.4}]}
+  - {name: "full-{1..3}", site: Southeast Asia, nics: [{network: vnet-sea, subnet: db, ip: 10.0.1.4}]}
+events:
+)";
+    const std::string enable = "  - {at: 0s, enable_replication: {vm: web1, target_site: Southeast Asia, target_network: vnet-sea}}\n";
+    SUBCASE("failover") {
+        check_refusal_changes_nothing_in(topology, enable, "  - {at: 1h, failover: {vm: web1}}\n", Rule::AddrSubnetFull);
+    }
+    SUBCASE("test failover") {
+        check_refusal_changes_nothing_in(topology, enable, "  - {at: 1h, test_failover: {vm: web1}}\n", Rule::AddrSubnetFull);
+    }
+    Run r = run_scenario(topology + enable + "  - {at: 1h, failover: {vm: web1}}\n");
+    const Id sea_app = r.world().subnet_of(r.network("vnet-sea"), "app");
+    CHECK(r.world().subnets[sea_app].addresses.held_count() == 0);
+    CHECK_FALSE(r.vm("web1").instance(Slot::recovery).exists);
+    CHECK(r.vm("web1").replication.state == ReplicationState::protected_);
+    CHECK_FALSE(r.vm("web1").instance(Slot::home).shut_down);  // refused before the planned shutdown
 }
 
 // =============================================================================================
@@ -1064,8 +1201,12 @@ TEST_CASE("MAP-CHANGE-NEW-ONLY: an existing replication keeps its target network
 
 namespace {
 
-// 50 VMs on 10.0.0.10-59 fail over into vnet-sea (same space, 10.0.0.10-29 already taken there by
-// 20 residents), with test failovers in the same network, at random.
+// 50 VMs fail over into vnet-sea, which has their address space with 10.0.0.10-29 already taken by
+// 20 residents, and run test failovers in that same network, at random. vm-01..40 are static
+// (10.0.0.10-49), vm-41..50 DHCP; update_replication sets target_ip (IP-OVERRIDE) to addresses
+// that may be taken; disable_replication removes test instances, and enable_replication (in either
+// direction) protects a VM again. Most operations are refused in
+// the state the VM happens to be in; that is part of the test.
 std::string invariant_scenario(std::uint32_t seed, int steps) {
     std::string text = R"(scenario: invariant
 fabric: azure-to-azure
@@ -1077,7 +1218,8 @@ networks:
   - {name: vnet-ea, site: East Asia, address_space: [10.0.0.0/16], subnets: [{name: app, prefix: 10.0.0.0/24}]}
   - {name: vnet-sea, site: Southeast Asia, address_space: [10.0.0.0/16], subnets: [{name: app, prefix: 10.0.0.0/24}, {name: db, prefix: 10.0.1.0/26}]}
 vms:
-  - {name: "vm-{01..50}", site: East Asia, nics: [{network: vnet-ea, subnet: app, ip: 10.0.0.10}]}
+  - {name: "vm-{01..40}", site: East Asia, nics: [{network: vnet-ea, subnet: app, ip: 10.0.0.10}]}
+  - {name: "vm-{41..50}", site: East Asia, nics: [{network: vnet-ea, subnet: app, ip: dhcp}]}
   - {name: "resident-{01..20}", site: Southeast Asia, nics: [{network: vnet-sea, subnet: app, ip: 10.0.0.10}]}
 events:
   - {at: 0s, map_network: {source: vnet-ea, target: vnet-sea}}
@@ -1086,17 +1228,22 @@ events:
 )";
     std::mt19937 rng(seed);
     auto pick = [&](std::uint32_t n) { return static_cast<std::uint32_t>(rng() % n); };
-    static const char* const kOps[] = {"test_failover", "test_failover", "cleanup_test_failover", "failover",
-                                       "commit",        "reprotect",     "failback",              "cleanup_test_failover"};
+    static const char* const kOps[] = {"test_failover", "test_failover", "test_failover", "cleanup_test_failover",
+                                       "cleanup_test_failover", "failover", "failover", "commit",
+                                       "reprotect", "failback", "update_replication", "disable_replication",
+                                       "enable_replication", "enable_replication"};
+    constexpr std::uint32_t kOpCount = sizeof kOps / sizeof kOps[0];
     Millis at = 11 * kMinute;
     for (int i = 0; i < steps; ++i) {
         at += static_cast<Millis>(pick(4)) * 30 * kSecond;
         char name[8];
         std::snprintf(name, sizeof name, "vm-%02u", static_cast<unsigned>(pick(50) + 1));
-        const std::string op = kOps[pick(8)];
+        const std::string op = kOps[pick(kOpCount)];
         std::string args = std::string{"{vm: "} + name;
         if (op == "test_failover") args += ", network: vnet-sea";
         if (op == "failover" && pick(2) == 0) args += ", type: unplanned";
+        if (op == "update_replication") args += ", target_ip: 10.0.0." + std::to_string(4 + pick(40));
+        if (op == "enable_replication") args += pick(2) == 0 ? ", target_site: Southeast Asia" : ", target_site: East Asia";
         text += "  - {at: " + std::to_string(at / kSecond) + "s, " + op + ": " + args + "}}\n";
     }
     return text;
@@ -1107,7 +1254,7 @@ events:
 std::vector<std::string> address_invariant_problems(const World& w) {
     std::vector<std::string> problems;
     std::map<std::pair<Id, std::uint32_t>, std::vector<std::string>> holders;
-    std::vector<std::uint64_t> nic_count(w.subnets.size(), 0);
+    std::vector<std::set<std::uint32_t>> nic_addresses(w.subnets.size());
     for (const Vm& vm : w.vms) {
         for (Slot slot : {Slot::home, Slot::recovery, Slot::test}) {
             const Instance& inst = vm.instance(slot);
@@ -1120,7 +1267,7 @@ std::vector<std::string> address_invariant_problems(const World& w) {
                     problems.push_back(who + ": subnet " + w.subnets[nic.subnet].name + " is not of its network");
                 if (w.subnets[nic.subnet].addresses.is_free(*nic.ip))
                     problems.push_back(who + " holds " + nic.ip->to_string() + ", which its allocator has free");
-                ++nic_count[nic.subnet];
+                nic_addresses[nic.subnet].insert(nic.ip->value());
             }
         }
     }
@@ -1132,10 +1279,10 @@ std::vector<std::string> address_invariant_problems(const World& w) {
                            " live NICs of " + w.networks[key.first].name + ":" + names);
     }
     for (Id s = 0; s < w.subnets.size(); ++s)
-        if (w.subnets[s].addresses.held_count() != nic_count[s])
+        if (w.subnets[s].addresses.held_count() != nic_addresses[s].size())
             problems.push_back(w.networks[w.subnets[s].network].name + "/" + w.subnets[s].name + " holds " +
-                               std::to_string(w.subnets[s].addresses.held_count()) + " addresses for " +
-                               std::to_string(nic_count[s]) + " live NICs");
+                               std::to_string(w.subnets[s].addresses.held_count()) + " addresses, live NICs " +
+                               std::to_string(nic_addresses[s].size()));
     return problems;
 }
 
@@ -1153,7 +1300,7 @@ TEST_CASE("invariant: random test failovers, cleanups and failovers of 50 VMs ne
         if (steps != kSteps) continue;
         // The sequence really exercised the allocators: many accepted test failovers and failovers,
         // some of them on addresses taken in the target network.
-        int tfo_ok = 0, fo_ok = 0, tfo_end = 0, fo_lowest = 0, cleanups = 0;
+        int tfo_ok = 0, fo_ok = 0, tfo_end = 0, fo_lowest = 0, cleanups = 0, overrides_taken = 0, disables = 0, enables = 0;
         for (const auto& rec : r.sim->log()) {
             if (rec.refused_by || rec.phase == Phase::done) continue;
             if (rec.op == "test_failover") {
@@ -1162,17 +1309,25 @@ TEST_CASE("invariant: random test failovers, cleanups and failovers of 50 VMs ne
             } else if (rec.op == "failover" || rec.op == "failback") {
                 ++fo_ok;
                 fo_lowest += has_rule(rec.decisions, Rule::AddrLowestFree);
+                overrides_taken += has_warning(rec.decisions, Rule::IpOverride);
             } else if (rec.op == "cleanup_test_failover") {
                 ++cleanups;
+            } else if (rec.op == "disable_replication") {
+                ++disables;
+            } else if (rec.op == "enable_replication" && rec.event_index > 2) {
+                ++enables;
             }
         }
-        MESSAGE("accepted: " << tfo_ok << " test failovers (" << tfo_end << " IP-TFO-END), " << fo_ok << " failovers ("
-                             << fo_lowest << " lowest free), " << cleanups << " cleanups");
+        INFO("accepted: " << tfo_ok << " test failovers (" << tfo_end << " IP-TFO-END), " << fo_ok << " failovers ("
+                             << fo_lowest << " lowest free, " << overrides_taken << " taken target_ip), " << cleanups
+                             << " cleanups, " << disables << " disables, " << enables << " re-enables");
         CHECK(tfo_ok >= 20);
         CHECK(tfo_end >= 5);
         CHECK(fo_ok >= 10);
         CHECK(fo_lowest >= 3);
         CHECK(cleanups >= 10);
+        CHECK(disables >= 3);
+        CHECK(enables >= 3);
     }
 }
 
@@ -1191,7 +1346,7 @@ TEST_CASE("invariant check: a NIC given another's address is caught") {
     CHECK(duplicate);
     // resident-02's own address is still held by nobody: a leak.
     const bool leak = std::any_of(problems.begin(), problems.end(),
-                                  [](const std::string& p) { return p.find("addresses for") != std::string::npos; });
+                                  [](const std::string& p) { return p.find("live NICs 19") != std::string::npos; });
     CHECK(leak);
 }
 
