@@ -132,6 +132,7 @@ void finish_enable(OperationContext& ctx, Id vm_id) {
 // host (MAP-PLACEMENT). Changes nothing; `host` is set on success.
 std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target_site, Decisions& out, Id& host) {
     const Instance& source = vm.instance(vm.replication.source_slot());
+    if (w.fabric() != Fabric::vmm_to_vmm) return std::nullopt;  // VMM to Azure: Azure protects the cloud
     if (vm.cloud == kNone) {
         out.push_back({Rule::MapTargetAvailable, "the VM declares no cloud: cloud pairing is not checked"});
         return std::nullopt;
@@ -144,12 +145,11 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
     if (protecting.site != target_site)
         return OpResult::refuse(Rule::EnableTargetSite, "cloud " + cloud.name + " is protected by " + protecting.name + " at " +
                                                             w.sites[protecting.site].name + ", not at " + w.sites[target_site].name);
-    const bool vmm_target = w.fabric() == Fabric::vmm_to_vmm;
     std::vector<Id> targets;
     for (const auto& nic : source.nics) {
         Id t = mapped_target(w, nic.network);
         targets.push_back(t);
-        if (t == kNone || !vmm_target) continue;
+        if (t == kNone) continue;
         const std::string pair = cloud.name + " -> " + protecting.name;
         if (!target_available_to(w, vm.cloud, t))
             return OpResult::refuse(Rule::MapTargetAvailable,
@@ -158,7 +158,6 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
         out.push_back({Rule::MapTargetAvailable, w.networks[nic.network].name + " is mapped to " + w.networks[t].name +
                                                      ", available to the cloud pair " + pair});
     }
-    if (!vmm_target) return std::nullopt;
     auto chosen = choose_host(w, protecting_id, targets, out);
     if (!chosen) {
         std::string nets;

@@ -102,7 +102,15 @@ bool reachable(const World& w, const std::string& from, const std::string& to, s
         return false;
     }
     const Network& net = w.networks[inst.nics[0].network];
-    bool ok = w.topology.connected(start, net.vertex, [&](std::uint32_t site) { return w.sites[site].up; });
+    // Sites that are down pass nothing. An on-premises site routes between its networks; an Azure
+    // region does not: its virtual networks are isolated unless a connection joins them.
+    auto passable = [&](TopologyVertex v) {
+        const VertexProps& p = w.topology.graph()[v];
+        if (p.kind != VertexKind::site) return true;
+        const Site& site = w.sites[p.entity];
+        return site.up && (site.kind == SiteKind::onprem || v == start);
+    };
+    bool ok = w.topology.connected(start, net.vertex, passable);
     why = ok ? to + " runs on " + net.name + ", reached over edges that are up"
              : "no path over edges that are up to " + net.name;
     return ok;

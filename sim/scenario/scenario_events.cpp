@@ -135,8 +135,13 @@ std::size_t ScenarioBuilder::event_network(const YamlNode& node, std::string_vie
     constexpr std::string_view suffix = "-asr";
     if (text.size() > suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0)
         if (auto i = networks_.find(text.substr(0, text.size() - suffix.size()))) return *i;
+    // ... and the isolated networks of MAP-NONE-AZURE: isolated-<plan or VM>-<network>.
+    constexpr std::string_view prefix = "isolated-";
+    if (text.compare(0, prefix.size(), prefix) == 0)
+        for (auto dash = text.find('-', prefix.size()); dash != std::string::npos; dash = text.find('-', dash + 1))
+            if (auto i = networks_.find(text.substr(dash + 1))) return *i;
     fail(node.loc, "unknown network '" + text + "'" + did_you_mean(networks_.closest(text)) +
-                       " (events may also name '<network>-asr', the network MAP-AUTO-ASR-NETWORK creates)");
+                       " (events may also name '<network>-asr' and 'isolated-<plan>-<network>', networks drsim creates)");
 }
 
 void ScenarioBuilder::read_vm_target(const Fields& f, OperationSpec& op, std::string_view op_name) {

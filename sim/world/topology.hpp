@@ -31,10 +31,10 @@ public:
     TopologyVertex add_vertex(VertexKind kind, std::uint32_t entity);
     TopologyEdge add_edge(TopologyVertex a, TopologyVertex b, EdgeKind kind, std::uint32_t connection = -1);
     void set_up(TopologyEdge e, bool up);
-    /// True when `to` is reachable from `from` over edges that are up and whose site ends are up.
-    /// `site_up(entity)` tells whether a site vertex is up. O(V + E) per query.
-    template <typename SiteUp>
-    bool connected(TopologyVertex from, TopologyVertex to, SiteUp site_up) const;
+    /// True when `to` is reachable from `from` over edges that are up, through vertices that
+    /// `passable(vertex)` accepts (both ends included). O(V + E) per query.
+    template <typename Passable>
+    bool connected(TopologyVertex from, TopologyVertex to, Passable passable) const;
     const TopologyGraph& graph() const { return graph_; }
     std::size_t vertex_count() const { return boost::num_vertices(graph_); }
     std::size_t edge_count() const { return boost::num_edges(graph_); }

@@ -7,12 +7,9 @@
 
 namespace drsim {
 
-template <typename SiteUp>
-bool Topology::connected(TopologyVertex from, TopologyVertex to, SiteUp site_up) const {
-    auto vertex_ok = [&](TopologyVertex v) {
-        const auto& p = graph_[v];
-        return p.kind != VertexKind::site || site_up(p.entity);
-    };
+template <typename Passable>
+bool Topology::connected(TopologyVertex from, TopologyVertex to, Passable passable) const {
+    auto vertex_ok = [&](TopologyVertex v) { return passable(v); };
     auto edge_ok = [&](TopologyEdge e) { return graph_[e].up; };
     boost::filtered_graph<TopologyGraph, std::function<bool(TopologyEdge)>, std::function<bool(TopologyVertex)>>
         view(graph_, edge_ok, vertex_ok);
