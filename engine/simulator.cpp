@@ -6,7 +6,7 @@
 namespace drsim::engine {
 
 Simulator::Simulator(std::unique_ptr<EventSet> set)
-    : set_(std::move(set)), default_heap_(dynamic_cast<BinaryHeapEventSet*>(set_.get())) {
+    : set_(std::move(set)), default_heap_(dynamic_cast<DefaultEventSet*>(set_.get())) {
   assert(set_ != nullptr && "Simulator needs an event set");
   assert(set_->empty() && "Simulator needs an empty event set");
 }

@@ -64,7 +64,10 @@ std::string render_text(const Table& table) {
 std::string render_csv(const Table& table) {
     std::string out;
     auto line = [&](const std::vector<std::string>& cells) {
-        for (std::size_t c = 0; c < cells.size(); ++c) out += (c ? "," : "") + csv_field(cells[c]);
+        for (std::size_t c = 0; c < cells.size(); ++c) {
+            if (c) out += ',';
+            out += csv_field(cells[c]);
+        }
         out += "\n";
     };
     line(table.columns);
@@ -95,7 +98,10 @@ std::string render_text(const Document& document) {
         if (!s.heading.empty()) out += s.heading + "\n" + std::string(s.heading.size(), '-') + "\n";
         for (const auto& p : s.paragraphs) out += p + "\n";
         for (const auto& t : s.timelines) out += render_text(t);
-        for (const auto& t : s.tables) out += (out.back() == '\n' ? "" : "\n") + render_text(t);
+        for (const auto& t : s.tables) {
+            if (out.back() != '\n') out += '\n';
+            out += render_text(t);
+        }
     }
     return out;
 }

@@ -16,7 +16,10 @@ std::string describe_nic(const World& world, const NicBinding& nic) {
     if (nic.network == kNone) return "no network";
     std::string out = world.networks[nic.network].name;
     if (nic.subnet != kNone) out += "/" + world.subnets[nic.subnet].name;
-    if (nic.ip) out += " " + nic.ip->to_string();
+    if (nic.ip) {
+        out += ' ';
+        out += nic.ip->to_string();
+    }
     if (nic.dhcp) out += " (dhcp)";
     return out;
 }

@@ -32,7 +32,12 @@ std::string join(const std::vector<std::string_view>& names, std::string_view se
     return out;
 }
 
-std::string quoted(std::string_view text) { return "'" + std::string{text} + "'"; }
+std::string quoted(std::string_view text) {
+    std::string out = "'";
+    out += text;
+    out += '\'';
+    return out;
+}
 
 std::string line_ref(const Location& loc) { return "line " + std::to_string(loc.line); }
 

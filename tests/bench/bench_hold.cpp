@@ -22,7 +22,7 @@
 #include <ctime>
 #include <memory>
 
-#include "engine/binary_heap_event_set.hpp"
+#include "engine/dary_heap_event_set.hpp"
 #include "engine/random_streams.hpp"
 #include "engine/simulator.hpp"
 
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   std::printf("# warning: assertions are on; performance figures must come from a Release build\n");
 #endif
   for (const std::size_t pending : {std::size_t{1'000}, std::size_t{100'000}, std::size_t{1'000'000}}) {
-    report("hold", [] { return std::make_unique<drsim::engine::BinaryHeapEventSet>(); }, pending, events);
+    report("hold", [] { return std::make_unique<drsim::engine::DefaultEventSet>(); }, pending, events);
     if (compare) {
       report("hold-binary", [] { return std::make_unique<drsim::engine::DaryHeapEventSet<2>>(); }, pending,
              events);

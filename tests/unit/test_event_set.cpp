@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "engine/binary_heap_event_set.hpp"
+#include "engine/dary_heap_event_set.hpp"
 #include "engine/event_set.hpp"
 #include "engine/random_streams.hpp"
 
-using drsim::engine::BinaryHeapEventSet;
+using drsim::engine::DefaultEventSet;
 using drsim::engine::DaryHeapEventSet;
 using drsim::engine::EventEntry;
 using drsim::engine::RandomStream;
@@ -35,7 +35,7 @@ std::vector<EventEntry> drain(drsim::engine::EventSet& set) {
 }  // namespace
 
 TEST_CASE("the default event set is one of the tested implementations") {
-  CHECK(std::is_same_v<BinaryHeapEventSet, DaryHeapEventSet<4>>);
+  CHECK(std::is_same_v<DefaultEventSet, DaryHeapEventSet<4>>);
 }
 
 TEST_CASE_TEMPLATE("a new event set is empty", Set, DRSIM_EVENT_SET_TYPES) {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/action.hpp"
-#include "engine/binary_heap_event_set.hpp"
+#include "engine/dary_heap_event_set.hpp"
 #include "engine/random_streams.hpp"
 #include "engine/sim_time.hpp"
 #include "engine/simulator.hpp"
@@ -375,7 +375,7 @@ void check_against_reference(std::unique_ptr<drsim::engine::EventSet> set) {
 
 TEST_CASE("randomised schedule/cancel/step agrees with a std::set reference: default heap") {
   // The default heap is called directly by the Simulator ...
-  check_against_reference(std::make_unique<drsim::engine::BinaryHeapEventSet>());
+  check_against_reference(std::make_unique<drsim::engine::DefaultEventSet>());
 }
 
 TEST_CASE("randomised schedule/cancel/step agrees with a std::set reference: other event set") {

@@ -1,4 +1,4 @@
-#include "engine/binary_heap_event_set.hpp"
+#include "engine/dary_heap_event_set.hpp"
 
 namespace drsim::engine {
 
