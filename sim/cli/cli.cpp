@@ -35,7 +35,8 @@ constexpr const char* kUsage =
     "  -h, --help      this text; `drsim <command> --help` for a command's options\n"
     "  --version       print the version\n"
     "\n"
-    "exit status: 0 ran and every expect held; 1 ran and some expect failed; 2 invalid file or command line\n";
+    "exit status: 0 ran and every expect held; 1 ran and some expect failed; 2 invalid file or command line;\n"
+    "             3 internal error (out of memory, or a bug)\n";
 
 struct Command {
     std::string name;
@@ -247,7 +248,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         return 2;
     } catch (const std::bad_alloc&) {
         err << "drsim: error: out of memory\n";
-        return 2;
+        return 3;
+    } catch (const std::exception& e) {
+        // A bug, not bad input: say so in one line rather than abort with a trace.
+        err << "drsim: internal error: " << e.what() << " (please report it with the scenario)\n";
+        return 3;
     }
 }
 

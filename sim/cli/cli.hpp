@@ -7,8 +7,8 @@
 
 namespace drsim {
 
-/// Runs one command; returns the exit status (0 held, 1 an expectation failed, 2 invalid input).
-/// Never throws: bad input is reported on `err` as one line.
+/// Runs one command; returns the exit status (0 held, 1 an expectation failed, 2 invalid input,
+/// 3 internal error). Never throws: every error is reported on `err` as one line.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 /// The rule catalogue as Markdown (docs/rules.md is this text).

@@ -12,28 +12,23 @@ std::string where(const World& world, Id subnet) {
 // Static addresses come from the pool where the subnet has one (ADDR-ONPREM-RANGE), else the range.
 Ipv4Range static_range(const Subnet& s) { return s.pool ? *s.pool : s.usable; }
 
-// Takes the lowest free usable address (ADDR-LOWEST-FREE), or records ADDR-SUBNET-FULL.
-AddressChoice take_lowest(World& world, Id subnet, Decisions& out) {
-    auto ip = world.subnets[subnet].addresses.lowest_free_in(static_range(world.subnets[subnet]));
+// Takes the lowest (ADDR-LOWEST-FREE) or highest (ADDR-HIGHEST-FREE) free static address, or
+// records ADDR-SUBNET-FULL.
+AddressChoice take_free(World& world, Id subnet, bool highest, Decisions& out) {
+    const Subnet& s = world.subnets[subnet];
+    auto ip = highest ? s.addresses.highest_free_in(static_range(s)) : s.addresses.lowest_free_in(static_range(s));
     if (!ip) {
         out.push_back({Rule::AddrSubnetFull, "no free usable address in " + where(world, subnet), true});
         return {false, std::nullopt, false};
     }
     world.hold(subnet, *ip);
-    out.push_back({Rule::AddrLowestFree, ip->to_string() + " is the lowest free address of " + where(world, subnet)});
+    out.push_back({highest ? Rule::AddrHighestFree : Rule::AddrLowestFree,
+                   ip->to_string() + (highest ? " is the highest" : " is the lowest") + " free address of " + where(world, subnet)});
     return {true, ip, false};
 }
 
-AddressChoice take_highest(World& world, Id subnet, Decisions& out) {
-    auto ip = world.subnets[subnet].addresses.highest_free_in(static_range(world.subnets[subnet]));
-    if (!ip) {
-        out.push_back({Rule::AddrSubnetFull, "no free usable address in " + where(world, subnet), true});
-        return {false, std::nullopt, false};
-    }
-    world.hold(subnet, *ip);
-    out.push_back({Rule::AddrHighestFree, ip->to_string() + " is the highest free address of " + where(world, subnet)});
-    return {true, ip, false};
-}
+AddressChoice take_lowest(World& world, Id subnet, Decisions& out) { return take_free(world, subnet, false, out); }
+AddressChoice take_highest(World& world, Id subnet, Decisions& out) { return take_free(world, subnet, true, out); }
 
 std::optional<Ipv4Address> reip_target(const std::vector<ReipRule>& rules, Ipv4Address source, const ReipRule** used) {
     for (const auto& r : rules) {

@@ -31,36 +31,6 @@ std::string_view to_string(Phase p) {
 
 namespace {
 
-std::string_view op_name(OpKind k) {
-    switch (k) {
-        case OpKind::map_network: return "map_network";
-        case OpKind::change_mapping: return "change_mapping";
-        case OpKind::delete_mapping: return "delete_mapping";
-        case OpKind::enable_replication: return "enable_replication";
-        case OpKind::update_replication: return "update_replication";
-        case OpKind::disable_replication: return "disable_replication";
-        case OpKind::failover: return "failover";
-        case OpKind::test_failover: return "test_failover";
-        case OpKind::cleanup_test_failover: return "cleanup_test_failover";
-        case OpKind::commit: return "commit";
-        case OpKind::reprotect: return "reprotect";
-        case OpKind::failback: return "failback";
-        case OpKind::set_vm_network: return "set_vm_network";
-        case OpKind::subnet_failover: return "subnet_failover";
-        case OpKind::update_routes: return "update_routes";
-        case OpKind::connect: return "connect";
-        case OpKind::disconnect: return "disconnect";
-        case OpKind::site_down: return "site_down";
-        case OpKind::site_up: return "site_up";
-        case OpKind::broadcast_storm: return "broadcast_storm";
-        case OpKind::peering_location_down: return "peering_location_down";
-        case OpKind::delete_vm: return "delete_vm";
-        case OpKind::dns_update: return "dns_update";
-        case OpKind::expect: return "expect";
-    }
-    return "?";
-}
-
 bool is_vm_operation(OpKind k) {
     switch (k) {
         case OpKind::enable_replication:
@@ -76,27 +46,6 @@ bool is_vm_operation(OpKind k) {
         case OpKind::delete_vm: return true;
         default: return false;
     }
-}
-
-// Glob with * and ? over the whole name.
-bool glob_match(std::string_view pattern, std::string_view name) {
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-            ++p;
-            ++n;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
 }
 
 // Merges sorted-or-not intervals (end -1 = open, closed at `end`) into disjoint sorted ones.

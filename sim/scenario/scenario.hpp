@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/addressing/ipv4.hpp"
@@ -296,6 +297,11 @@ struct EventSpec {
     std::string expect_error;          ///< "" or a rule id (checked against the catalogue)
     Location expect_error_loc;
 };
+
+/// The scenario key of an operation ("enable_replication").
+std::string_view op_name(OpKind kind);
+/// Glob over a whole VM name: '*' any run of characters, '?' one character (a `vms:` pattern).
+bool glob_match(std::string_view pattern, std::string_view text);
 
 struct Scenario {
     std::string file;  ///< path as given, for messages

@@ -48,27 +48,6 @@ std::optional<OpKind> find_op(std::string_view key) {
     return std::nullopt;
 }
 
-// Glob over a whole name: '*' any run of characters, '?' one character. Linear with backtracking
-// to the last star only, so a pattern cannot blow up.
-bool glob_match(std::string_view pattern, std::string_view text) {
-    std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-            ++p, ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            resume = t;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            t = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
-}
-
 constexpr std::string_view vm_check_properties[] = {"site", "network", "subnet", "ip", "state", "running", "exists"};
 constexpr std::string_view check_kinds[] = {"vm", "mapping", "network_exists", "reachable", "downtime"};
 
@@ -492,3 +471,34 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
 }
 
 }  // namespace drsim::detail
+
+namespace drsim {
+
+// Glob over a whole name: '*' any run of characters, '?' one character. Linear with backtracking
+// to the last star only, so a pattern cannot blow up.
+bool glob_match(std::string_view pattern, std::string_view text) {
+    std::size_t p = 0, t = 0, star = std::string_view::npos, resume = 0;
+    while (t < text.size()) {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+            ++p, ++t;
+        } else if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = t;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            t = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
+}
+
+std::string_view op_name(OpKind kind) {
+    for (const auto& op : detail::op_names)
+        if (op.kind == kind) return op.name;
+    return "?";
+}
+
+}  // namespace drsim
