@@ -68,6 +68,16 @@ public:
 
     [[noreturn]] void fail(const Location& loc, const std::string& message) const;
 
+    /// Adds `name` (the next entry of `specs`) to `index`; refuses a duplicate at `name_node`,
+    /// naming the line of the first definition.
+    template <typename Spec>
+    void register_name(NameIndex& index, const YamlNode& name_node, const std::string& name, std::string_view kind,
+                       const std::vector<Spec>& specs) {
+        if (auto first = index.add(name, specs.size()))
+            fail(name_node.loc, "duplicate " + std::string{kind} + " name '" + name + "' (first defined at line " +
+                                    std::to_string(specs[*first].loc.line) + ")");
+    }
+
     /// A mapping's entries after its keys were checked against a fixed list.
     class Fields {
     public:

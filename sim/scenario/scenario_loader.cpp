@@ -405,8 +405,7 @@ void ScenarioBuilder::read_sites(const YamlNode& node) {
         if (auto* n = f.opt("geo")) site.geo = scalar(*n, "geo");
         if (auto* n = f.opt("vmm")) site.vmm = scalar(*n, "vmm");
         site.loc = item.loc;
-        if (auto first = sites_.add(site.name, s_.sites.size()))
-            fail(name_node.loc, "duplicate site name '" + site.name + "' (first defined at " + line_ref(s_.sites[*first].loc) + ")");
+        register_name(sites_, name_node, site.name, "site", s_.sites);
         s_.sites.push_back(std::move(site));
     }
 }
@@ -417,9 +416,7 @@ void ScenarioBuilder::read_logical_networks(const YamlNode& node) {
         const YamlNode& name_node = f.req("name");
         LogicalNetworkSpec ln{name(name_node, "name"), "", item.loc};
         ln.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
-        if (auto first = logical_networks_.add(ln.name, s_.logical_networks.size()))
-            fail(name_node.loc, "duplicate logical network name '" + ln.name + "' (first defined at " +
-                                    line_ref(s_.logical_networks[*first].loc) + ")");
+        register_name(logical_networks_, name_node, ln.name, "logical network", s_.logical_networks);
         s_.logical_networks.push_back(std::move(ln));
     }
 }
@@ -443,8 +440,7 @@ void ScenarioBuilder::read_clouds(const YamlNode& node) {
         }
         protected_by.push_back(f.opt("protected_by"));
         cloud.loc = item.loc;
-        if (auto first = clouds_.add(cloud.name, s_.clouds.size()))
-            fail(name_node.loc, "duplicate cloud name '" + cloud.name + "' (first defined at " + line_ref(s_.clouds[*first].loc) + ")");
+        register_name(clouds_, name_node, cloud.name, "cloud", s_.clouds);
         s_.clouds.push_back(std::move(cloud));
     }
     for (std::size_t i = 0; i < s_.clouds.size(); ++i) {
@@ -476,8 +472,7 @@ void ScenarioBuilder::read_hosts(const YamlNode& node) {
             }
         }
         host.loc = item.loc;
-        if (auto first = hosts_.add(host.name, s_.hosts.size()))
-            fail(name_node.loc, "duplicate host name '" + host.name + "' (first defined at " + line_ref(s_.hosts[*first].loc) + ")");
+        register_name(hosts_, name_node, host.name, "host", s_.hosts);
         s_.hosts.push_back(std::move(host));
     }
 }
@@ -494,8 +489,7 @@ void ScenarioBuilder::read_network(const YamlNode& item) {
     net.loc = item.loc;
     const SiteSpec& site = s_.sites[resolve(sites_, f.req("site"), "site", "site")];
     net.site = site.name;
-    if (auto first = networks_.add(net.name, s_.networks.size()))
-        fail(name_node.loc, "duplicate network name '" + net.name + "' (first defined at " + line_ref(s_.networks[*first].loc) + ")");
+    register_name(networks_, name_node, net.name, "network", s_.networks);
     subnets_.emplace_back();
     network_site_kind_.push_back(site.kind);
 
@@ -792,8 +786,7 @@ void ScenarioBuilder::read_circuits(const YamlNode& node) {
         c.peering_location = name(f.req("peering_location"), "peering_location");
         peering_locations_.add(c.peering_location, 0);
         if (auto* n = f.opt("premium")) c.premium = boolean(*n, "premium");
-        if (auto first = circuits_.add(c.name, s_.circuits.size()))
-            fail(name_node.loc, "duplicate circuit name '" + c.name + "' (first defined at " + line_ref(s_.circuits[*first].loc) + ")");
+        register_name(circuits_, name_node, c.name, "circuit", s_.circuits);
         s_.circuits.push_back(std::move(c));
     }
 }
@@ -834,8 +827,7 @@ void ScenarioBuilder::read_connections(const YamlNode& node) {
         if (auto* n = f.opt("local_prefixes"))
             for (const YamlNode& p : sequence(*n, "local_prefixes").items) c.local_prefixes.push_back(prefix(p, "local_prefixes"));
         if (auto* n = f.opt("gateway_transit")) c.gateway_transit = boolean(*n, "gateway_transit");
-        if (auto first = connections_.add(c.name, s_.connections.size()))
-            fail(name_node.loc, "duplicate connection name '" + c.name + "' (first defined at " + line_ref(s_.connections[*first].loc) + ")");
+        register_name(connections_, name_node, c.name, "connection", s_.connections);
         s_.connections.push_back(std::move(c));
     }
 }
@@ -847,9 +839,7 @@ void ScenarioBuilder::read_recovery_plans(const YamlNode& node) {
         RecoveryPlanSpec plan;
         plan.name = name(name_node, "name");
         plan.loc = item.loc;
-        if (auto first = plans_.add(plan.name, s_.recovery_plans.size()))
-            fail(name_node.loc, "duplicate recovery plan name '" + plan.name + "' (first defined at " +
-                                    line_ref(s_.recovery_plans[*first].loc) + ")");
+        register_name(plans_, name_node, plan.name, "recovery plan", s_.recovery_plans);
         std::unordered_map<std::string, int> in_plan;  // VM -> line where the plan first lists it
         for (const YamlNode& group_node : sequence(f.req("groups"), "groups").items) {
             if (!group_node.is_sequence())
@@ -939,8 +929,7 @@ void ScenarioBuilder::read_clients(const YamlNode& node) {
         c.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
         if (vms_.find(c.name))
             fail(name_node.loc, "client name '" + c.name + "' is also a VM's name; 'reachable: {from}' could not tell them apart");
-        if (auto first = clients_.add(c.name, s_.clients.size()))
-            fail(name_node.loc, "duplicate client name '" + c.name + "' (first defined at " + line_ref(s_.clients[*first].loc) + ")");
+        register_name(clients_, name_node, c.name, "client", s_.clients);
         s_.clients.push_back(std::move(c));
     }
 }
