@@ -12,7 +12,9 @@ OpResult delete_vm(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     Instance& inst = vm.instance(slot);
     const char* which = slot == Slot::home ? "primary" : "replica";
     if (!inst.exists) return OpResult::refuse(Rule::DeleteVm, std::string{"the "} + which + " instance does not exist");
+    const bool awaited = inst.boot_event.value != 0 && vm.replication.plan_run != kNone;
     remove_instance(ctx, inst);
+    if (awaited) ctx.plan_vm_done(vm_id);  // a plan still waiting for it goes on without it
     OpResult result;
     result.detail = std::string{"the "} + which + " instance was deleted; its addresses are free";
     return result;

@@ -159,7 +159,15 @@ void RecoveryPlanRuns::advance(Id id) {
         }
         if (run.next_group < run.groups.size()) {
             const std::size_t g = run.next_group++;
-            const auto& vms = run.groups[g];
+            auto& vms = run.groups[g];
+            // A VM removed since it failed over (a cleanup, a delete_vm) has nothing left to boot.
+            std::erase_if(vms, [&](Id v) {
+                Vm& vm = ctx_.world.vms[v];
+                const Slot slot = run.op.kind == OpKind::test_failover ? Slot::test : vm.replication.target_slot();
+                if (vm.instance(slot).exists) return false;
+                vm.replication.plan_run = kNone;
+                return true;
+            });
             run.pending = vms.size();
             std::string names;
             for (Id v : vms) names += (names.empty() ? "" : ", ") + ctx_.world.vms[v].name;

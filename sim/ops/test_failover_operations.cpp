@@ -74,6 +74,7 @@ OpResult cleanup_test_failover(OperationContext& ctx, Id vm_id, const OperationS
     remove_instance(ctx, vm.instance(Slot::test));
     r.test_running = false;
     r.test_network = kNone;
+    if (r.plan_run != kNone) ctx.plan_vm_done(vm_id);  // a plan still waiting for it goes on without it
     OpResult result;
     result.detail = "test instance removed; its addresses are free";
     return result;
