@@ -29,6 +29,8 @@ drsim_exit_test(cli/missing-file 2 run /nonexistent/drill.yaml MATCH "nonexisten
 drsim_exit_test(cli/validate-ok 0 validate ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml MATCH "valid scenario")
 drsim_exit_test(cli/json-to-stdout 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-09-test-failover-in-failover-network.yaml
                 MATCH "\"rule\": \"IP-TFO-END\"")
+drsim_exit_test(cli/graph 0 graph --after ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-01-mapping-both-directions.yaml
+                MATCH "label=\"vnet-ea\\\\n10\\.0\\.0\\.0/16\".*color=blue")
 drsim_exit_test(cli/explain 0 explain ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-09-test-failover-in-failover-network.yaml --vm web1
                 MATCH "IP-TFO-END")
 

@@ -3,10 +3,11 @@
 namespace drsim {
 
 namespace {
+// A DOT string. Quotes are escaped; backslashes are kept, so labels can use DOT's "\n" line break.
 std::string quoted(const std::string& s) {
     std::string out = "\"";
     for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
+        if (c == '"') out += '\\';
         out += c;
     }
     return out + "\"";
