@@ -61,6 +61,8 @@ ExpectationResult check_vm(const ExpectationContext& ctx, const ExpectSpec& s) {
     if (s.subnet)
         f.add("subnet", *s.subnet, !has_nic ? absent : nic.subnet == kNone ? "none" : w.subnets[nic.subnet].name);
     if (s.ip) f.add("ip", s.ip->to_string(), !has_nic ? absent : nic.ip ? nic.ip->to_string() : "none");
+    if (s.host)
+        f.add("host", *s.host, !inst.exists ? "(no instance)" : inst.host == kNone ? "none" : w.hosts[inst.host].name);
     res.ok = f.ok;
     res.expected = std::move(f.expected);
     res.found = std::move(f.found);

@@ -270,6 +270,7 @@ struct ExpectSpec {
     std::optional<std::string> state;    ///< unprotected | enabling | protected | failing_over | failed_over | committed | reprotecting
     std::optional<bool> running;
     std::optional<bool> exists;          ///< does the instance exist at all
+    std::optional<std::string> host;     ///< VMM: the Hyper-V host it runs on (MAP-PLACEMENT)
 
     // mapping
     std::string source;

@@ -48,7 +48,7 @@ std::optional<OpKind> find_op(std::string_view key) {
     return std::nullopt;
 }
 
-constexpr std::string_view vm_check_properties[] = {"site", "network", "subnet", "ip", "state", "running", "exists"};
+constexpr std::string_view vm_check_properties[] = {"site", "network", "subnet", "ip", "state", "running", "exists", "host"};
 constexpr std::string_view check_kinds[] = {"vm", "mapping", "network_exists", "reachable", "downtime"};
 
 }  // namespace
@@ -368,7 +368,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
     if (!node.is_mapping())
         fail(node.loc, "expected a mapping (a check: vm, mapping, network_exists, reachable or downtime), found " + describe_node(node));
     static const std::vector<std::string_view> every_key = {"vm", "instance", "nic", "site", "network", "subnet", "ip", "state",
-                                                            "running", "exists", "mapping", "network_exists", "reachable",
+                                                            "running", "exists", "host", "mapping", "network_exists", "reachable",
                                                             "downtime", "value"};
     const YamlNode* kind_key = nullptr;
     for (std::size_t i = 0; i < node.entry_count(); ++i) {
@@ -386,7 +386,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
     e.loc = node.loc;
     const std::string& kind = kind_key->text;
     if (kind == "vm") {
-        auto f = fields(node, "a VM check", {"vm", "instance", "nic", "site", "network", "subnet", "ip", "state", "running", "exists"});
+        auto f = fields(node, "a VM check", {"vm", "instance", "nic", "site", "network", "subnet", "ip", "state", "running", "exists", "host"});
         e.kind = ExpectSpec::Kind::vm;
         const VmSpec& vm = s_.vms[vm_index(f.req("vm"), "vm")];
         e.vm = vm.name;
@@ -420,6 +420,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
                                                         {"committed", "committed"}, {"reprotecting", "reprotecting"}});
         if (auto* n = f.opt("running")) e.running = boolean(*n, "running");
         if (auto* n = f.opt("exists")) e.exists = boolean(*n, "exists");
+        if (auto* n = f.opt("host")) e.host = s_.hosts[resolve(hosts_, *n, "host", "host")].name;
     } else if (kind == "mapping") {
         auto f = fields(node, "a mapping check", {"mapping"});
         auto m = fields(f.req("mapping"), "'mapping'", {"source", "target"});
