@@ -1,4 +1,5 @@
 // failover, failback, commit, reprotect (SPEC §4, §5).
+#include "engine/sim_time.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
 #include "sim/ops/mapping_operations.hpp"
 #include "sim/ops/vm_operations.hpp"
@@ -103,7 +104,7 @@ void finish_reprotect(OperationContext& ctx, Id vm_id) {
     if (r.unprotected_since >= 0) {
         r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
         d.push_back({Rule::UnprotectedWindow, "protected again after " +
-                                                  std::to_string((ctx.now() - r.unprotected_since) / 1000) + " s unprotected"});
+                                                  engine::format_duration(ctx.now() - r.unprotected_since) + " unprotected"});
         r.unprotected_since = -1;
     }
     if (ctx.world.fabric() == Fabric::azure_to_azure) {  // other fabrics keep the original VM for failback
@@ -178,7 +179,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     }
     std::string where = w.sites[target_site].name;
     for (const auto& nic : *nics) where += "; " + describe_nic(w, nic);
-    result.detail = "replica at " + where;
+    result.detail = (is_failback || r.reversed ? "back at " : "replica at ") + where;
     r.planned_failover = op.planned;
     r.state = State::failing_over;
     r.job_running = true;
