@@ -10,15 +10,6 @@ namespace {
 
 using State = ReplicationState;
 
-std::vector<Rule> job_rules(const Replication& r) {
-    return r.job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{};
-}
-
-Id target_site_of(const Vm& vm) {
-    const Replication& r = vm.replication;
-    return r.reversed ? vm.home_site : r.recovery_site;
-}
-
 // MAP-NONE-AZURE: the isolated network that the replicas of one recovery plan (or of one VM failing
 // over on its own) share, created at the target site with the source network's address space.
 Id isolated_network(OperationContext& ctx, const Vm& vm, Id source_network, const std::string& plan, Id site) {
@@ -134,7 +125,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
         return OpResult::refuse(r.job_running ? Rule::JobInProgress : Rule::StateNotAllowed,
                                 "failover needs protected, not " + std::string{to_string(r.state)},
                                 r.job_running ? std::vector<Rule>{Rule::StateNotAllowed} : std::vector<Rule>{});
-    Id target_site = target_site_of(vm);
+    const Id target_site = vm.target_site();
     if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
     Instance& source = vm.instance(r.source_slot());
     if (op.planned && (!source.exists || !w.site_up(source.site)))
@@ -180,11 +171,9 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     std::string where = w.sites[target_site].name;
     for (const auto& nic : *nics) where += "; " + describe_nic(w, nic);
     result.detail = (is_failback || r.reversed ? "back at " : "replica at ") + where;
-    r.planned_failover = op.planned;
     r.state = State::failing_over;
     r.job_running = true;
     Millis fo = ctx.duration(ctx.scenario.timing.failover, "timing.failover");
-    r.job_end = ctx.now() + fo;
     r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });
     start_instance(ctx, vm_id, r.target_slot(), target_site, std::move(*nics));
     if (r.current_settings().host != kNone) vm.instance(r.target_slot()).host = r.current_settings().host;
@@ -197,7 +186,7 @@ OpResult commit(OperationContext& ctx, Id vm_id, const OperationSpec&) {
     Replication& r = vm.replication;
     if (r.state != State::failed_over)
         return OpResult::refuse(Rule::CommitNeedsFailover, "commit needs failed_over, not " + std::string{to_string(r.state)},
-                                job_rules(r));
+                                r.job_rules());
     r.state = State::committed;
     r.unprotected_since = ctx.now();
     OpResult result;
@@ -213,7 +202,7 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
         return OpResult::refuse(Rule::ReprotectKeepsNetwork, "reprotect cannot change the target network (use update_replication after)");
     if (r.state != State::committed)
         return OpResult::refuse(Rule::ReprotectNeedsCommit, "reprotect needs committed, not " + std::string{to_string(r.state)},
-                                job_rules(r));
+                                r.job_rules());
     Instance& old_primary = vm.instance(r.source_slot());
     if (!w.site_up(old_primary.site))
         return OpResult::refuse(Rule::ReprotectNeedsSourceSite, w.sites[old_primary.site].name + " is down");
@@ -246,7 +235,6 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     r.state = State::reprotecting;
     r.job_running = true;
     Millis d = ctx.duration(ctx.scenario.timing.resync, "timing.resync");
-    r.job_end = ctx.now() + d;
     r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_reprotect(ctx, vm_id); });
     result.phase = Phase::start;
     return result;

@@ -45,13 +45,19 @@ OpResult map_network(OperationContext& ctx, const OperationSpec& op) {
         if (std::string why = mapping_unavailable_reason(w, source, target); !why.empty())
             return OpResult::refuse(Rule::MapTargetAvailable, why);
     }
-    if (both && mapped_target(w, target) != kNone && mapped_target(w, target) != source)
-        return OpResult::refuse(Rule::MapOneTarget, name_of(w, target) + " is already mapped to " +
-                                                        name_of(w, mapped_target(w, target)) + " (reverse direction)");
     OpResult r;
     add_mapping(ctx, source, target, Rule::MapCreate, r.decisions);
-    if (both && mapped_target(w, target) == kNone) add_mapping(ctx, target, source, Rule::MapCreate, r.decisions);
-    r.decisions.front().detail += both ? " (both directions)" : " (one direction)";
+    const Id reverse = mapped_target(w, target);
+    if (!both) {
+        r.decisions.front().detail += " (one direction)";
+    } else if (reverse == kNone) {
+        r.decisions.front().detail += " (both directions)";
+        add_mapping(ctx, target, source, Rule::MapCreate, r.decisions);
+    } else if (reverse != source) {
+        // Several source networks may share one target; its own mapping back stays as it is.
+        r.decisions.push_back({Rule::MapOneTarget, "reverse not created: " + name_of(w, target) + " is already mapped to " +
+                                                       name_of(w, reverse)});
+    }
     return r;
 }
 

@@ -39,9 +39,7 @@ const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpR
     rec.also_refused_by = std::move(result.also);
     rec.detail = std::move(result.detail);
     rec.decisions = std::move(result.decisions);
-    rec.outcome = result.refused ? Outcome::refused : Outcome::ok;
-    for (const auto& d : rec.decisions)
-        if (d.warning && rec.outcome == Outcome::ok) rec.outcome = Outcome::warning;
+    rec.outcome = outcome_of(rec.refused_by, rec.decisions);
     rec.state_after = to_string(world.vms[vm].replication.state);
     log.push_back(std::move(rec));
     return log.back();
@@ -54,8 +52,7 @@ void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions dec
     r.target = vm.name;
     r.phase = Phase::done;
     r.decisions = std::move(decisions);
-    for (const auto& d : r.decisions)
-        if (d.warning) r.outcome = Outcome::warning;
+    r.outcome = outcome_of(std::nullopt, r.decisions);
     r.state_after = to_string(vm.replication.state);
     log.push_back(std::move(r));
 }

@@ -50,8 +50,7 @@ void RecoveryPlanRuns::log(const Run& run, std::string detail, Decisions decisio
     r.target = run.plan->name;
     r.detail = std::move(detail);
     r.decisions = std::move(decisions);
-    for (const auto& d : r.decisions)
-        if (d.warning) r.outcome = Outcome::warning;
+    r.outcome = outcome_of(std::nullopt, r.decisions);
     r.line = run.line;
     ctx_.log.push_back(std::move(r));
 }

@@ -118,7 +118,6 @@ void finish_enable(OperationContext& ctx, Id vm_id) {
     r.job = {};
     Id source_site = vm.instance(r.source_slot()).site;
     if (!ctx.world.site_up(source_site)) {
-        r.stalled_remaining = 0;
         ctx.stalled_by_site[source_site].push_back(vm_id);
         ctx.log_done("enable_replication", vm,
                      {{Rule::InitialReplicationStalled, ctx.world.sites[source_site].name + " is down: waiting for it", true}});
@@ -193,10 +192,6 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
         settings.reserved[i] = {subnet, choice.ip};
     }
     return true;
-}
-
-std::vector<Rule> job_rules(const Replication& r) {
-    return r.job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{};
 }
 
 }  // namespace
@@ -277,13 +272,14 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     }
     if (!op.target_subnet.empty())
         result.decisions.push_back({Rule::SubnetOverride, "subnet " + op.target_subnet + " set on the replication"});
+    if (!op.reip.empty())
+        result.decisions.push_back({Rule::IpReipRule, std::to_string(op.reip.size()) + " re-IP rule(s) set on the replication"});
     if (override_ip)
         result.decisions.push_back({Rule::IpOverride, "target_ip " + override_ip->to_string() +
                                                           (op.target_ip ? " set on the replication" : " set in the VM's properties")});
     r.state = State::enabling;
     r.job_running = true;
     Millis d = ctx.duration(ctx.scenario.timing.initial_replication, "timing.initial_replication");
-    r.job_end = ctx.now() + d;
     r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_enable(ctx, vm_id); });
     return result;
 }
@@ -296,7 +292,6 @@ void resume_stalled_replications(OperationContext& ctx, Id site) {
         if (r.state != State::enabling || r.job_running) continue;  // disabled meanwhile
         r.job_running = true;
         Millis d = ctx.duration(ctx.scenario.timing.initial_replication, "timing.initial_replication");
-        r.job_end = ctx.now() + d;
         r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_enable(ctx, vm_id); });
     }
 }
@@ -307,14 +302,12 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     Replication& r = vm.replication;
     if (r.state != State::enabling && r.state != State::protected_)
         return OpResult::refuse(Rule::StateNotAllowed, "update_replication needs enabling or protected, not " +
-                                                           std::string{to_string(r.state)}, job_rules(r));
+                                                           std::string{to_string(r.state)}, r.job_rules());
     if (r.test_running)
         return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
     TargetSettings& settings = r.current_settings();
     const Instance& source = vm.instance(r.source_slot());
-    Id target_site = vm.instance(r.target_slot()).exists && vmm_fabric(w.fabric())
-                         ? vm.instance(r.target_slot()).site
-                         : (r.reversed ? vm.home_site : r.recovery_site);
+    const Id target_site = vm.target_site();
     Id new_network = settings.networks.empty() ? kNone : settings.networks[0];
     if (!op.target_network.empty()) {
         new_network = w.network_id(op.target_network);
@@ -347,7 +340,10 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
         settings.ip = new_ip;
         result.decisions.push_back({Rule::IpOverride, "target_ip " + new_ip->to_string() + " set on the replication"});
     }
-    if (!op.reip.empty()) settings.reip = op.reip;
+    if (!op.reip.empty()) {
+        settings.reip = op.reip;
+        result.decisions.push_back({Rule::IpReipRule, std::to_string(op.reip.size()) + " re-IP rule(s) set on the replication"});
+    }
     return result;
 }
 

@@ -21,7 +21,7 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
                                                          std::string{to_string(r.state)},
                                 r.job_running ? std::vector<Rule>{Rule::JobInProgress, Rule::StateNotAllowed}
                                               : std::vector<Rule>{Rule::StateNotAllowed});
-    const Id target_site = r.reversed ? vm.home_site : r.recovery_site;
+    const Id target_site = vm.target_site();
     if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
     const Instance& source = vm.instance(r.source_slot());
     const TargetSettings& settings = r.current_settings();
@@ -52,7 +52,6 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     result.detail = "test instance at " + w.sites[target_site].name;
     for (const auto& nic : *nics) result.detail += "; " + describe_nic(w, nic);
     r.test_running = true;
-    r.test_network = network;
     Millis d = ctx.duration(ctx.scenario.timing.test_failover, "timing.test_failover");
     start_instance(ctx, vm_id, Slot::test, target_site, std::move(*nics));
     // The test failover job ends after its duration; the test VM then boots (or its plan boots it).
@@ -73,7 +72,6 @@ OpResult cleanup_test_failover(OperationContext& ctx, Id vm_id, const OperationS
     if (!r.test_running) return OpResult::refuse(Rule::StateNotAllowed, "no test failover is running");
     remove_instance(ctx, vm.instance(Slot::test));
     r.test_running = false;
-    r.test_network = kNone;
     if (r.plan_run != kNone) ctx.plan_vm_done(vm_id);  // a plan still waiting for it goes on without it
     OpResult result;
     result.detail = "test instance removed; its addresses are free";

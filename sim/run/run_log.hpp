@@ -32,6 +32,9 @@ struct LogRecord {
     int line = 0;              ///< the line of that event in the file
 };
 
+/// refused when a rule refused it; else warning when any decision is a warning; else ok.
+Outcome outcome_of(const std::optional<Rule>& refused_by, const Decisions& decisions);
+
 /// The log: a deque, so appending never moves the records already there.
 using RunLog = std::deque<LogRecord>;
 

@@ -20,6 +20,13 @@ std::string_view to_string(Outcome o) {
     return "?";
 }
 
+Outcome outcome_of(const std::optional<Rule>& refused_by, const Decisions& decisions) {
+    if (refused_by) return Outcome::refused;
+    for (const auto& d : decisions)
+        if (d.warning) return Outcome::warning;
+    return Outcome::ok;
+}
+
 std::string_view to_string(Phase p) {
     switch (p) {
         case Phase::instant: return "instant";
@@ -193,9 +200,7 @@ void Simulation::dispatch(std::size_t index) {
     rec.detail = std::move(r.detail);
     rec.decisions = std::move(r.decisions);
     rec.phase = r.phase;
-    rec.outcome = r.refused ? Outcome::refused : Outcome::ok;
-    for (const auto& d : rec.decisions)
-        if (d.warning && rec.outcome == Outcome::ok) rec.outcome = Outcome::warning;
+    rec.outcome = outcome_of(rec.refused_by, rec.decisions);
     log_.push_back(std::move(rec));
     if (!e.expect_error.empty()) check_expect_error(e, std::string{op_name(e.op.kind)}, {&log_.back()});
 }
@@ -347,17 +352,12 @@ void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
 
 void Simulation::check(const EventSpec& e) {
     for (const auto& spec : e.expects) {
-        ExpectationResult res = check_one(spec);
+        ExpectationResult res = evaluate_expectation(ExpectationContext{world_, *this}, spec, kernel_.now());
         res.time = kernel_.now();
         res.line = spec.loc.line;
         res.column = spec.loc.column;
         expectations_.push_back(std::move(res));
     }
-}
-
-ExpectationResult Simulation::check_one(const ExpectSpec& spec) const {
-    ExpectationContext ectx{world_, *this};
-    return evaluate_expectation(ectx, spec, kernel_.now());
 }
 
 DowntimeMetric Simulation::vm_downtime(Id vm_id, Millis from) const {
@@ -386,13 +386,15 @@ DowntimeMetric Simulation::vm_downtime(Id vm_id, Millis from) const {
 DowntimeMetric Simulation::app_downtime(const std::string& app, Millis from) const {
     const Millis end = std::max(end_time_, kernel_.now());
     std::vector<std::pair<Millis, Millis>> down;
-    for (const auto& [name, vms] : apps_) {
-        if (name != app) continue;
-        for (Id v : vms) {
+    // apps_ is sorted by name: find the app's VMs in O(log apps).
+    auto it = std::lower_bound(apps_.begin(), apps_.end(), app, [](const auto& entry, const std::string& name) {
+        return entry.first < name;
+    });
+    if (it != apps_.end() && it->first == app)
+        for (Id v : it->second) {
             auto m = vm_downtime(v, from);
             down.insert(down.end(), m.outage_intervals.begin(), m.outage_intervals.end());
         }
-    }
     // The app is up where none of its VMs is down: the complement of the union of outages.
     auto merged = merge(std::move(down));
     std::vector<std::pair<Millis, Millis>> up;

@@ -56,7 +56,6 @@ private:
     OpResult run_world_operation(const OperationSpec& op, std::string& target);
     void check(const EventSpec& event);
     void check_expect_error(const EventSpec& event, const std::string& what, const std::vector<const LogRecord*>& records);
-    ExpectationResult check_one(const ExpectSpec& spec) const;
 
     const Scenario& scenario_;
     World world_;

@@ -36,8 +36,6 @@ public:
     template <typename Passable>
     bool connected(TopologyVertex from, TopologyVertex to, Passable passable) const;
     const TopologyGraph& graph() const { return graph_; }
-    std::size_t vertex_count() const { return boost::num_vertices(graph_); }
-    std::size_t edge_count() const { return boost::num_edges(graph_); }
 
 private:
     TopologyGraph graph_;

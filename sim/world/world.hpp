@@ -101,18 +101,16 @@ struct Replication {
     Id recovery_site = kNone;  ///< the target site chosen at enable time
     std::array<TargetSettings, 2> settings;  ///< [0] forward (to recovery), [1] reverse (to home)
     bool test_running = false;
-    Id test_network = kNone;
     bool job_running = false;  ///< enabling/failover/reprotect job in flight
     engine::EventId job{};
-    Millis job_end = 0;
-    Millis stalled_remaining = -1;  ///< INITIAL-REPLICATION-STALLED: time left when the source went down
     Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
     std::vector<std::pair<Millis, Millis>> unprotected_windows;
-    bool planned_failover = true;
     Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
 
     Slot source_slot() const { return reversed ? Slot::recovery : Slot::home; }
     Slot target_slot() const { return reversed ? Slot::home : Slot::recovery; }
+    /// The rules that also forbid an operation while a job runs (JOB-IN-PROGRESS), for refusals.
+    std::vector<Rule> job_rules() const { return job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{}; }
     TargetSettings& current_settings() { return settings[reversed ? 1 : 0]; }
     const TargetSettings& current_settings() const { return settings[reversed ? 1 : 0]; }
 };
@@ -139,6 +137,8 @@ struct Vm {
     const Instance& instance(Slot s) const { return instances[static_cast<std::size_t>(s)]; }
     /// The instance serving the VM: the target side once a failover has started, else the source side.
     Slot active_slot() const;
+    /// The site the current direction replicates to: the recovery site, or home once reversed.
+    Id target_site() const { return replication.reversed ? home_site : replication.recovery_site; }
 };
 
 struct Mapping {
