@@ -106,6 +106,18 @@ std::string render_text(const Document& document) {
     return out;
 }
 
+namespace {
+// The CSS class of a tone: a fixed word, never text from the run.
+const char* tone_class(TimelineEntry::Tone tone) {
+    switch (tone) {
+        case TimelineEntry::Tone::refused: return "refused";
+        case TimelineEntry::Tone::warning: return "warning";
+        case TimelineEntry::Tone::ok: break;
+    }
+    return "ok";
+}
+}  // namespace
+
 std::string render_html(const Document& document) {
     std::string out =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape_html(document.title) +
@@ -121,7 +133,7 @@ std::string render_html(const Document& document) {
             out += "<dl>\n";
             for (const auto& e : t.entries) {
                 out += "<dt><span class=\"time\">" + escape_html(e.time) + "</span> " + escape_html(e.headline) +
-                       " <span class=\"" + escape_html(e.status) + "\">" + escape_html(e.status) + "</span></dt>\n";
+                       " <span class=\"" + tone_class(e.tone) + "\">" + escape_html(e.status) + "</span></dt>\n";
                 for (const auto& [tag, text] : e.details)
                     out += "<dd><span class=\"tag\">" + escape_html(tag) + "</span> " + escape_html(text) + "</dd>\n";
             }

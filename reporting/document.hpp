@@ -16,8 +16,10 @@ struct Table {
 struct TimelineEntry {
     std::string time;      ///< already formatted ("1h30m")
     std::string headline;  ///< "failover web1"
-    std::string status;    ///< "ok", "refused", "warning", "FAILED" …
+    std::string status;    ///< "ok", "refused by RULE", "warning -> failed_over" … (free text)
     std::vector<std::pair<std::string, std::string>> details;  ///< (tag, text), e.g. ("IP-TFO-END", "10.0.0.254 …")
+    /// How the entry went, one of a fixed set, for styling: "ok", "refused", "warning".
+    enum class Tone { ok, refused, warning } tone = Tone::ok;
 };
 
 struct Timeline {

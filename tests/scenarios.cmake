@@ -45,3 +45,13 @@ endforeach()
 add_test(NAME docs/rules-md-is-current
          COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:drsim>;rules" -DFILE=${PROJECT_SOURCE_DIR}/docs/rules.md
                  -P ${CMAKE_CURRENT_SOURCE_DIR}/compare_output.cmake)
+
+# An operation refused without expect_error fails the drill (SPEC §9), listed with its rule.
+drsim_exit_test(cli/unexpected-refusal-exits-1 1 run --quiet ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/unexpected-refusal.yaml
+                MATCH "unexpected refusal of failover web1 at 30m: refused by FO-NEEDS-RECOVERY-POINT.*FAILED: 1 of 1 expectations held. 1 unexpected refusal")
+drsim_exit_test(cli/unexpected-refusal-in-json 1 run --json - ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/unexpected-refusal.yaml
+                MATCH "\"kind\": \"unexpected_refusal\"")
+drsim_exit_test(cli/expect-error-other-rule-exits-1 1 run --quiet ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/expect-error-other-rule-on-some.yaml
+                MATCH "web2: refused by STATE-NOT-ALLOWED")
+drsim_exit_test(cli/allowed-refusals-are-notes 0 run ${PROJECT_SOURCE_DIR}/scenarios/probe/refusals-allowed-and-expected.yaml
+                MATCH "Refusals \\(allowed.*COMMIT-NEEDS-FAILOVER")

@@ -71,4 +71,12 @@ std::string Ipv4Prefix::to_string() const { return network_.to_string() + '/' + 
 
 Ipv4Address Ipv4Prefix::broadcast() const { return Ipv4Address{network_.value() | ~mask()}; }
 
+Ipv4Range Ipv4Prefix::hosts(std::uint32_t skip_first, std::uint32_t skip_last) const {
+    // In 64 bits: at 255.255.255.252/30, network + 4 does not wrap to 0.0.0.0.
+    const std::uint64_t first = std::uint64_t{network_.value()} + skip_first;
+    const std::uint64_t end = std::uint64_t{network_.value()} + size();  // one past the broadcast address
+    if (first + skip_last >= end) return Ipv4Range{Ipv4Address{1}, Ipv4Address{0}};  // empty
+    return Ipv4Range{Ipv4Address{static_cast<std::uint32_t>(first)}, Ipv4Address{static_cast<std::uint32_t>(end - 1 - skip_last)}};
+}
+
 }  // namespace drsim

@@ -25,6 +25,15 @@ private:
     std::uint32_t value_ = 0;
 };
 
+/// An inclusive range of addresses (a VMM static pool, a usable range).
+struct Ipv4Range {
+    Ipv4Address first;
+    Ipv4Address last;
+    bool contains(Ipv4Address a) const { return first <= a && a <= last; }
+    bool empty() const { return last < first; }
+    bool operator==(const Ipv4Range&) const = default;
+};
+
 class Ipv4Prefix {
 public:
     constexpr Ipv4Prefix() = default;
@@ -41,6 +50,10 @@ public:
     /// Number of addresses in the prefix (2^(32-length)), as 64-bit so /0 fits.
     std::uint64_t size() const { return std::uint64_t{1} << (32 - length_); }
 
+    /// The addresses of the prefix less `skip_first` at its start and `skip_last` at its end,
+    /// computed without wrapping at the top of the address space; empty when none is left.
+    Ipv4Range hosts(std::uint32_t skip_first, std::uint32_t skip_last) const;
+
     bool contains(Ipv4Address a) const { return (a.value() & mask()) == network_.value(); }
     bool contains(const Ipv4Prefix& p) const { return p.length_ >= length_ && contains(p.network_); }
     bool overlaps(const Ipv4Prefix& p) const { return contains(p.network_) || p.contains(network_); }
@@ -53,13 +66,5 @@ private:
     int length_ = 0;
 };
 
-/// An inclusive range of addresses (a VMM static pool, a usable range).
-struct Ipv4Range {
-    Ipv4Address first;
-    Ipv4Address last;
-    bool contains(Ipv4Address a) const { return first <= a && a <= last; }
-    bool empty() const { return last < first; }
-    bool operator==(const Ipv4Range&) const = default;
-};
 
 }  // namespace drsim

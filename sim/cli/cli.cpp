@@ -35,7 +35,8 @@ constexpr const char* kUsage =
     "  -h, --help      this text; `drsim <command> --help` for a command's options\n"
     "  --version       print the version\n"
     "\n"
-    "exit status: 0 ran and every expect held; 1 ran and some expect failed; 2 invalid file or command line;\n"
+    "exit status: 0 ran and every expect held; 1 ran and some expect failed or an operation was refused\n"
+    "  without expect_error (unless allow_refusals: true); 2 invalid file or command line;\n"
     "             3 internal error (out of memory, or a bug)\n";
 
 struct Command {
@@ -135,25 +136,28 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     if (vm.count("json")) write_output(vm["json"].as<std::string>(), build_json(sim).dump(2) + "\n", out);
     if (vm.count("csv")) write_output(vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim)), out);
     if (vm.count("report")) write_output(vm["report"].as<std::string>(), reporting::render_html(doc), out);
-    std::size_t failed = 0;
-    for (const auto& e : sim.expectations()) failed += e.ok ? 0 : 1;
+    const ExpectationCounts counts = count_expectations(sim);
     if (!json_to_stdout && !csv_to_stdout) {
         if (vm.count("quiet")) {
-            for (const auto& e : sim.expectations())
-                if (!e.ok)
+            for (const auto& e : sim.expectations()) {
+                if (e.ok) continue;
+                if (e.unexpected_refusal)
+                    out << file << ":" << e.line << ": " << e.check << " at " << engine::format_duration(e.time) << ": "
+                        << e.found << "\n";
+                else
                     out << file << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time) << ": "
                         << e.check << ": expected " << e.expected << ", found " << e.found << "\n";
+            }
         } else {
             out << reporting::render_text(doc);
         }
         out << "\n"
-            << (failed ? "FAILED: " : "OK: ") << sim.expectations().size() - failed << " of " << sim.expectations().size()
-            << " expectations held, " << sim.log().size() << " records, simulated " << engine::format_duration(sim.end_time())
-            << "\n";
+            << (counts.all_held() ? "OK: " : "FAILED: ") << counts.summary() << ", " << sim.log().size()
+            << " records, simulated " << engine::format_duration(sim.end_time()) << "\n";
     }
     keep_until_exit(sim_holder);
     keep_until_exit(scenario_holder);
-    return failed ? 1 : 0;
+    return counts.all_held() ? 0 : 1;
 }
 
 int command_validate(const std::string& file, std::ostream& out) {

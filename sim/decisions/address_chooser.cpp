@@ -30,7 +30,9 @@ AddressChoice take_free(World& world, Id subnet, bool highest, Decisions& out) {
 AddressChoice take_lowest(World& world, Id subnet, Decisions& out) { return take_free(world, subnet, false, out); }
 AddressChoice take_highest(World& world, Id subnet, Decisions& out) { return take_free(world, subnet, true, out); }
 
-std::optional<Ipv4Address> reip_target(const std::vector<ReipRule>& rules, Ipv4Address source, const ReipRule** used) {
+}  // namespace
+
+std::optional<Ipv4Address> reip_address(const std::vector<ReipRule>& rules, Ipv4Address source, const ReipRule** used) {
     for (const auto& r : rules) {
         if (r.from.contains(source)) {
             std::uint32_t host = source.value() - r.from.network().value();
@@ -40,8 +42,6 @@ std::optional<Ipv4Address> reip_target(const std::vector<ReipRule>& rules, Ipv4A
     }
     return std::nullopt;
 }
-
-}  // namespace
 
 AddressChoice choose_pool_address(World& world, Id subnet, std::optional<Ipv4Address> source_ip, Decisions& out) {
     const Subnet& s = world.subnets[subnet];
@@ -123,7 +123,7 @@ AddressChoice choose_address(World& world, const AddressRequest& rq, Decisions& 
 
     if (rq.reip && rq.source_ip) {
         const ReipRule* used = nullptr;
-        if (auto ip = reip_target(*rq.reip, *rq.source_ip, &used)) {
+        if (auto ip = reip_address(*rq.reip, *rq.source_ip, &used)) {
             std::string detail = rq.source_ip->to_string() + " -> " + ip->to_string() + " by rule " +
                                  used->from.to_string() + " -> " + used->to.to_string();
             if (address_usable(world, rq.subnet, *ip) && world.hold(rq.subnet, *ip)) {

@@ -34,6 +34,11 @@ AddressChoice choose_address(World& world, const AddressRequest& request, Decisi
 /// failover when the reservation no longer applies. O(log n).
 AddressChoice choose_pool_address(World& world, Id subnet, std::optional<Ipv4Address> source_ip, Decisions& out);
 
+/// IP-REIP-RULE: the first rule whose `from` holds `source` gives the address with the host part
+/// kept (192.168.1.37 by 192.168.1.0/24 -> 172.16.1.0/24 is 172.16.1.37); `used` is that rule.
+/// nullopt when no rule matches. O(rules).
+std::optional<Ipv4Address> reip_address(const std::vector<ReipRule>& rules, Ipv4Address source, const ReipRule** used);
+
 /// True when `ip` is in the subnet's usable range (and pool, if it has one).
 bool address_usable(const World& world, Id subnet, Ipv4Address ip);
 

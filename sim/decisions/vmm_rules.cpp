@@ -1,5 +1,7 @@
 #include "sim/decisions/vmm_rules.hpp"
 
+#include <algorithm>
+
 namespace drsim {
 
 bool target_available_to(const World& w, Id cloud, Id target) {
@@ -31,6 +33,15 @@ std::string mapping_unavailable_reason(const World& w, Id source, Id target) {
            ") is available to no cloud pair that uses " + w.networks[source].name + ": " + pairs;
 }
 
+bool host_reaches(const World& w, Id host, const std::vector<Id>& targets) {
+    for (Id t : targets) {
+        if (t == kNone) continue;
+        const auto& lns = w.hosts[host].logical_networks;
+        if (std::find(lns.begin(), lns.end(), w.networks[t].logical_network) == lns.end()) return false;
+    }
+    return true;
+}
+
 std::optional<Id> choose_host(const World& w, Id cloud, const std::vector<Id>& targets, Decisions& out) {
     const Cloud& c = w.clouds[cloud];
     if (c.hosts.empty()) {
@@ -39,14 +50,7 @@ std::optional<Id> choose_host(const World& w, Id cloud, const std::vector<Id>& t
     }
     for (Id h : c.hosts) {
         const Host& host = w.hosts[h];
-        bool reaches_all = true;
-        for (Id t : targets) {
-            if (t == kNone) continue;
-            bool reaches = false;
-            for (const auto& ln : host.logical_networks) reaches = reaches || ln == w.networks[t].logical_network;
-            reaches_all = reaches_all && reaches;
-        }
-        if (reaches_all) {
+        if (host_reaches(w, h, targets)) {
             std::string nets;
             for (Id t : targets)
                 if (t != kNone) nets += (nets.empty() ? "" : ", ") + w.networks[t].name;

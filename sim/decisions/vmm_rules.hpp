@@ -18,6 +18,9 @@ bool target_available_to(const World& world, Id cloud, Id target);
 /// source network can use the target (or the scenario declares no clouds), else why not.
 std::string mapping_unavailable_reason(const World& world, Id source, Id target);
 
+/// True when `host` has the logical network of every network of `targets` (kNone entries ignored).
+bool host_reaches(const World& world, Id host, const std::vector<Id>& targets);
+
 /// MAP-PLACEMENT: the first host (in definition order) of `cloud` that reaches every network of
 /// `targets` (kNone entries ignored). nullopt when the cloud has hosts and none qualifies; kNone when
 /// the cloud declares no hosts (placement is then not modelled, and a decision says so).

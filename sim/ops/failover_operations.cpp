@@ -1,5 +1,6 @@
 // failover, failback, commit, reprotect (SPEC §4, §5).
 #include "engine/sim_time.hpp"
+#include "sim/decisions/vmm_rules.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
 #include "sim/ops/mapping_operations.hpp"
 #include "sim/ops/vm_operations.hpp"
@@ -24,13 +25,12 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::
     World& w = ctx.world;
     const Replication& r = vm.replication;
     const TargetSettings& settings = r.current_settings();
-    const Instance& source = vm.instance(r.source_slot());
     NicPlan plan;
     if (i == 0) {
         plan.override_subnet = settings.subnet;
         plan.override_ip = settings.ip;
     }
-    const Id src_net = source.nics[i].network;
+    const Id src_net = vm.source_nics()[i].network;
     if (!vmm_fabric(w.fabric())) {
         plan.network = i < settings.networks.size() ? settings.networks[i] : kNone;
         if (plan.network != kNone)
@@ -73,6 +73,35 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::
                                                (plan_name.empty() ? " of this VM" : ", shared by recovery plan " + plan_name + " only")});
     }
     return plan;
+}
+
+// MAP-PLACEMENT at failover (VMM -> VMM): the host chosen at enable keeps the replica when it
+// reaches every network resolved now; otherwise the replica is placed again by the same rule, and
+// with no such host it comes up connected to no network. Returns the host (kNone: not modelled).
+Id place_at_failover(const World& w, const Vm& vm, std::vector<NicPlan>& plans, Decisions& out) {
+    const Replication& r = vm.replication;
+    const Id chosen = r.current_settings().host;
+    if (w.fabric() != Fabric::vmm_to_vmm || r.reversed || vm.cloud == kNone || w.clouds[vm.cloud].protected_by == kNone)
+        return chosen;
+    std::vector<Id> targets;
+    for (const auto& p : plans) targets.push_back(p.network);
+    if (chosen != kNone && host_reaches(w, chosen, targets)) return chosen;
+    const Cloud& protecting = w.clouds[w.clouds[vm.cloud].protected_by];
+    if (protecting.hosts.empty()) return chosen;
+    std::string nets;
+    for (Id t : targets)
+        if (t != kNone) nets += (nets.empty() ? "" : ", ") + w.networks[t].name;
+    const std::string why = chosen != kNone ? "host " + w.hosts[chosen].name + ", chosen at enable, does not reach " + nets + ": "
+                                            : "";
+    Decisions placement;
+    if (auto h = choose_host(w, w.clouds[vm.cloud].protected_by, targets, placement)) {
+        out.push_back({Rule::MapPlacement, why + placement.back().detail});
+        return *h;
+    }
+    out.push_back({Rule::MapPlacement, why + "no host of " + protecting.name + " reaches " + nets +
+                                           ": the replica comes up connected to no network", true});
+    for (auto& p : plans) p.network = kNone;
+    return chosen;
 }
 
 void finish_failover(OperationContext& ctx, Id vm_id) {
@@ -133,8 +162,10 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
                                                                             : w.sites[source.site].name + " is down");
 
     OpResult result;
+    const std::vector<NicBinding>& source_nics = vm.source_nics();
     std::vector<NicPlan> plans;
-    for (std::size_t i = 0; i < source.nics.size(); ++i) plans.push_back(plan_nic(ctx, vm, i, op.recovery_plan, result.decisions));
+    for (std::size_t i = 0; i < source_nics.size(); ++i) plans.push_back(plan_nic(ctx, vm, i, op.recovery_plan, result.decisions));
+    const Id host = place_at_failover(w, vm, plans, result.decisions);
     // Outside Azure-to-Azure the VM at the target side is kept (VMM keeps the original VM; Hyper-V
     // fails back to it): it is reconnected, and a NIC back on its own network keeps its address.
     Instance& kept = vm.instance(r.target_slot());
@@ -153,7 +184,8 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
             nic.ip.reset();  // the address now belongs to the plan, or is free
         }
     }
-    auto nics = place_nics(ctx, source, plans, &r.current_settings().reip, false, result.decisions);
+    const std::vector<ReipRule> reip = ctx.reip_rules(r.current_settings().reip, vm_id, op.recovery_plan);
+    auto nics = place_nics(ctx, source.site, source_nics, plans, &reip, false, result.decisions);
     if (!nics) {
         for (std::size_t i = 0; i < kept_before.size(); ++i)  // nothing changes on a refusal
             if (kept_before[i].ip && !(i < plans.size() && plans[i].held_rule == Rule::FbKeepsAddress && plans[i].held_ip))
@@ -176,7 +208,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     Millis fo = ctx.duration(ctx.scenario.timing.failover, "timing.failover");
     r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });
     start_instance(ctx, vm_id, r.target_slot(), target_site, std::move(*nics));
-    if (r.current_settings().host != kNone) vm.instance(r.target_slot()).host = r.current_settings().host;
+    if (host != kNone) vm.instance(r.target_slot()).host = host;
     result.phase = Phase::start;
     return result;
 }

@@ -24,18 +24,24 @@ std::string describe_nic(const World& world, const NicBinding& nic) {
     return out;
 }
 
-std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const Instance& source,
+std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id source_site,
+                                                  const std::vector<NicBinding>& source_nics,
                                                   const std::vector<NicPlan>& plans,
                                                   const std::vector<ReipRule>* reip, bool test, Decisions& out) {
     World& world = ctx.world;
     std::vector<NicBinding> placed;
-    placed.reserve(source.nics.size());
-    const SiteKind source_kind = world.sites[source.site].kind;
-    for (std::size_t i = 0; i < source.nics.size(); ++i) {
-        const NicBinding& src = source.nics[i];
+    placed.reserve(source_nics.size());
+    const SiteKind source_kind = world.sites[source_site].kind;
+    for (std::size_t i = 0; i < source_nics.size(); ++i) {
+        const NicBinding& src = source_nics[i];
         const NicPlan& plan = plans[i];
         NicBinding nic;
         if (plan.network == kNone) {
+            if (plan.held_ip) {
+                world.release(plan.held_subnet, *plan.held_ip);
+                out.push_back({plan.held_rule, plan.held_ip->to_string() + " in " + world.subnets[plan.held_subnet].name +
+                                                   " no longer applies (the NIC is connected to no network): released"});
+            }
             placed.push_back(nic);
             continue;
         }
@@ -47,8 +53,30 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const I
             placed.push_back(nic);
             continue;
         }
-        if (plan.held_ip) {
+        // A re-IP rule decides the address; a pool reservation that it contradicts (rules set or
+        // changed since enable, or a plan's rules) gives way.
+        std::optional<Ipv4Address> by_rule;
+        const ReipRule* rule = nullptr;
+        if (plan.held_ip && plan.held_rule == Rule::IpVmmPool && reip && src.ip && !src.dhcp)
+            by_rule = reip_address(*reip, *src.ip, &rule);
+        const bool rule_wins = by_rule && *by_rule != *plan.held_ip && address_usable(world, nic.subnet, *by_rule) &&
+                               world.subnets[nic.subnet].addresses.is_free(*by_rule);
+        if (rule_wins) {
+            world.release(plan.held_subnet, *plan.held_ip);
+            out.push_back({Rule::IpVmmPool, "reservation of " + plan.held_ip->to_string() + " released: the re-IP rule " +
+                                                rule->from.to_string() + " -> " + rule->to.to_string() + " gives " +
+                                                by_rule->to_string()});
+        } else if (plan.held_ip) {
             if (nic.subnet == plan.held_subnet) {
+                if (by_rule) {
+                    const bool followed = *by_rule == *plan.held_ip;
+                    out.push_back({Rule::IpReipRule,
+                                   src.ip->to_string() + " -> " + by_rule->to_string() + " by rule " + rule->from.to_string() +
+                                       " -> " + rule->to.to_string() +
+                                       (followed ? "" : ", but it is not free in the pool of " + world.subnets[nic.subnet].name +
+                                                            ": the reservation stands"),
+                                   !followed});
+                }
                 out.push_back({plan.held_rule, plan.held_ip->to_string() + (plan.held_rule == Rule::IpVmmPool
                                                                                 ? ", reserved when replication was enabled, is applied"
                                                                                 : ": the original VM keeps its own address")});

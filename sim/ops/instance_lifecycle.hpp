@@ -18,9 +18,12 @@ struct NicPlan {
     Rule held_rule = Rule::IpVmmPool;
 };
 
-/// Chooses subnet and address for every NIC of `source` per `plans` and holds the addresses.
-/// On ADDR-SUBNET-FULL puts every address back as it was and returns nullopt (the caller refuses).
-std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, const Instance& source,
+/// Chooses subnet and address for every NIC of the source (`source_nics`, at `source_site`) per
+/// `plans` and holds the addresses. A reservation (IP-VMM-POOL) that a re-IP rule now contradicts
+/// is released and the rule decides. On ADDR-SUBNET-FULL puts every address back as it was and
+/// returns nullopt (the caller refuses).
+std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id source_site,
+                                                  const std::vector<NicBinding>& source_nics,
                                                   const std::vector<NicPlan>& plans,
                                                   const std::vector<ReipRule>* reip, bool test, Decisions& out);
 

@@ -13,9 +13,14 @@ OpResult delete_vm(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     const char* which = slot == Slot::home ? "primary" : "replica";
     if (!inst.exists) return OpResult::refuse(Rule::DeleteVm, std::string{"the "} + which + " instance does not exist");
     const bool awaited = inst.boot_event.value != 0 && vm.replication.plan_run != kNone;
+    OpResult result;
+    if (vm.replication.state != ReplicationState::unprotected && slot == vm.replication.source_slot()) {
+        vm.replication.recorded_source_nics = inst.nics;
+        result.decisions.push_back({Rule::DeleteVm, "the replication keeps the source's NICs: a failover still brings the "
+                                                    "replica up on the network, subnet and address the rules give"});
+    }
     remove_instance(ctx, inst);
     if (awaited) ctx.plan_vm_done(vm_id);  // a plan still waiting for it goes on without it
-    OpResult result;
     result.detail = std::string{"the "} + which + " instance was deleted; its addresses are free";
     return result;
 }

@@ -6,7 +6,24 @@
 namespace drsim {
 
 OperationContext::OperationContext(const Scenario& s, World& w, engine::Simulator& k, RunLog& l)
-    : scenario(s), world(w), kernel(k), log(l), stalled_by_site(w.sites.size()), random_(s.seed) {}
+    : scenario(s), world(w), kernel(k), log(l), stalled_by_site(w.sites.size()), random_(s.seed) {
+    for (const auto& plan : s.recovery_plans) {
+        if (plan.reip.empty()) continue;
+        for (const auto& group : plan.groups)
+            for (const auto& name : group) reip_plans_by_vm_[w.vm_id(name)].push_back(&plan);
+    }
+}
+
+std::vector<ReipRule> OperationContext::reip_rules(const std::vector<ReipRule>& own, Id vm, std::string_view plan) const {
+    std::vector<ReipRule> rules = own;
+    auto it = reip_plans_by_vm_.find(vm);
+    if (it == reip_plans_by_vm_.end()) return rules;
+    for (const RecoveryPlanSpec* p : it->second)
+        if (p->name == plan) rules.insert(rules.end(), p->reip.begin(), p->reip.end());
+    for (const RecoveryPlanSpec* p : it->second)
+        if (p->name != plan) rules.insert(rules.end(), p->reip.begin(), p->reip.end());
+    return rules;
+}
 
 Millis OperationContext::duration(const Distribution& d, std::string_view stream) {
     switch (d.kind) {

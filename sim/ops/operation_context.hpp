@@ -4,6 +4,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/random_streams.hpp"
@@ -48,6 +50,12 @@ public:
     /// Appends a record for a job that ended (or any record not tied to a scenario event).
     void log_done(std::string_view op, const Vm& vm, Decisions decisions = {});
 
+    /// IP-REIP-RULE: the re-IP rules for `vm` in the order they are tried — `own` (the replication's),
+    /// then those of the recovery plan running the operation (`plan`, "" for none), then those of the
+    /// other plans holding the VM, in definition order. The first rule that matches wins, so the
+    /// replication's own rules win over its plans'. O(rules of those plans).
+    std::vector<ReipRule> reip_rules(const std::vector<ReipRule>& own, Id vm, std::string_view plan) const;
+
     /// VMs whose initial replication waits for their source site to come up, by site.
     std::vector<std::vector<Id>> stalled_by_site;
 
@@ -57,6 +65,8 @@ public:
 
 private:
     engine::RandomStreams random_;
+    /// The recovery plans with re-IP rules that hold each VM, in definition order (built once).
+    std::unordered_map<Id, std::vector<const RecoveryPlanSpec*>> reip_plans_by_vm_;
 };
 
 }  // namespace drsim

@@ -20,6 +20,7 @@ struct NetworkPlan {
     Id source = kNone;
     Id target = kNone;          ///< existing network, or kNone with `create_copy`
     bool create_copy = false;   ///< MAP-AUTO-ASR-NETWORK: create <source>-asr
+    bool named = false;         ///< the operation named the target network (MAP-AUTO-ON-ENABLE applies)
     std::string copy_name;
     Rule rule = Rule::MapDefault;
     std::string detail;
@@ -39,6 +40,7 @@ std::optional<OpResult> plan_network(OperationContext& ctx, Id source, Id target
             return OpResult::refuse(Rule::TargetNetworkSite, requested + " is at " + w.sites[w.networks[n].site].name +
                                                                  ", not at the target site " + site_name);
         plan.target = n;
+        plan.named = true;
         Id mapped = mapped_target(w, source);
         plan.rule = mapped == kNone || mapped == n ? Rule::MapAutoOnEnable : Rule::MapDefault;
         plan.detail = mapped == kNone    ? "target network " + requested + " named on the operation"
@@ -75,7 +77,9 @@ std::optional<OpResult> plan_network(OperationContext& ctx, Id source, Id target
     return std::nullopt;
 }
 
-// Carries out a plan: creates the -asr copy and the missing mappings (MAP-AUTO-*). Returns the target.
+// Carries out a plan: creates the -asr copy and the missing mappings, source -> target and
+// target -> source (MAP-AUTO-*), whenever the target was named or created. Only a target taken
+// from the mapping as it stands (MAP-DEFAULT) creates nothing. Returns the target.
 Id apply_network_plan(OperationContext& ctx, const NetworkPlan& plan, Id target_site, Decisions& out) {
     World& w = ctx.world;
     Id target = plan.target;
@@ -84,8 +88,8 @@ Id apply_network_plan(OperationContext& ctx, const NetworkPlan& plan, Id target_
         if (target == kNone) target = w.add_network_copy(w.networks[plan.source], plan.copy_name, target_site);
     }
     out.push_back({plan.rule, plan.detail});
-    if (plan.rule == Rule::MapDefault) return target;
-    Rule auto_rule = plan.rule;
+    if (plan.rule == Rule::MapDefault && !plan.named) return target;
+    const Rule auto_rule = plan.rule == Rule::MapAutoAsrNetwork ? Rule::MapAutoAsrNetwork : Rule::MapAutoOnEnable;
     if (mapped_target(w, plan.source) == kNone) add_mapping(ctx, plan.source, target, auto_rule, out);
     if (mapped_target(w, target) == kNone) add_mapping(ctx, target, plan.source, auto_rule, out);
     return target;
@@ -168,10 +172,11 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
     return std::nullopt;
 }
 
-// IP-VMM-POOL at enable time: each static NIC with a mapped target reserves its address now.
-// Returns false (with everything released again) when a pool is full.
-bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_subnet, TargetSettings& settings,
-                            Decisions& out) {
+// IP-VMM-POOL at enable time: each static NIC with a mapped target reserves its address now — the
+// address a re-IP rule gives when it lies free in the pool (IP-REIP-RULE decides, the reservation
+// follows), else the pool rule's. Returns false (with everything released again) when a pool is full.
+bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_subnet, const std::vector<ReipRule>& reip,
+                            TargetSettings& settings, Decisions& out) {
     const Instance& source = vm.instance(vm.replication.source_slot());
     settings.reserved.assign(source.nics.size(), {kNone, std::nullopt});
     for (std::size_t i = 0; i < source.nics.size(); ++i) {
@@ -181,6 +186,21 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
         const std::string source_subnet = nic.subnet != kNone ? w.subnets[nic.subnet].name : "";
         Id subnet = choose_target_subnet(w, t, source_subnet, i == 0 ? override_subnet : "", out);
         if (subnet == kNone) continue;
+        const ReipRule* rule = nullptr;
+        if (auto by_rule = nic.ip ? reip_address(reip, *nic.ip, &rule) : std::nullopt) {
+            const std::string how = nic.ip->to_string() + " -> " + by_rule->to_string() + " by rule " + rule->from.to_string() +
+                                    " -> " + rule->to.to_string();
+            if (address_usable(w, subnet, *by_rule) && w.hold(subnet, *by_rule)) {
+                out.push_back({Rule::IpReipRule, how});
+                out.push_back({Rule::IpVmmPool, by_rule->to_string() + ", given by the re-IP rule, is free in the pool of " +
+                                                    w.subnets[subnet].name + "; reserved now, applied at failover"});
+                settings.reserved[i] = {subnet, by_rule};
+                continue;
+            }
+            out.push_back({Rule::IpReipRule, how + ", but it is not free in the pool of " + w.subnets[subnet].name +
+                                                 ": the pool rule decides",
+                           true});
+        }
         AddressChoice choice = choose_pool_address(w, subnet, nic.ip, out);
         if (!choice.ok) {
             for (auto& [s, ip] : settings.reserved)
@@ -247,7 +267,8 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     result.decisions = std::move(vmm_decisions);
     if (w.fabric() == Fabric::vmm_to_vmm) {
         TargetSettings reservations;
-        if (!reserve_pool_addresses(w, vm, op.target_subnet, reservations, result.decisions))
+        const std::vector<ReipRule> reip = ctx.reip_rules(op.reip, vm_id, "");
+        if (!reserve_pool_addresses(w, vm, op.target_subnet, reip, reservations, result.decisions))
             return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
         r.current_settings() = TargetSettings{};
         r.current_settings().reserved = std::move(reservations.reserved);

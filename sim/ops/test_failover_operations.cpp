@@ -24,11 +24,12 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     const Id target_site = vm.target_site();
     if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
     const Instance& source = vm.instance(r.source_slot());
+    const std::vector<NicBinding>& source_nics = vm.source_nics();
     const TargetSettings& settings = r.current_settings();
 
     // The failover network: fixed on the replication (A2A) or the mapping now (VMM).
     Id production = settings.networks.empty() ? kNone : settings.networks[0];
-    if (vmm_fabric(w.fabric()) && !source.nics.empty()) production = mapped_target(w, source.nics[0].network);
+    if (vmm_fabric(w.fabric()) && !source_nics.empty()) production = mapped_target(w, source_nics[0].network);
     Id network = op.network.empty() ? production : w.network_id(op.network);
     if (network == kNone)
         return OpResult::refuse(Rule::TargetNetworkSite, op.network.empty() ? "no failover network to test in: name one"
@@ -41,13 +42,13 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
         result.decisions.push_back({Rule::TfoProductionNetwork, w.networks[network].name +
                                                                      " is the production failover network: use an isolated, non-production network",
                                     true});
-    std::vector<NicPlan> plans(source.nics.size());
+    std::vector<NicPlan> plans(source_nics.size());
     for (auto& p : plans) p.network = network;
     if (!plans.empty()) {
         plans[0].override_subnet = settings.subnet;
         plans[0].override_ip = settings.ip;
     }
-    auto nics = place_nics(ctx, source, plans, nullptr, true, result.decisions);
+    auto nics = place_nics(ctx, source.site, source_nics, plans, nullptr, true, result.decisions);
     if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
     result.detail = "test instance at " + w.sites[target_site].name;
     for (const auto& nic : *nics) result.detail += "; " + describe_nic(w, nic);

@@ -1,15 +1,30 @@
 #include "sim/report/dot_graph.hpp"
 
+#include <vector>
+
 namespace drsim {
 
 namespace {
-// A DOT string. Quotes are escaped; backslashes are kept, so labels can use DOT's "\n" line break.
-std::string quoted(const std::string& s) {
-    std::string out = "\"";
+// The text of a name inside a DOT string: quotes and backslashes escaped, a line break as DOT's \n,
+// so no name (one ending in a backslash, one with a quote) can end the string early.
+std::string escaped(const std::string& s) {
+    std::string out;
     for (char c : s) {
-        if (c == '"') out += '\\';
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
         out += c;
     }
+    return out;
+}
+// A DOT string holding `s`.
+std::string quoted(const std::string& s) { return "\"" + escaped(s) + "\""; }
+// A DOT label of several lines, each escaped, joined by DOT's line break.
+std::string lines(const std::vector<std::string>& parts) {
+    std::string out = "\"";
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "\\n" : "") + escaped(parts[i]);
     return out + "\"";
 }
 std::string vertex_name(const World& w, TopologyVertex v) {
@@ -33,18 +48,18 @@ std::string topology_dot(const World& w) {
         out += "    " + vertex_name(w, site.vertex) + " [label=" + quoted(site.name) + ", shape=point];\n";
         for (Id n = 0; n < w.networks.size(); ++n) {
             if (w.networks[n].site != s) continue;
-            std::string label = w.networks[n].name;
-            for (const auto& p : w.networks[n].address_space) label += "\\n" + p.to_string();
-            out += "    " + vertex_name(w, w.networks[n].vertex) + " [label=" + quoted(label) + "];\n";
+            std::vector<std::string> label{w.networks[n].name};
+            for (const auto& p : w.networks[n].address_space) label.push_back(p.to_string());
+            out += "    " + vertex_name(w, w.networks[n].vertex) + " [label=" + lines(label) + "];\n";
             for (Id sn : w.networks[n].subnets)
                 out += "    " + vertex_name(w, w.subnets[sn].vertex) + " [label=" +
-                       quoted(w.subnets[sn].name + "\\n" + w.subnets[sn].prefix.to_string()) + ", shape=ellipse];\n    " +
+                       lines({w.subnets[sn].name, w.subnets[sn].prefix.to_string()}) + ", shape=ellipse];\n    " +
                        vertex_name(w, w.networks[n].vertex) + " -- " + vertex_name(w, w.subnets[sn].vertex) + ";\n";
         }
         out += "  }\n";
     }
     for (const auto& c : w.circuits)
-        out += "  " + vertex_name(w, c.vertex) + " [label=" + quoted(c.name + "\\n" + c.peering_location) + ", shape=hexagon];\n";
+        out += "  " + vertex_name(w, c.vertex) + " [label=" + lines({c.name, c.peering_location}) + ", shape=hexagon];\n";
     for (const auto& c : w.connections)
         out += "  " + vertex_name(w, c.ends[0]) + " -- " + vertex_name(w, c.ends[1]) + " [label=" + quoted(c.name) +
                (c.connected ? "" : ", style=dashed") + "];\n";

@@ -22,11 +22,21 @@ std::string status(const LogRecord& r) {
     return s;
 }
 
+reporting::TimelineEntry::Tone tone(Outcome o) {
+    switch (o) {
+        case Outcome::refused: return reporting::TimelineEntry::Tone::refused;
+        case Outcome::warning: return reporting::TimelineEntry::Tone::warning;
+        case Outcome::ok: break;
+    }
+    return reporting::TimelineEntry::Tone::ok;
+}
+
 reporting::TimelineEntry entry(const LogRecord& r) {
     reporting::TimelineEntry e;
     e.time = format_duration(r.time);
     e.headline = headline(r);
     e.status = status(r);
+    e.tone = tone(r.outcome);
     if (!r.detail.empty()) e.details.emplace_back("", r.detail);
     for (Rule also : r.also_refused_by) e.details.emplace_back(std::string{rule_id(also)}, "also forbids it");
     for (const auto& d : r.decisions)
@@ -80,6 +90,30 @@ Millis unprotected_time(const Replication& r, Millis end) {
 
 }  // namespace
 
+ExpectationCounts count_expectations(const Simulation& sim) {
+    ExpectationCounts c;
+    for (const auto& e : sim.expectations()) {
+        if (e.unexpected_refusal) {
+            ++c.unexpected_refusals;
+            continue;
+        }
+        ++c.checks;
+        c.failed_checks += e.ok ? 0 : 1;
+    }
+    c.allowed_refusals = sim.notes().size();
+    return c;
+}
+
+std::string ExpectationCounts::summary() const {
+    std::string s = std::to_string(checks - failed_checks) + " of " + std::to_string(checks) + " expectations held";
+    if (failed_checks) s += "; " + std::to_string(failed_checks) + " FAILED";
+    if (unexpected_refusals)
+        s += "; " + std::to_string(unexpected_refusals) + " unexpected refusal" + (unexpected_refusals == 1 ? "" : "s");
+    if (allowed_refusals)
+        s += "; " + std::to_string(allowed_refusals) + " refusal" + (allowed_refusals == 1 ? "" : "s") + " allowed";
+    return s;
+}
+
 nlohmann::json seconds(Millis ms) {
     if (ms % 1000 == 0) return ms / 1000;
     return static_cast<double>(ms) / 1000.0;
@@ -106,6 +140,7 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
             more.headline = "... and " + std::to_string(run - shown) + " more " + std::string{log[i].op} +
                             (log[i].phase == Phase::done ? " done" : "") + " like these";
             more.status = status(log[i]);
+            more.tone = tone(log[i].outcome);
             timeline.entries.push_back(std::move(more));
         }
         i = j;
@@ -116,16 +151,20 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
     if (!sim.expectations().empty()) {
         reporting::Section s;
         s.heading = "Expectations";
-        std::size_t failed = 0;
         reporting::Table t{"", {"time", "line", "result", "check", "expected", "found"}, {}};
-        for (const auto& e : sim.expectations()) {
-            failed += e.ok ? 0 : 1;
+        for (const auto& e : sim.expectations())
             t.rows.push_back({format_duration(e.time), std::to_string(e.line), e.ok ? "ok" : "FAILED", e.check,
                               e.expected, e.ok ? "" : e.found});
-        }
-        s.paragraphs.push_back(std::to_string(sim.expectations().size() - failed) + " of " +
-                               std::to_string(sim.expectations().size()) + " expectations held" +
-                               (failed ? "; " + std::to_string(failed) + " FAILED" : ""));
+        s.paragraphs.push_back(count_expectations(sim).summary());
+        s.tables.push_back(std::move(t));
+        doc.sections.push_back(std::move(s));
+    }
+    if (!sim.notes().empty()) {
+        reporting::Section s;
+        s.heading = "Refusals (allowed: allow_refusals is set)";
+        reporting::Table t{"", {"time", "line", "operation", "rule", "detail"}, {}};
+        for (const auto& n : sim.notes())
+            t.rows.push_back({format_duration(n.time), std::to_string(n.line), n.check, std::string{n.rule}, n.found});
         s.tables.push_back(std::move(t));
         doc.sections.push_back(std::move(s));
     }
@@ -189,10 +228,16 @@ nlohmann::json build_json(const Simulation& sim) {
         if (r.line > 0) e["line"] = r.line;
         events.push_back(std::move(e));
     }
+    auto expectation_json = [](const ExpectationResult& e) {
+        nlohmann::json x{{"time", seconds(e.time)}, {"ok", e.ok}, {"kind", e.unexpected_refusal ? "unexpected_refusal" : "check"},
+                         {"check", e.check}, {"expected", e.expected}, {"found", e.found}, {"line", e.line}, {"column", e.column}};
+        if (e.unexpected_refusal) x["rule"] = std::string{e.rule};
+        return x;
+    };
     auto& expectations = j["expectations"] = nlohmann::json::array();
-    for (const auto& e : sim.expectations())
-        expectations.push_back({{"time", seconds(e.time)}, {"ok", e.ok}, {"check", e.check}, {"expected", e.expected},
-                                {"found", e.found}, {"line", e.line}, {"column", e.column}});
+    for (const auto& e : sim.expectations()) expectations.push_back(expectation_json(e));
+    auto& notes = j["notes"] = nlohmann::json::array();
+    for (const auto& n : sim.notes()) notes.push_back(expectation_json(n));
 
     auto& final_vms = j["final"]["vms"] = nlohmann::json::array();
     auto& metric_vms = j["metrics"]["vms"] = nlohmann::json::array();
@@ -237,9 +282,13 @@ nlohmann::json build_json(const Simulation& sim) {
                         {"time_to_recover", seconds(m.longest_outage)}, {"outages", m.outages}});
     }
     j["metrics"]["clients"] = nlohmann::json::array();
-    std::size_t failed = 0;
-    for (const auto& e : sim.expectations()) failed += e.ok ? 0 : 1;
-    j["summary"] = {{"expectations", sim.expectations().size()}, {"failed", failed}, {"kernel_events", sim.kernel_events()}};
+    const ExpectationCounts counts = count_expectations(sim);
+    j["summary"] = {{"expectations", counts.checks},
+                    {"failed", counts.failed_checks},
+                    {"unexpected_refusals", counts.unexpected_refusals},
+                    {"allowed_refusals", counts.allowed_refusals},
+                    {"all_held", counts.all_held()},
+                    {"kernel_events", sim.kernel_events()}};
     return j;
 }
 

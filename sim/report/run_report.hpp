@@ -14,6 +14,19 @@ struct ReportOptions {
     bool verbose = false;         ///< show every record
 };
 
+/// What the expectations of a run came to: the checks (expect, expect_error) and the refusals
+/// without expect_error, failed or allowed.
+struct ExpectationCounts {
+    std::size_t checks = 0;
+    std::size_t failed_checks = 0;
+    std::size_t unexpected_refusals = 0;  ///< failures of the run (not allowed)
+    std::size_t allowed_refusals = 0;     ///< notes (allow_refusals: true)
+    bool all_held() const { return failed_checks == 0 && unexpected_refusals == 0; }
+    /// "3 of 4 expectations held; 1 FAILED; 2 unexpected refusals" — the summary line's words.
+    std::string summary() const;
+};
+ExpectationCounts count_expectations(const Simulation& sim);
+
 /// The timeline, expectations, final state and metrics as a document.
 reporting::Document build_document(const Simulation& sim, const ReportOptions& options = {});
 /// SPEC §10: scenario, events (with decisions), expectations, final, metrics.

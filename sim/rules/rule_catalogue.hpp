@@ -60,7 +60,7 @@ namespace drsim {
     X(EnableNeedsSourceSite, "ENABLE-NEEDS-SOURCE-SITE", "4", "drsim", "Enabling replication needs the VM's site up and the VM present.") \
     X(EnableNeedsTargetNetwork, "ENABLE-NEEDS-TARGET-NETWORK", "4", "drsim", "Hyper-V -> Azure: enabling replication needs a target network (named, or mapped).") \
     X(EnableTargetSite, "ENABLE-TARGET-SITE", "4", "drsim", "The target site must be another site of a kind the fabric allows.") \
-    X(InitialReplicationStalled, "INITIAL-REPLICATION-STALLED", "4", "drsim", "Initial replication cannot finish while the source site is down; it finishes its remaining time after site_up.") \
+    X(InitialReplicationStalled, "INITIAL-REPLICATION-STALLED", "4", "drsim", "Initial replication cannot finish while the source site is down; it starts over from site_up, taking its whole initial_replication time again.") \
     X(FoPlannedNeedsSource, "FO-PLANNED-NEEDS-SOURCE", "4", "spec", "A planned failover needs the source site up; it shuts the source VM down first.") \
     X(FoUnplannedDataLoss, "FO-UNPLANNED-DATA-LOSS", "4", "drsim", "An unplanned failover does not shut the source down and loses what was not yet replicated.") \
     X(FoNeedsRecoveryPoint, "FO-NEEDS-RECOVERY-POINT", "4", "spec", "No failover or test failover while enabling.") \

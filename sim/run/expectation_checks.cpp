@@ -88,22 +88,6 @@ bool reachable(const World& w, const std::string& from, const std::string& to, s
         }
         start = w.networks[inst.nics[0].network].vertex;
     }
-    Id target = w.vm_id(to);
-    if (target == kNone) {
-        why = "address targets are resolved from a later version";
-        return false;
-    }
-    const Vm& vm = w.vms[target];
-    const Instance& inst = vm.instance(vm.active_slot());
-    if (!w.running(inst)) {
-        why = to + " has no running instance";
-        return false;
-    }
-    if (inst.nics.empty() || inst.nics[0].network == kNone) {
-        why = to + " is connected to no network";
-        return false;
-    }
-    const Network& net = w.networks[inst.nics[0].network];
     // Sites that are down pass nothing. An on-premises site routes between its networks; an Azure
     // region does not: its virtual networks are isolated unless a connection joins them.
     auto passable = [&](TopologyVertex v) {
@@ -112,10 +96,47 @@ bool reachable(const World& w, const std::string& from, const std::string& to, s
         const Site& site = w.sites[p.entity];
         return site.up && (site.kind == SiteKind::onprem || v == start);
     };
-    bool ok = w.topology.connected(start, net.vertex, passable);
-    why = ok ? to + " runs on " + net.name + ", reached over edges that are up"
-             : "no path over edges that are up to " + net.name;
-    return ok;
+    if (Id target = w.vm_id(to); target != kNone) {
+        const Vm& vm = w.vms[target];
+        const Instance& inst = vm.instance(vm.active_slot());
+        if (!w.running(inst)) {
+            why = to + " has no running instance";
+            return false;
+        }
+        if (inst.nics.empty() || inst.nics[0].network == kNone) {
+            why = to + " is connected to no network";
+            return false;
+        }
+        const Network& net = w.networks[inst.nics[0].network];
+        bool ok = w.topology.connected(start, net.vertex, passable);
+        why = ok ? to + " runs on " + net.name + ", reached over edges that are up"
+                 : "no path over edges that are up to " + net.name;
+        return ok;
+    }
+    // An address: reached when a running instance holds it on a network the probe reaches. The
+    // holders are found by a pass over the VMs: this is a check, run once per `expect`, not per event.
+    const auto address = Ipv4Address::parse(to);
+    if (!address) {
+        why = to + " is neither a VM nor an address";
+        return false;
+    }
+    std::string unreached;
+    for (const Vm& vm : w.vms)
+        for (const Instance& inst : vm.instances) {
+            if (!w.running(inst)) continue;
+            for (const NicBinding& nic : inst.nics) {
+                if (!nic.ip || *nic.ip != *address || nic.network == kNone) continue;
+                const Network& net = w.networks[nic.network];
+                if (w.topology.connected(start, net.vertex, passable)) {
+                    why = to + " is held by " + vm.name + " running on " + net.name + ", reached over edges that are up";
+                    return true;
+                }
+                unreached += (unreached.empty() ? "" : ", ") + vm.name + " on " + net.name;
+            }
+        }
+    why = unreached.empty() ? "no running instance holds " + to
+                            : "no path over edges that are up to the holder of " + to + " (" + unreached + ")";
+    return false;
 }
 
 ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const ExpectSpec& s, Millis now) {

@@ -46,6 +46,10 @@ struct ExpectationResult {
     std::string found;
     int line = 0;
     int column = 0;
+    /// An operation refused without `expect_error` (SPEC §9): `check` names the operation and its
+    /// target, `rule` the refusing rule, `found` the detail. A failure unless `allow_refusals`.
+    bool unexpected_refusal = false;
+    std::string_view rule;  ///< static text (the catalogue's id)
 };
 
 }  // namespace drsim

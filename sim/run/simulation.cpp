@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 #include <map>
 
 #include "engine/sim_time.hpp"
@@ -121,6 +122,36 @@ void Simulation::run() {
     for (std::size_t i = first_end_; i < order_.size(); ++i) dispatch(order_[i]);
     kernel_.run();  // operations at `end` may start jobs: let them settle too
     end_time_ = kernel_.now();
+    list_unexpected_refusals();
+}
+
+void Simulation::list_unexpected_refusals() {
+    std::vector<ExpectationResult> refusals;
+    for (const LogRecord& r : log_) {
+        if (r.outcome != Outcome::refused || r.event_index < 0) continue;
+        if (!scenario_.events[static_cast<std::size_t>(r.event_index)].expect_error.empty()) continue;
+        ExpectationResult res;
+        res.time = r.time;
+        res.ok = scenario_.allow_refusals;
+        res.unexpected_refusal = true;
+        res.rule = rule_id(*r.refused_by);
+        res.check = "unexpected refusal of " + std::string{r.op} + " " + r.target;
+        res.expected = "accepted (the event has no expect_error)";
+        res.found = "refused by " + std::string{res.rule} + (r.detail.empty() ? "" : ": " + r.detail);
+        res.line = r.line;
+        refusals.push_back(std::move(res));
+    }
+    if (scenario_.allow_refusals) {
+        notes_ = std::move(refusals);
+        return;
+    }
+    // Both lists are in time order; the refusals go after the checks made at the same moment.
+    std::vector<ExpectationResult> merged;
+    merged.reserve(expectations_.size() + refusals.size());
+    std::merge(std::make_move_iterator(expectations_.begin()), std::make_move_iterator(expectations_.end()),
+               std::make_move_iterator(refusals.begin()), std::make_move_iterator(refusals.end()), std::back_inserter(merged),
+               [](const ExpectationResult& a, const ExpectationResult& b) { return a.time < b.time; });
+    expectations_ = std::move(merged);
 }
 
 void Simulation::schedule_event(std::size_t position) {
@@ -334,18 +365,25 @@ void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
             if (rule_id(also) == e.expect_error) return true;
         return false;
     };
-    res.ok = !records.empty() && std::all_of(records.begin(), records.end(), refused_by_rule);
+    // On several VMs (a selector, a plan): it holds when at least one VM is refused and every VM
+    // refused is refused by that rule; VMs that the operation accepted do not count against it.
+    const bool some_refused = std::any_of(records.begin(), records.end(), [](const LogRecord* r) { return r->refused_by.has_value(); });
+    const bool all_by_rule = std::all_of(records.begin(), records.end(),
+                                         [&](const LogRecord* r) { return !r->refused_by || refused_by_rule(r); });
+    res.ok = some_refused && all_by_rule;
     if (records.empty()) {
         res.found = "the operation selected no VM";
+    } else if (!some_refused) {
+        res.found = records.size() == 1 ? records.front()->target + ": accepted"
+                                        : "all " + std::to_string(records.size()) + " VMs accepted";
+    } else if (!all_by_rule) {
+        for (const LogRecord* r : records)
+            if (r->refused_by && !refused_by_rule(r)) {
+                res.found = r->target + ": refused by " + std::string{rule_id(*r->refused_by)} + " (" + r->detail + ")";
+                break;
+            }
     } else {
-        for (const LogRecord* r : records) {
-            if (refused_by_rule(r)) continue;
-            res.found = r->target + ": " +
-                        (r->refused_by ? "refused by " + std::string{rule_id(*r->refused_by)} + " (" + r->detail + ")"
-                                       : std::string{"accepted"});
-            break;
-        }
-        if (res.ok) res.found = "refused by " + e.expect_error;
+        res.found = "refused by " + e.expect_error;
     }
     expectations_.push_back(std::move(res));
 }

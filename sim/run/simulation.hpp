@@ -34,7 +34,11 @@ public:
     const Scenario& scenario() const { return scenario_; }
     const World& world() const { return world_; }
     const RunLog& log() const { return log_; }
+    /// The checks, in time order, with the unexpected refusals among them (unless the scenario
+    /// allows refusals: then they are `notes()`).
     const std::vector<ExpectationResult>& expectations() const { return expectations_; }
+    /// Refusals without `expect_error` in a scenario with `allow_refusals: true`, in time order.
+    const std::vector<ExpectationResult>& notes() const { return notes_; }
     bool all_expectations_held() const;
     Millis end_time() const { return end_time_; }
     std::uint64_t kernel_events() const { return kernel_.executed(); }
@@ -56,6 +60,8 @@ private:
     OpResult run_world_operation(const OperationSpec& op, std::string& target);
     void check(const EventSpec& event);
     void check_expect_error(const EventSpec& event, const std::string& what, const std::vector<const LogRecord*>& records);
+    /// Lists every refusal of an event without `expect_error` (SPEC §9), after the run.
+    void list_unexpected_refusals();
 
     const Scenario& scenario_;
     World world_;
@@ -66,6 +72,7 @@ private:
     std::vector<std::size_t> order_;  ///< event indices, stably sorted by time, `end` last
     std::size_t first_end_ = 0;       ///< position in order_ of the first `at: end` event
     std::vector<ExpectationResult> expectations_;
+    std::vector<ExpectationResult> notes_;
     std::vector<std::pair<std::string, std::vector<Id>>> apps_;
     Millis end_time_ = 0;
 };

@@ -24,6 +24,13 @@ struct Location {
 enum class Fabric { azure_to_azure, vmm_to_vmm, vmm_to_azure, hyperv_to_azure };
 enum class SiteKind { onprem, azure };
 
+/// The usable range of a subnet prefix at a site of `kind`: network+4 .. broadcast-1 in Azure
+/// (ADDR-AZURE-RESERVED), network+1 .. broadcast-1 on premises (ADDR-ONPREM-RANGE); empty when the
+/// prefix is too long to have one. The one definition, used by the loader and the world alike.
+inline Ipv4Range usable_range(const Ipv4Prefix& prefix, SiteKind kind) {
+    return prefix.hosts(kind == SiteKind::azure ? 4u : 1u, 1u);
+}
+
 /// A duration that may be a random variable (SPEC §4: fixed, uniform, normal, lognormal).
 /// All parameters are in milliseconds except `sigma` of lognormal (dimensionless).
 struct Distribution {
@@ -312,6 +319,8 @@ struct Scenario {
     std::string description;
     Fabric fabric = Fabric::azure_to_azure;
     std::uint64_t seed = 0;
+    /// `allow_refusals: true`: a refusal without `expect_error` is a note, not a failure (SPEC §9).
+    bool allow_refusals = false;
     Timing timing;
     std::vector<SiteSpec> sites;
     std::vector<LogicalNetworkSpec> logical_networks;

@@ -181,9 +181,6 @@ private:
     std::vector<std::unordered_map<std::uint32_t, std::size_t>> static_addresses_;
 };
 
-/// Usable range of a subnet at a site of `kind` (ADDR-AZURE-RESERVED / ADDR-ONPREM-RANGE);
-/// empty when the prefix is too long to have one.
-Ipv4Range usable_range(const Ipv4Prefix& prefix, SiteKind kind);
 /// "ADDR-AZURE-RESERVED" or "ADDR-ONPREM-RANGE".
 std::string_view usable_rule(SiteKind kind);
 

@@ -93,13 +93,6 @@ std::string BraceRange::number(std::uint64_t n) const {
     return digits;
 }
 
-Ipv4Range usable_range(const Ipv4Prefix& prefix, SiteKind kind) {
-    std::uint64_t first = prefix.network().value() + (kind == SiteKind::azure ? 4u : 1u);
-    std::uint64_t broadcast = prefix.broadcast().value();
-    if (broadcast == 0 || first > broadcast - 1) return Ipv4Range{Ipv4Address{1}, Ipv4Address{0}};  // empty
-    return Ipv4Range{Ipv4Address{static_cast<std::uint32_t>(first)}, Ipv4Address{static_cast<std::uint32_t>(broadcast - 1)}};
-}
-
 std::string_view usable_rule(SiteKind kind) { return kind == SiteKind::azure ? "ADDR-AZURE-RESERVED" : "ADDR-ONPREM-RANGE"; }
 
 ScenarioBuilder::ScenarioBuilder(const std::string& file) : file_(file) { s_.file = file; }
@@ -353,7 +346,7 @@ void ScenarioBuilder::read_top_level(const YamlNode& root) {
         fail(Location{1, 1}, "expected a scenario mapping (scenario:, sites:, ...) at the top level, found " + describe_node(root));
     auto f = fields(root, "the scenario (top level)",
                     {
-             "scenario", "description", "fabric", "seed", "timing", "sites", "logical_networks", "clouds", "hosts",
+             "scenario", "description", "fabric", "seed", "allow_refusals", "timing", "sites", "logical_networks", "clouds", "hosts",
              "networks", "vms", "circuits", "connections", "recovery_plans", "dns", "clients", "events"});
     s_.name = name(f.req("scenario"), "scenario");
     if (auto* n = f.opt("description")) s_.description = scalar(*n, "description");
@@ -361,6 +354,7 @@ void ScenarioBuilder::read_top_level(const YamlNode& root) {
         s_.fabric = choice<Fabric>(*n, "fabric", {{"azure-to-azure", Fabric::azure_to_azure}, {"vmm-to-vmm", Fabric::vmm_to_vmm},
                                                   {"vmm-to-azure", Fabric::vmm_to_azure}, {"hyperv-to-azure", Fabric::hyperv_to_azure}});
     if (auto* n = f.opt("seed")) s_.seed = integer(*n, "seed", std::numeric_limits<std::uint64_t>::max());
+    if (auto* n = f.opt("allow_refusals")) s_.allow_refusals = boolean(*n, "allow_refusals");
     if (auto* n = f.opt("timing")) read_timing(*n);
     const YamlNode& sites = f.req("sites");
     read_sites(sites);

@@ -1,5 +1,6 @@
 #include "sim/world/world.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 namespace drsim {
@@ -17,6 +18,17 @@ std::string_view to_string(ReplicationState s) {
     return "?";
 }
 
+bool alphabetically_before(std::string_view a, std::string_view b) {
+    auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c; };
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned char x = lower(static_cast<unsigned char>(a[i])), y = lower(static_cast<unsigned char>(b[i]));
+        if (x != y) return x < y;
+    }
+    if (a.size() != b.size()) return a.size() < b.size();
+    return a < b;
+}
+
 Slot Vm::active_slot() const {
     switch (replication.state) {
         case ReplicationState::failing_over:
@@ -24,13 +36,6 @@ Slot Vm::active_slot() const {
         case ReplicationState::committed: return replication.target_slot();
         default: return replication.source_slot();
     }
-}
-
-Ipv4Range usable_range(Ipv4Prefix prefix, SiteKind kind) {
-    std::uint32_t first = prefix.network().value() + (kind == SiteKind::azure ? 4u : 1u);
-    std::uint32_t last = prefix.broadcast().value() - 1u;
-    if (prefix.length() >= 31 || last < first) return Ipv4Range{Ipv4Address{1}, Ipv4Address{0}};  // empty
-    return Ipv4Range{Ipv4Address{first}, Ipv4Address{last}};
 }
 
 World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
@@ -172,7 +177,8 @@ Id World::add_subnet(Id network, const std::string& name, Ipv4Prefix prefix, std
     topology.add_edge(n.vertex, s.vertex, EdgeKind::contains);
     n.subnets.push_back(id);
     n.subnet_by_name.emplace(name, id);
-    if (n.first_alpha_subnet == kNone || name < subnets[n.first_alpha_subnet].name) n.first_alpha_subnet = id;
+    if (n.first_alpha_subnet == kNone || alphabetically_before(name, subnets[n.first_alpha_subnet].name))
+        n.first_alpha_subnet = id;
     return id;
 }
 

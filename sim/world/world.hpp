@@ -45,6 +45,10 @@ struct Subnet {
         : name(std::move(n)), network(net), prefix(p), usable(u), addresses(u) {}
 };
 
+/// SUBNET-FIRST-ALPHA's order: alphabetical ignoring case ("alpha" before "Beta"); names equal but
+/// for case are ordered by their bytes ("App" before "app").
+bool alphabetically_before(std::string_view a, std::string_view b);
+
 struct Network {
     std::string name;
     Id site = kNone;
@@ -106,6 +110,9 @@ struct Replication {
     Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
     std::vector<std::pair<Millis, Millis>> unprotected_windows;
     Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
+    /// The source VM's NICs as they were when it was deleted: a failover of a deleted source (what
+    /// DR is for) makes its replica from these, by the same rules as any failover.
+    std::vector<NicBinding> recorded_source_nics;
 
     Slot source_slot() const { return reversed ? Slot::recovery : Slot::home; }
     Slot target_slot() const { return reversed ? Slot::home : Slot::recovery; }
@@ -137,6 +144,11 @@ struct Vm {
     const Instance& instance(Slot s) const { return instances[static_cast<std::size_t>(s)]; }
     /// The instance serving the VM: the target side once a failover has started, else the source side.
     Slot active_slot() const;
+    /// The NICs a replica is made from: the source instance's, or those recorded when it was deleted.
+    const std::vector<NicBinding>& source_nics() const {
+        const Instance& source = instance(replication.source_slot());
+        return source.exists ? source.nics : replication.recorded_source_nics;
+    }
     /// The site the current direction replicates to: the recovery site, or home once reversed.
     Id target_site() const { return replication.reversed ? home_site : replication.recovery_site; }
 };
@@ -256,8 +268,5 @@ private:
     std::unordered_map<std::string, Id> site_by_name_, network_by_name_, vm_by_name_, connection_by_name_,
         client_by_name_, circuit_by_name_, cloud_by_name_, host_by_name_;
 };
-
-/// The usable range of `prefix` at a site of `kind` (ADDR-AZURE-RESERVED / ADDR-ONPREM-RANGE).
-Ipv4Range usable_range(Ipv4Prefix prefix, SiteKind kind);
 
 }  // namespace drsim

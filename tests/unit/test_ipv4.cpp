@@ -243,3 +243,19 @@ TEST_CASE("Ipv4Range contains and empty") {
     CHECK(r == Ipv4Range{addr("10.0.0.4"), addr("10.0.0.254")});
     CHECK_FALSE(r == single);
 }
+
+// The one computation behind ADDR-AZURE-RESERVED and ADDR-ONPREM-RANGE: no wrap at the top of the
+// address space, empty when the reserved addresses use the whole prefix.
+TEST_CASE("Ipv4Prefix::hosts at the top and bottom of the address space") {
+    const Ipv4Range top30_onprem = prefix("255.255.255.252/30").hosts(1, 1);
+    CHECK(top30_onprem.first == addr("255.255.255.253"));
+    CHECK(top30_onprem.last == addr("255.255.255.254"));
+    CHECK(prefix("255.255.255.252/30").hosts(4, 1).empty());  // an Azure /30 has no usable address
+    CHECK(prefix("255.255.255.248/29").hosts(4, 1) == Ipv4Range{addr("255.255.255.252"), addr("255.255.255.254")});
+    CHECK(prefix("255.255.255.255/32").hosts(1, 1).empty());
+    CHECK(prefix("255.255.255.254/31").hosts(1, 1).empty());
+    CHECK(prefix("0.0.0.0/30").hosts(1, 1) == Ipv4Range{addr("0.0.0.1"), addr("0.0.0.2")});
+    CHECK(prefix("0.0.0.0/32").hosts(1, 1).empty());
+    CHECK(prefix("0.0.0.0/0").hosts(4, 1) == Ipv4Range{addr("0.0.0.4"), addr("255.255.255.254")});
+    CHECK(prefix("10.0.0.0/24").hosts(0, 0) == Ipv4Range{addr("10.0.0.0"), addr("10.0.0.255")});
+}

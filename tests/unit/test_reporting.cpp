@@ -354,3 +354,23 @@ TEST_CASE("document: an empty document has no section text") {
     doc.title = "Only";
     CHECK(render_text(doc) == "Only\n====\n");
 }
+
+// The status is free text ("refused by MAP-ONE-TARGET"); the CSS class comes from the entry's tone,
+// one word of a fixed set, never from the text.
+TEST_CASE("HTML: an entry's class is its tone, not its status text") {
+    Document doc;
+    Section s;
+    Timeline tl;
+    TimelineEntry refused{"1h", "failover web1", "refused by FO-NEEDS-RECOVERY-POINT", {}};
+    refused.tone = TimelineEntry::Tone::refused;
+    TimelineEntry warned{"2h", "failover web2", "warning -> failing_over", {}};
+    warned.tone = TimelineEntry::Tone::warning;
+    tl.entries = {refused, warned, {"3h", "commit web1", "ok, committed", {}}};
+    s.timelines = {tl};
+    doc.sections = {s};
+    const std::string html = render_html(doc);
+    CHECK(html.find("<span class=\"refused\">refused by FO-NEEDS-RECOVERY-POINT</span>") != std::string::npos);
+    CHECK(html.find("<span class=\"warning\">warning -&gt; failing_over</span>") != std::string::npos);
+    CHECK(html.find("<span class=\"ok\">ok, committed</span>") != std::string::npos);
+    CHECK(html.find("class=\"refused by") == std::string::npos);
+}

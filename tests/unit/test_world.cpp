@@ -250,6 +250,27 @@ networks:
     CHECK(onprem_a.addresses.free_count() == 254);
 }
 
+
+// ADDR-AZURE-RESERVED at the top of the address space: an on-premises /30 at 255.255.255.252 has two
+// usable addresses; its copy into Azure (MAP-AUTO-ASR-NETWORK) has none, not 0.0.0.0-255.255.255.254.
+TEST_CASE("usable_range: a subnet at the top of the address space, on premises and copied into Azure") {
+    const Scenario s = load_scenario_text(R"(scenario: top
+sites:
+  - {name: HQ, kind: onprem}
+  - {name: West Europe, kind: azure}
+networks:
+  - {name: lan, site: HQ, address_space: [255.255.255.248/29], subnets: [{name: top, prefix: 255.255.255.252/30}]}
+)",
+                                          "t.yaml");
+    World w(s);
+    const Subnet& onprem = w.subnets[w.subnet_of(w.network_id("lan"), "top")];
+    CHECK(onprem.usable == Ipv4Range{ip("255.255.255.253"), ip("255.255.255.254")});
+    Id copy = w.add_network_copy(w.networks[w.network_id("lan")], "lan-asr", w.site_id("West Europe"));
+    const Subnet& azure = w.subnets[w.subnet_of(copy, "top")];
+    CHECK(azure.usable.empty());
+    CHECK(azure.addresses.free_count() == 0);
+    CHECK_FALSE(azure.addresses.lowest_free().has_value());
+}
 // =============================================================================================
 // Target subnet (SPEC §3)
 
@@ -368,6 +389,36 @@ TEST_CASE("choose_target_subnet: an Azure target without the name gets the first
         REQUIRE(out.size() == 1);
         CHECK(out[0].rule == Rule::SubnetFirstAlpha);
     }
+}
+
+// SUBNET-FIRST-ALPHA ignores case ("alpha" before "Beta"); names equal but for case go by their bytes.
+TEST_CASE("alphabetically_before: case-insensitive, then by bytes") {
+    CHECK(alphabetically_before("alpha", "Beta"));
+    CHECK_FALSE(alphabetically_before("Beta", "alpha"));
+    CHECK(alphabetically_before("Zeta", "zulu"));
+    CHECK(alphabetically_before("App", "app"));
+    CHECK_FALSE(alphabetically_before("app", "App"));
+    CHECK(alphabetically_before("app", "apps"));
+    CHECK(alphabetically_before("APP", "apps"));
+    CHECK_FALSE(alphabetically_before("app", "app"));
+    CHECK(alphabetically_before("a_b", "ab"));  // '_' (0x5F) sorts before 'b' once lowered
+}
+
+TEST_CASE("choose_target_subnet: SUBNET-FIRST-ALPHA puts alpha before Beta") {
+    const Scenario s = load_scenario_text(R"(scenario: case
+sites: [{name: R1, kind: azure}]
+networks:
+  - name: vnet
+    site: R1
+    address_space: [10.0.0.0/16]
+    subnets: [{name: Beta, prefix: 10.0.1.0/24}, {name: Gamma, prefix: 10.0.3.0/24}, {name: alpha, prefix: 10.0.2.0/24}]
+)",
+                                          "t.yaml");
+    const World w(s);
+    Decisions out;
+    CHECK(choose_target_subnet(w, w.network_id("vnet"), "mail", "", out) == w.subnet_of(w.network_id("vnet"), "alpha"));
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].rule == Rule::SubnetFirstAlpha);
 }
 
 // SUBNET-FIRST-DEFINED (on-premises / VMM target): the first subnet as defined, not alphabetically.
@@ -1433,4 +1484,26 @@ TEST_CASE("downtime: a region outage then an unplanned failover: down from the o
     const DowntimeMetric m = r.sim->vm_downtime(r.world().vm_id("web1"));
     CHECK(m.downtime == 22 * kMinute);  // 50m .. 1h12m
     CHECK(m.outages == 1);
+}
+
+// =============================================================================================
+// The topology as DOT: names are escaped, so a name ending in a backslash or holding a quote cannot
+// end a DOT string early.
+
+#include "sim/report/dot_graph.hpp"
+
+TEST_CASE("topology_dot escapes backslashes and quotes in names") {
+    const Scenario s = load_scenario_text(R"(scenario: dot
+sites:
+  - {name: "HQ \"main\"", kind: onprem}
+networks:
+  - {name: "lan\\", site: "HQ \"main\"", address_space: [10.0.0.0/16], subnets: [{name: "a\\b", prefix: 10.0.0.0/24}]}
+)",
+                                          "t.yaml");
+    const World w(s);
+    const std::string dot = topology_dot(w);
+    CAPTURE(dot);
+    CHECK(dot.find(R"x("net:lan\\" [label="lan\\\n10.0.0.0/16"])x") != std::string::npos);
+    CHECK(dot.find(R"x(label="HQ \"main\" (on-premises)")x") != std::string::npos);
+    CHECK(dot.find(R"x("subnet:lan\\/a\\b" [label="a\\b\n10.0.0.0/24")x") != std::string::npos);
 }
