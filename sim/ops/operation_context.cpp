@@ -45,31 +45,17 @@ Millis OperationContext::duration(const Distribution& d, std::string_view stream
 }
 
 const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line) {
-    LogRecord rec;
-    rec.time = now();
-    rec.op = op;
-    rec.target = world.vms[vm].name;
+    LogRecord rec = make_record(now(), op, world.vms[vm].name, result.phase, result.refused, std::move(result.also),
+                                std::move(result.detail), std::move(result.decisions));
     rec.event_index = event_index;
     rec.line = line;
-    rec.phase = result.refused ? Phase::instant : result.phase;
-    rec.refused_by = result.refused;
-    rec.also_refused_by = std::move(result.also);
-    rec.detail = std::move(result.detail);
-    rec.decisions = std::move(result.decisions);
-    rec.outcome = outcome_of(rec.refused_by, rec.decisions);
     rec.state_after = to_string(world.vms[vm].replication.state);
     log.push_back(std::move(rec));
     return log.back();
 }
 
 void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions) {
-    LogRecord r;
-    r.time = now();
-    r.op = op;
-    r.target = vm.name;
-    r.phase = Phase::done;
-    r.decisions = std::move(decisions);
-    r.outcome = outcome_of(std::nullopt, r.decisions);
+    LogRecord r = make_record(now(), op, vm.name, Phase::done, std::nullopt, {}, "", std::move(decisions));
     r.state_after = to_string(vm.replication.state);
     log.push_back(std::move(r));
 }

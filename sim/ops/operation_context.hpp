@@ -10,7 +10,7 @@
 
 #include "engine/random_streams.hpp"
 #include "engine/simulator.hpp"
-#include "sim/run/run_log.hpp"
+#include "sim/log/log_record.hpp"
 #include "sim/world/world.hpp"
 
 namespace drsim {

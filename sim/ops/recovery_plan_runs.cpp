@@ -44,13 +44,8 @@ RecoveryPlanRuns::RecoveryPlanRuns(OperationContext& ctx) : ctx_(ctx) {
 }
 
 void RecoveryPlanRuns::log(const Run& run, std::string detail, Decisions decisions) {
-    LogRecord r;
-    r.time = ctx_.now();
-    r.op = "recovery_plan";
-    r.target = run.plan->name;
-    r.detail = std::move(detail);
-    r.decisions = std::move(decisions);
-    r.outcome = outcome_of(std::nullopt, r.decisions);
+    LogRecord r = make_record(ctx_.now(), "recovery_plan", run.plan->name, Phase::instant, std::nullopt, {}, std::move(detail),
+                              std::move(decisions));
     r.line = run.line;
     ctx_.log.push_back(std::move(r));
 }

@@ -12,31 +12,6 @@
 
 namespace drsim {
 
-std::string_view to_string(Outcome o) {
-    switch (o) {
-        case Outcome::ok: return "ok";
-        case Outcome::refused: return "refused";
-        case Outcome::warning: return "warning";
-    }
-    return "?";
-}
-
-Outcome outcome_of(const std::optional<Rule>& refused_by, const Decisions& decisions) {
-    if (refused_by) return Outcome::refused;
-    for (const auto& d : decisions)
-        if (d.warning) return Outcome::warning;
-    return Outcome::ok;
-}
-
-std::string_view to_string(Phase p) {
-    switch (p) {
-        case Phase::instant: return "instant";
-        case Phase::start: return "start";
-        case Phase::done: return "done";
-    }
-    return "?";
-}
-
 namespace {
 
 bool is_vm_operation(OpKind k) {
@@ -220,18 +195,12 @@ void Simulation::dispatch(std::size_t index) {
         run_vm_operation(e, static_cast<int>(index));
         return;
     }
-    LogRecord rec;
-    rec.time = kernel_.now();
-    rec.op = op_name(e.op.kind);
+    std::string target;
+    OpResult r = run_world_operation(e.op, target);
+    LogRecord rec = make_record(kernel_.now(), op_name(e.op.kind), std::move(target), r.phase, r.refused, std::move(r.also),
+                                std::move(r.detail), std::move(r.decisions));
     rec.event_index = static_cast<int>(index);
     rec.line = e.loc.line;
-    OpResult r = run_world_operation(e.op, rec.target);
-    rec.refused_by = r.refused;
-    rec.also_refused_by = std::move(r.also);
-    rec.detail = std::move(r.detail);
-    rec.decisions = std::move(r.decisions);
-    rec.phase = r.phase;
-    rec.outcome = outcome_of(rec.refused_by, rec.decisions);
     log_.push_back(std::move(rec));
     if (!e.expect_error.empty()) check_expect_error(e, std::string{op_name(e.op.kind)}, {&log_.back()});
 }
@@ -247,15 +216,10 @@ bool Simulation::run_plan_operation(const EventSpec& e, int index) {
     constexpr std::size_t kPlanMaxVms = 100;
     const std::string what = std::string{op_name(op.kind)} + " of plan " + plan->name;
     if (vms > kPlanMaxVms) {
-        LogRecord rec;
-        rec.time = kernel_.now();
-        rec.op = op_name(op.kind);
-        rec.target = plan->name;
+        LogRecord rec = make_record(kernel_.now(), op_name(op.kind), plan->name, Phase::instant, Rule::PlanMaxVms, {},
+                                    "the plan has " + std::to_string(vms) + " VMs; a recovery plan holds at most 100", {});
         rec.event_index = index;
         rec.line = e.loc.line;
-        rec.outcome = Outcome::refused;
-        rec.refused_by = Rule::PlanMaxVms;
-        rec.detail = "the plan has " + std::to_string(vms) + " VMs; a recovery plan holds at most 100";
         log_.push_back(std::move(rec));
         if (!e.expect_error.empty()) check_expect_error(e, what, {&log_.back()});
         return true;
