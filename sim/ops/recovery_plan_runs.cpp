@@ -4,6 +4,7 @@
 
 #include "engine/sim_time.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
+#include "sim/ops/operation_table.hpp"
 #include "sim/ops/vm_operations.hpp"
 
 namespace drsim {
@@ -189,19 +190,25 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
         case PlanStepKind::manual: d = &t.manual_step; break;
         case PlanStepKind::dns_update: d = &t.dns_update; break;
         case PlanStepKind::connect:
-        case PlanStepKind::disconnect: {
-            Id c = ctx_.world.connection_id(step.target);
-            if (c != kNone) {
-                Connection& conn = ctx_.world.connections[c];
-                conn.connected = step.kind == PlanStepKind::connect;
-                ctx_.world.topology.set_up(conn.edge, conn.connected);
+        case PlanStepKind::disconnect:
+        case PlanStepKind::update_routes:
+        case PlanStepKind::subnet_failover: {
+            // The same handler as the scenario operation of that name.
+            OperationSpec op;
+            op.kind = step.kind == PlanStepKind::connect      ? OpKind::connect
+                      : step.kind == PlanStepKind::disconnect ? OpKind::disconnect
+                      : step.kind == PlanStepKind::update_routes ? OpKind::update_routes
+                                                                 : OpKind::subnet_failover;
+            op.connection = step.target;
+            if (step.kind == PlanStepKind::subnet_failover) {
+                const auto slash = step.target.find('/');
+                op.subnet_network = step.target.substr(0, slash);
+                op.subnet = slash == std::string::npos ? "" : step.target.substr(slash + 1);
             }
+            OpResult r = handler_of(op.kind).on_world(ctx_, op);
+            decisions = std::move(r.decisions);
             break;
         }
-        case PlanStepKind::update_routes:
-        case PlanStepKind::subnet_failover:
-            decisions.push_back({Rule::NotModelled, "routing is modelled from a later version: the step only takes its time", true});
-            break;
         default: break;
     }
     Millis duration = step.duration ? ctx_.duration(*step.duration, "plan.step") : ctx_.duration(*d, "plan.step");

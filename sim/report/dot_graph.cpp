@@ -44,7 +44,7 @@ std::string topology_dot(const World& w) {
     for (Id s = 0; s < w.sites.size(); ++s) {
         const Site& site = w.sites[s];
         out += "  subgraph " + quoted("cluster_" + site.name) + " {\n    label=" +
-               quoted(site.name + (site.kind == SiteKind::azure ? " (azure)" : " (on-premises)") + (site.up ? "" : " DOWN")) + ";\n";
+               quoted(site.name + (site.kind == SiteKind::azure ? " (azure)" : " (on-premises)") + (w.site_up(s) ? "" : " DOWN")) + ";\n";
         out += "    " + vertex_name(w, site.vertex) + " [label=" + quoted(site.name) + ", shape=point];\n";
         for (Id n = 0; n < w.networks.size(); ++n) {
             if (w.networks[n].site != s) continue;
@@ -60,9 +60,11 @@ std::string topology_dot(const World& w) {
     }
     for (const auto& c : w.circuits)
         out += "  " + vertex_name(w, c.vertex) + " [label=" + lines({c.name, c.peering_location}) + ", shape=hexagon];\n";
-    for (const auto& c : w.connections)
+    for (Id i = 0; i < w.connections.size(); ++i) {
+        const Connection& c = w.connections[i];
         out += "  " + vertex_name(w, c.ends[0]) + " -- " + vertex_name(w, c.ends[1]) + " [label=" + quoted(c.name) +
-               (c.connected ? "" : ", style=dashed") + "];\n";
+               (w.network.connected(i) ? "" : ", style=dashed") + "];\n";
+    }
     for (Id n = 0; n < w.networks.size(); ++n)
         if (w.mappings[n])
             out += "  " + vertex_name(w, w.networks[n].vertex) + " -- " + vertex_name(w, w.networks[w.mappings[n]->target].vertex) +

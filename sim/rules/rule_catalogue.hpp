@@ -105,7 +105,8 @@ namespace drsim {
     X(ForcedTunnelNoUdr, "FORCED-TUNNEL-NO-UDR", "7", "spec", "A default route to on-premises without UDRs for Site Recovery traffic: a warning, replication degraded.") \
     X(NotReplicated, "NOT-REPLICATED", "7", "spec", "NSGs, public IPs, load balancers, route tables, gateways, peerings and ER connections are not replicated.") \
     X(NotModelled, "NOT-MODELLED", "0", "drsim", "An operation this version accepts but does not model yet: it has no effect, and the run says so.") \
-    X(SiteDown, "SITE-DOWN", "7", "drsim", "A site that is down stops every instance on it and takes its edges down.")
+    X(SiteDown, "SITE-DOWN", "7", "drsim", "A site that is down stops every instance on it and takes its edges down.") \
+    X(ConnectionState, "CONNECTION-STATE", "6", "drsim", "connect and disconnect change a connection's state; it carries traffic while connected and both ends are up.")
 
 enum class Rule {
 #define DRSIM_RULE_ENUM(name, id, section, origin, summary) name,

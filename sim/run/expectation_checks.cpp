@@ -93,9 +93,9 @@ bool reachable(const World& w, const std::string& from, const std::string& to, s
     auto passable = [&](TopologyVertex v) {
         const VertexProps& p = w.topology.graph()[v];
         if (p.kind != VertexKind::site) return true;
-        const Site& site = w.sites[p.entity];
-        return site.up && (site.kind == SiteKind::onprem || v == start);
+        return w.site_up(p.entity) && (w.sites[p.entity].kind == SiteKind::onprem || v == start);
     };
+    auto edge_up = [&](TopologyEdge e) { return w.edge_up(e); };
     if (Id target = w.vm_id(to); target != kNone) {
         const Vm& vm = w.vms[target];
         const Instance& inst = vm.instance(vm.active_slot());
@@ -108,7 +108,7 @@ bool reachable(const World& w, const std::string& from, const std::string& to, s
             return false;
         }
         const Network& net = w.networks[inst.nics[0].network];
-        bool ok = w.topology.connected(start, net.vertex, passable);
+        bool ok = w.topology.connected(start, net.vertex, passable, edge_up);
         why = ok ? to + " runs on " + net.name + ", reached over edges that are up"
                  : "no path over edges that are up to " + net.name;
         return ok;
@@ -127,7 +127,7 @@ bool reachable(const World& w, const std::string& from, const std::string& to, s
             for (const NicBinding& nic : inst.nics) {
                 if (!nic.ip || *nic.ip != *address || nic.network == kNone) continue;
                 const Network& net = w.networks[nic.network];
-                if (w.topology.connected(start, net.vertex, passable)) {
+                if (w.topology.connected(start, net.vertex, passable, edge_up)) {
                     why = to + " is held by " + vm.name + " running on " + net.name + ", reached over edges that are up";
                     return true;
                 }

@@ -6,30 +6,12 @@
 #include <map>
 
 #include "engine/sim_time.hpp"
-#include "sim/ops/mapping_operations.hpp"
-#include "sim/ops/vm_operations.hpp"
+#include "sim/ops/operation_table.hpp"
 #include "sim/run/expectation_checks.hpp"
 
 namespace drsim {
 
 namespace {
-
-bool is_vm_operation(OpKind k) {
-    switch (k) {
-        case OpKind::enable_replication:
-        case OpKind::update_replication:
-        case OpKind::disable_replication:
-        case OpKind::failover:
-        case OpKind::test_failover:
-        case OpKind::cleanup_test_failover:
-        case OpKind::commit:
-        case OpKind::reprotect:
-        case OpKind::failback:
-        case OpKind::set_vm_network:
-        case OpKind::delete_vm: return true;
-        default: return false;
-    }
-}
 
 // Merges sorted-or-not intervals (end -1 = open, closed at `end`) into disjoint sorted ones.
 std::vector<std::pair<Millis, Millis>> merge(std::vector<std::pair<Millis, Millis>> v) {
@@ -191,13 +173,13 @@ void Simulation::dispatch(std::size_t index) {
         check(e);
         return;
     }
-    if (is_vm_operation(e.op.kind)) {
+    const OperationHandler& handler = handler_of(e.op.kind);
+    if (handler.on_vm) {
         run_vm_operation(e, static_cast<int>(index));
         return;
     }
-    std::string target;
-    OpResult r = run_world_operation(e.op, target);
-    LogRecord rec = make_record(kernel_.now(), op_name(e.op.kind), std::move(target), r.phase, r.refused, std::move(r.also),
+    OpResult r = handler.on_world(ctx_, e.op);
+    LogRecord rec = make_record(kernel_.now(), op_name(e.op.kind), target_of(e.op), r.phase, r.refused, std::move(r.also),
                                 std::move(r.detail), std::move(r.decisions));
     rec.event_index = static_cast<int>(index);
     rec.line = e.loc.line;
@@ -236,81 +218,14 @@ void Simulation::run_vm_operation(const EventSpec& e, int index) {
     if (!op.recovery_plan.empty() && run_plan_operation(e, index)) return;
     std::vector<Id> targets = resolve_vms(op);
     std::size_t first_record = log_.size();
-    for (Id vm : targets) {
-        OpResult r;
-        switch (op.kind) {
-            case OpKind::enable_replication: r = enable_replication(ctx_, vm, op); break;
-            case OpKind::update_replication: r = update_replication(ctx_, vm, op); break;
-            case OpKind::disable_replication: r = disable_replication(ctx_, vm, op); break;
-            case OpKind::failover: r = failover(ctx_, vm, op, false); break;
-            case OpKind::failback: r = failover(ctx_, vm, op, true); break;
-            case OpKind::test_failover: r = test_failover(ctx_, vm, op); break;
-            case OpKind::cleanup_test_failover: r = cleanup_test_failover(ctx_, vm, op); break;
-            case OpKind::commit: r = commit(ctx_, vm, op); break;
-            case OpKind::reprotect: r = reprotect(ctx_, vm, op); break;
-            case OpKind::set_vm_network: r = set_vm_network(ctx_, vm, op); break;
-            case OpKind::delete_vm: r = drsim::delete_vm(ctx_, vm, op); break;
-            default: assert(false && "not a VM operation");
-        }
-        ctx_.log_vm_result(op_name(op.kind), vm, std::move(r), index, e.loc.line);
-    }
+    const auto on_vm = handler_of(op.kind).on_vm;
+    for (Id vm : targets) ctx_.log_vm_result(op_name(op.kind), vm, on_vm(ctx_, vm, op), index, e.loc.line);
     if (!e.expect_error.empty()) {
         std::vector<const LogRecord*> records;
         for (std::size_t i = first_record; i < log_.size(); ++i) records.push_back(&log_[i]);
         std::string what = std::string{op_name(op.kind)} + " " +
                            (!op.vm.empty() ? op.vm : !op.recovery_plan.empty() ? "plan " + op.recovery_plan : "selected VMs");
         check_expect_error(e, what, records);
-    }
-}
-
-OpResult Simulation::run_world_operation(const OperationSpec& op, std::string& target) {
-    OpResult r;
-    switch (op.kind) {
-        case OpKind::map_network:
-        case OpKind::change_mapping:
-        case OpKind::delete_mapping:
-            target = op.source + " -> " + (op.target.empty() ? "*" : op.target);
-            return op.kind == OpKind::map_network      ? map_network(ctx_, op)
-                   : op.kind == OpKind::change_mapping ? change_mapping(ctx_, op)
-                                                       : delete_mapping(ctx_, op);
-        case OpKind::site_down:
-        case OpKind::site_up: {
-            target = op.site;
-            Site& site = world_.sites[world_.site_id(op.site)];
-            const bool up = op.kind == OpKind::site_up;
-            if (site.up == up) {
-                r.detail = op.site + " is already " + (up ? "up" : "down");
-                return r;
-            }
-            site.up = up;
-            if (up) {
-                site.down_intervals.back().second = kernel_.now();
-                resume_stalled_replications(ctx_, world_.site_id(op.site));
-                r.decisions.push_back({Rule::SiteDown, "instances at " + op.site + " run again; its edges are up"});
-            } else {
-                site.down_intervals.emplace_back(kernel_.now(), -1);
-                r.decisions.push_back({Rule::SiteDown, "every instance at " + op.site + " stopped; its edges are down"});
-            }
-            return r;
-        }
-        case OpKind::connect:
-        case OpKind::disconnect: {
-            target = op.connection;
-            Connection& c = world_.connections[world_.connection_id(op.connection)];
-            c.connected = op.kind == OpKind::connect;
-            world_.topology.set_up(c.edge, c.connected);
-            r.detail = op.connection + (c.connected ? " connected" : " disconnected");
-            return r;
-        }
-        case OpKind::dns_update:
-            target = !op.vm.empty() ? op.vm : op.dns_name;
-            r.detail = "DNS record of " + target + " updated (DNS is modelled from a later version)";
-            return r;
-        default:
-            target = op.site.empty() ? op.connection : op.site;
-            r.detail = std::string{op_name(op.kind)} + " is accepted but not yet modelled: no effect";
-            r.decisions.push_back({Rule::NotModelled, r.detail, true});
-            return r;
     }
 }
 
@@ -370,7 +285,7 @@ DowntimeMetric Simulation::vm_downtime(Id vm_id, Millis from) const {
         const Instance& inst = vm.instance(slot);
         if (inst.site == kNone) continue;
         std::vector<std::pair<Millis, Millis>> down;
-        for (auto [a, b] : world_.sites[inst.site].down_intervals) down.emplace_back(a, b < 0 ? end : b);
+        for (auto [a, b] : world_.network.site_down_intervals(inst.site)) down.emplace_back(a, b < 0 ? end : b);
         for (auto [a, b] : inst.up_intervals) {
             Millis start = a, stop = b < 0 ? end : b;
             // Subtract the site's down intervals from [start, stop).

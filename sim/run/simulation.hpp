@@ -57,7 +57,6 @@ private:
     /// A VM operation on a recovery plan; true when it was handled here (refused or orchestrated).
     bool run_plan_operation(const EventSpec& event, int index);
     std::vector<Id> resolve_vms(const OperationSpec& op) const;
-    OpResult run_world_operation(const OperationSpec& op, std::string& target);
     void check(const EventSpec& event);
     void check_expect_error(const EventSpec& event, const std::string& what, const std::vector<const LogRecord*>& records);
     /// Lists every refusal of an event without `expect_error` (SPEC §9), after the run.

@@ -7,9 +7,7 @@ TopologyVertex Topology::add_vertex(VertexKind kind, std::uint32_t entity) {
 }
 
 TopologyEdge Topology::add_edge(TopologyVertex a, TopologyVertex b, EdgeKind kind, std::uint32_t connection) {
-    return boost::add_edge(a, b, EdgeProps{kind, true, connection}, graph_).first;
+    return boost::add_edge(a, b, EdgeProps{kind, connection}, graph_).first;
 }
-
-void Topology::set_up(TopologyEdge e, bool up) { graph_[e].up = up; }
 
 }  // namespace drsim

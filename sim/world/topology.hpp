@@ -1,8 +1,9 @@
 #pragma once
 // The topology as a Boost.Graph graph: vertices are sites, networks, subnets and circuits; edges are
 // containment (a network at a site, a subnet in a network) and connections (VPN, VNet-to-VNet,
-// peering, ExpressRoute), each with an `up` flag. Edges are filtered, never removed, so vertex and
-// edge descriptors stay stable while the world changes.
+// peering, ExpressRoute). The graph holds structure only: whether a connection is up is the
+// NetworkState's to say, and queries filter edges by it, so nothing is removed and vertex and edge
+// descriptors stay stable while the world changes.
 #include <boost/graph/adjacency_list.hpp>
 #include <string>
 
@@ -18,7 +19,6 @@ struct VertexProps {
 
 struct EdgeProps {
     EdgeKind kind = EdgeKind::contains;
-    bool up = true;
     std::uint32_t connection = static_cast<std::uint32_t>(-1);  ///< index of the Connection, if any
 };
 
@@ -30,11 +30,10 @@ class Topology {
 public:
     TopologyVertex add_vertex(VertexKind kind, std::uint32_t entity);
     TopologyEdge add_edge(TopologyVertex a, TopologyVertex b, EdgeKind kind, std::uint32_t connection = -1);
-    void set_up(TopologyEdge e, bool up);
-    /// True when `to` is reachable from `from` over edges that are up, through vertices that
-    /// `passable(vertex)` accepts (both ends included). O(V + E) per query.
-    template <typename Passable>
-    bool connected(TopologyVertex from, TopologyVertex to, Passable passable) const;
+    /// True when `to` is reachable from `from` over edges that `edge_up(edge)` accepts, through
+    /// vertices that `passable(vertex)` accepts (both ends included). O(V + E) per query.
+    template <typename Passable, typename EdgeUp>
+    bool connected(TopologyVertex from, TopologyVertex to, Passable passable, EdgeUp edge_up) const;
     const TopologyGraph& graph() const { return graph_; }
 
 private:

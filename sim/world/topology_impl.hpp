@@ -7,10 +7,10 @@
 
 namespace drsim {
 
-template <typename Passable>
-bool Topology::connected(TopologyVertex from, TopologyVertex to, Passable passable) const {
+template <typename Passable, typename EdgeUp>
+bool Topology::connected(TopologyVertex from, TopologyVertex to, Passable passable, EdgeUp edge_up) const {
     auto vertex_ok = [&](TopologyVertex v) { return passable(v); };
-    auto edge_ok = [&](TopologyEdge e) { return graph_[e].up; };
+    auto edge_ok = [&](TopologyEdge e) { return edge_up(e); };
     boost::filtered_graph<TopologyGraph, std::function<bool(TopologyEdge)>, std::function<bool(TopologyVertex)>>
         view(graph_, edge_ok, vertex_ok);
     if (!vertex_ok(from) || !vertex_ok(to)) return false;

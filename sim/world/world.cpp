@@ -63,11 +63,10 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
         conn.kind = c.kind;
         conn.ends = {vertex_of(c.between[0]), vertex_of(c.between[1])};
         conn.routing = c.routing;
-        conn.connected = c.connected;
         conn.local_prefixes = c.local_prefixes;
         conn.gateway_transit = c.gateway_transit;
         conn.edge = topology.add_edge(conn.ends[0], conn.ends[1], EdgeKind::connection, id);
-        topology.set_up(conn.edge, c.connected);
+        network.add_connection(c.connected);
         connections.push_back(std::move(conn));
         connection_by_name_.emplace(c.name, id);
     }
@@ -146,6 +145,7 @@ Id World::add_site(const SiteSpec& spec) {
     s.vmm = spec.vmm;
     s.vertex = topology.add_vertex(VertexKind::site, id);
     sites.push_back(std::move(s));
+    network.add_site();
     site_by_name_.emplace(spec.name, id);
     return id;
 }
@@ -172,7 +172,7 @@ Id World::add_subnet(Id network, const std::string& name, Ipv4Prefix prefix, std
     Subnet& s = subnets.emplace_back(name, network, prefix, usable_range(prefix, sites[n.site].kind));
     s.pool = pool;
     s.stretched_to = stretched_to;
-    s.active_site = n.site;
+    this->network.add_subnet(n.site);
     s.vertex = topology.add_vertex(VertexKind::subnet, id);
     topology.add_edge(n.vertex, s.vertex, EdgeKind::contains);
     n.subnets.push_back(id);
@@ -196,6 +196,18 @@ Id World::add_network_copy(const Network& model, const std::string& name, Id sit
     networks[id].created_at_run_time = true;
     for (const auto& [subnet_name, prefix] : subnet_list) add_subnet(id, subnet_name, prefix, std::nullopt, kNone);
     return id;
+}
+
+bool World::edge_up(TopologyEdge e) const {
+    const EdgeProps& p = topology.graph()[e];
+    if (p.kind != EdgeKind::connection) return true;
+    if (!network.connected(p.connection)) return false;
+    for (TopologyVertex end : connections[p.connection].ends) {
+        const VertexProps& v = topology.graph()[end];
+        if (v.kind == VertexKind::site && !network.site_up(v.entity)) return false;
+        if (v.kind == VertexKind::circuit && !network.peering_location_up(circuits[v.entity].peering_location)) return false;
+    }
+    return true;
 }
 
 bool World::hold(Id subnet, Ipv4Address ip) { return subnet != kNone && subnets[subnet].addresses.take(ip); }

@@ -13,6 +13,7 @@
 #include "sim/addressing/address_allocator.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/world/network_state.hpp"
 #include "sim/world/topology.hpp"
 
 namespace drsim {
@@ -25,8 +26,6 @@ struct Site {
     SiteKind kind = SiteKind::onprem;
     std::string geo;
     std::string vmm;
-    bool up = true;
-    std::vector<std::pair<Millis, Millis>> down_intervals;  ///< closed when the site comes up; open end = -1
     TopologyVertex vertex{};
 };
 
@@ -37,7 +36,6 @@ struct Subnet {
     Ipv4Range usable;                    ///< ADDR-AZURE-RESERVED / ADDR-ONPREM-RANGE
     std::optional<Ipv4Range> pool;       ///< VMM static pool
     Id stretched_to = kNone;             ///< site
-    Id active_site = kNone;              ///< SUBNET-FAILOVER: where the subnet is active
     AddressAllocator addresses;          ///< every held address of the subnet (one holder each)
     TopologyVertex vertex{};
 
@@ -163,7 +161,6 @@ struct Connection {
     ConnectionKind kind = ConnectionKind::vpn;
     std::array<TopologyVertex, 2> ends{};
     Routing routing = Routing::bgp;
-    bool connected = true;
     std::vector<Ipv4Prefix> local_prefixes;
     bool gateway_transit = false;
     TopologyEdge edge{};
@@ -228,6 +225,9 @@ public:
     std::vector<Host> hosts;
     std::vector<std::optional<Mapping>> mappings;  ///< by source network
     Topology topology;
+    /// Connectivity over time: connections, sites up, active subnets, storms, peering locations.
+    /// The one place that holds it and the one way to change it.
+    NetworkState network;
 
     Id site_id(const std::string& name) const { return find(site_by_name_, name); }
     Id network_id(const std::string& name) const { return find(network_by_name_, name); }
@@ -248,7 +248,10 @@ public:
     /// Frees every address an instance holds and clears its NICs' addresses.
     void release_instance(Instance& instance);
 
-    bool site_up(Id site) const { return site != kNone && sites[site].up; }
+    bool site_up(Id site) const { return site != kNone && network.site_up(site); }
+    /// A connection edge is up when connected and no end is a site that is down; containment
+    /// edges always are. Circuits at a peering location that is down carry nothing.
+    bool edge_up(TopologyEdge e) const;
     /// Running: exists, booted, not shut down, and its site is up.
     bool running(const Instance& instance) const {
         return instance.exists && instance.booted && !instance.shut_down && site_up(instance.site);

@@ -113,7 +113,8 @@ std::string snapshot(const World& w) {
     auto net_name = [&](Id n) { return n == kNone ? std::string{"-"} : w.networks[n].name; };
     auto subnet_name = [&](Id s) { return s == kNone ? std::string{"-"} : w.subnets[s].name; };
     auto site_name = [&](Id s) { return s == kNone ? std::string{"-"} : w.sites[s].name; };
-    for (const auto& s : w.sites) out << "site " << s.name << " up=" << s.up << " downs=" << s.down_intervals.size() << "\n";
+    for (Id s = 0; s < w.sites.size(); ++s)
+        out << "site " << w.sites[s].name << " up=" << w.site_up(s) << " downs=" << w.network.site_down_intervals(s).size() << "\n";
     for (Id n = 0; n < w.networks.size(); ++n) {
         out << "network " << w.networks[n].name << " at " << site_name(w.networks[n].site) << " subnets=" << w.networks[n].subnets.size();
         if (n < w.mappings.size() && w.mappings[n]) out << " -> " << net_name(w.mappings[n]->target) << " since " << w.mappings[n]->created;
