@@ -125,6 +125,7 @@ void start_instance(OperationContext& ctx, Id vm_id, Slot slot, Id site, std::ve
     inst.exists = true;
     inst.site = site;
     inst.nics = std::move(nics);
+    ctx.world.bind_instance(vm_id, slot);
     inst.booted = false;
     inst.shut_down = false;
 }

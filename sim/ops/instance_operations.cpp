@@ -62,6 +62,7 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
         return OpResult::refuse(Rule::AddrSubnetFull, op.network + "/" + op.subnet + " has no free address");
     }
     nic = moved;
+    w.bind_instance(vm_id, vm.active_slot());
     result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 moved from " + before + " to " + describe_nic(w, nic)});
     return result;
 }

@@ -133,6 +133,7 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
             b.ip = ip;
         }
     }
+    for (Id v = 0; v < vms.size(); ++v) bind_instance(v, Slot::home);
     mappings.resize(networks.size());
 }
 
@@ -177,6 +178,8 @@ Id World::add_subnet(Id network, const std::string& name, Ipv4Prefix prefix, std
     topology.add_edge(n.vertex, s.vertex, EdgeKind::contains);
     n.subnets.push_back(id);
     n.subnet_by_name.emplace(name, id);
+    const std::pair<std::uint32_t, Id> key{prefix.network().value(), id};
+    n.subnet_by_address.insert(std::upper_bound(n.subnet_by_address.begin(), n.subnet_by_address.end(), key), key);
     if (n.first_alpha_subnet == kNone || alphabetically_before(name, subnets[n.first_alpha_subnet].name))
         n.first_alpha_subnet = id;
     return id;
@@ -185,6 +188,16 @@ Id World::add_subnet(Id network, const std::string& name, Ipv4Prefix prefix, std
 Id World::subnet_of(Id network, const std::string& subnet_name) const {
     if (network == kNone) return kNone;
     return find(networks[network].subnet_by_name, subnet_name);
+}
+
+Id World::subnet_holding(Id network, Ipv4Address ip) const {
+    if (network == kNone) return kNone;
+    const auto& index = networks[network].subnet_by_address;
+    // Subnets of one network never overlap: the only candidate is the last one starting at or before ip.
+    auto it = std::upper_bound(index.begin(), index.end(), std::pair<std::uint32_t, Id>{ip.value(), kNone});
+    if (it == index.begin()) return kNone;
+    --it;
+    return subnets[it->second].prefix.contains(ip) ? it->second : kNone;
 }
 
 Id World::add_network_copy(const Network& model, const std::string& name, Id site) {
@@ -213,9 +226,23 @@ bool World::edge_up(TopologyEdge e) const {
 bool World::hold(Id subnet, Ipv4Address ip) { return subnet != kNone && subnets[subnet].addresses.take(ip); }
 
 void World::release(Id subnet, Ipv4Address ip) {
+    subnets[subnet].holders.erase(ip.value());
     bool freed = subnets[subnet].addresses.release(ip);
     assert(freed && "released an address that was not held");
     (void)freed;
+}
+
+void World::bind_instance(Id vm, Slot slot) {
+    for (const NicBinding& nic : vms[vm].instance(slot).nics)
+        if (nic.ip && nic.subnet != kNone)
+            subnets[nic.subnet].holders[nic.ip->value()] = {vm, static_cast<std::uint8_t>(slot)};
+}
+
+std::optional<std::pair<Id, Slot>> World::holder(Id subnet, Ipv4Address ip) const {
+    const auto& h = subnets[subnet].holders;
+    auto it = h.find(ip.value());
+    if (it == h.end()) return std::nullopt;
+    return std::pair<Id, Slot>{it->second.first, static_cast<Slot>(it->second.second)};
 }
 
 void World::release_instance(Instance& instance) {

@@ -37,6 +37,8 @@ struct Subnet {
     std::optional<Ipv4Range> pool;       ///< VMM static pool
     Id stretched_to = kNone;             ///< site
     AddressAllocator addresses;          ///< every held address of the subnet (one holder each)
+    /// The instance whose NIC holds each bound address (a reservation has no entry): ip -> (vm, slot).
+    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint8_t>> holders;
     TopologyVertex vertex{};
 
     Subnet(std::string n, Id net, Ipv4Prefix p, Ipv4Range u)
@@ -54,6 +56,7 @@ struct Network {
     std::string logical_network;
     std::vector<Id> subnets;  ///< in definition order (SUBNET-FIRST-DEFINED)
     std::unordered_map<std::string, Id> subnet_by_name;
+    std::vector<std::pair<std::uint32_t, Id>> subnet_by_address;  ///< (network address, subnet), sorted
     Id first_alpha_subnet = kNone;  ///< SUBNET-FIRST-ALPHA, kept current as subnets are added
     bool created_at_run_time = false;  ///< MAP-AUTO-ASR-NETWORK
     TopologyVertex vertex{};
@@ -237,6 +240,8 @@ public:
     Id cloud_id(const std::string& name) const { return find(cloud_by_name_, name); }
     Id host_id(const std::string& name) const { return find(host_by_name_, name); }
     Id subnet_of(Id network, const std::string& subnet_name) const;
+    /// The subnet of `network` whose prefix holds `ip`; kNone when none does. O(log subnets).
+    Id subnet_holding(Id network, Ipv4Address ip) const;
 
     /// Adds a network (MAP-AUTO-ASR-NETWORK) copying `model`'s address space and subnets to `site`.
     Id add_network_copy(const Network& model, const std::string& name, Id site);
@@ -247,6 +252,10 @@ public:
     void release(Id subnet, Ipv4Address ip);
     /// Frees every address an instance holds and clears its NICs' addresses.
     void release_instance(Instance& instance);
+    /// Records `slot` of `vm` as the holder of every address its NICs hold (after they are placed).
+    void bind_instance(Id vm, Slot slot);
+    /// The VM and slot whose NIC holds `ip` in `subnet`; nullopt when no instance does. O(1).
+    std::optional<std::pair<Id, Slot>> holder(Id subnet, Ipv4Address ip) const;
 
     bool site_up(Id site) const { return site != kNone && network.site_up(site); }
     /// A connection edge is up when connected and no end is a site that is down; containment
