@@ -6,7 +6,7 @@
 namespace drsim {
 
 OperationContext::OperationContext(const Scenario& s, World& w, engine::Simulator& k, RunLog& l)
-    : scenario(s), world(w), kernel(k), log(l), stalled_by_site(w.sites.size()), random_(s.seed) {
+    : scenario(s), world(w), kernel(k), log(l), routing(w), stalled_by_site(w.sites.size()), random_(s.seed) {
     for (const auto& plan : s.recovery_plans) {
         if (plan.reip.empty()) continue;
         for (const auto& group : plan.groups)

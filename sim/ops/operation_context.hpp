@@ -11,6 +11,7 @@
 #include "engine/random_streams.hpp"
 #include "engine/simulator.hpp"
 #include "sim/log/log_record.hpp"
+#include "sim/routing/routing_state.hpp"
 #include "sim/world/world.hpp"
 
 namespace drsim {
@@ -41,6 +42,8 @@ public:
     World& world;
     engine::Simulator& kernel;
     RunLog& log;
+    /// Routes over time (SPEC §6): what each connection carries, each router's table, the probe.
+    RoutingState routing;
 
     Millis now() const { return kernel.now(); }
     /// A job duration drawn from `d` on the stream named `stream` (fixed values draw nothing). >= 0.

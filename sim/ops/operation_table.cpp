@@ -29,16 +29,17 @@ constexpr std::array kHandlers{
     OperationHandler{OpKind::reprotect, reprotect, nullptr},
     OperationHandler{OpKind::failback, failback_vm, nullptr},
     OperationHandler{OpKind::set_vm_network, set_vm_network, nullptr},
-    OperationHandler{OpKind::subnet_failover, nullptr, not_modelled},
-    OperationHandler{OpKind::update_routes, nullptr, not_modelled},
+    OperationHandler{OpKind::subnet_failover, nullptr, subnet_failover},
+    OperationHandler{OpKind::update_routes, nullptr, update_routes},
     OperationHandler{OpKind::connect, nullptr, connect},
     OperationHandler{OpKind::disconnect, nullptr, disconnect},
     OperationHandler{OpKind::site_down, nullptr, site_down},
     OperationHandler{OpKind::site_up, nullptr, site_up},
-    OperationHandler{OpKind::broadcast_storm, nullptr, not_modelled},
-    OperationHandler{OpKind::peering_location_down, nullptr, not_modelled},
+    OperationHandler{OpKind::broadcast_storm, nullptr, broadcast_storm},
+    OperationHandler{OpKind::peering_location_down, nullptr, peering_location_down},
     OperationHandler{OpKind::delete_vm, delete_vm, nullptr},
     OperationHandler{OpKind::dns_update, nullptr, dns_update},
+    OperationHandler{OpKind::peering_location_up, nullptr, peering_location_up},
     OperationHandler{OpKind::expect, nullptr, nullptr},
 };
 
@@ -68,7 +69,8 @@ std::string target_of(const OperationSpec& op) {
         case OpKind::disconnect: return op.connection;
         case OpKind::subnet_failover:
         case OpKind::broadcast_storm: return op.subnet_network + "/" + op.subnet;
-        case OpKind::peering_location_down: return op.peering_location;
+        case OpKind::peering_location_down:
+        case OpKind::peering_location_up: return op.peering_location;
         case OpKind::dns_update: return !op.vm.empty() ? op.vm : op.dns_name;
         default: return op.site.empty() ? op.connection : op.site;
     }

@@ -106,7 +106,11 @@ namespace drsim {
     X(NotReplicated, "NOT-REPLICATED", "7", "spec", "NSGs, public IPs, load balancers, route tables, gateways, peerings and ER connections are not replicated.") \
     X(NotModelled, "NOT-MODELLED", "0", "drsim", "An operation this version accepts but does not model yet: it has no effect, and the run says so.") \
     X(SiteDown, "SITE-DOWN", "7", "drsim", "A site that is down stops every instance on it and takes its edges down.") \
-    X(ConnectionState, "CONNECTION-STATE", "6", "drsim", "connect and disconnect change a connection's state; it carries traffic while connected and both ends are up.")
+    X(ConnectionState, "CONNECTION-STATE", "6", "drsim", "connect and disconnect change a connection's state; it carries traffic while connected and both ends are up.") \
+    X(RouteNone, "ROUTE-NONE", "6", "drsim", "A probe finds no route to the address at a router on its way: unreachable.") \
+    X(RouteBgpConvergence, "ROUTE-BGP-CONVERGENCE", "6", "spec", "A BGP connection applies a routing change once timing.route_convergence has passed.") \
+    X(RouteStaticUpdate, "ROUTE-STATIC-UPDATE", "6", "spec", "A static connection carries the routes of the last update_routes; just connected, it carries none until the next.") \
+    X(AddrNotHeld, "ADDR-NOT-HELD", "6", "drsim", "Where the route leads, no running instance holds the address: unreachable.")
 
 enum class Rule {
 #define DRSIM_RULE_ENUM(name, id, section, origin, summary) name,

@@ -71,72 +71,40 @@ ExpectationResult check_vm(const ExpectationContext& ctx, const ExpectSpec& s) {
 
 }  // namespace
 
-bool reachable(const World& w, const std::string& from, const std::string& to, std::string& why) {
-    // Where the probe starts: a client's site, or a VM's active instance's network.
-    TopologyVertex start{};
-    if (Id c = w.client_id(from); c != kNone) {
-        start = w.sites[w.clients[c].site].vertex;
-        if (!w.site_up(w.clients[c].site)) {
-            why = from + "'s site is down";
-            return false;
-        }
-    } else if (Id v = w.vm_id(from); v != kNone) {
-        const Instance& inst = w.vms[v].instance(w.vms[v].active_slot());
-        if (!w.running(inst) || inst.nics.empty() || inst.nics[0].network == kNone) {
-            why = from + " is not running on a network";
-            return false;
-        }
-        start = w.networks[inst.nics[0].network].vertex;
-    }
-    // Sites that are down pass nothing. An on-premises site routes between its networks; an Azure
-    // region does not: its virtual networks are isolated unless a connection joins them.
-    auto passable = [&](TopologyVertex v) {
-        const VertexProps& p = w.topology.graph()[v];
-        if (p.kind != VertexKind::site) return true;
-        return w.site_up(p.entity) && (w.sites[p.entity].kind == SiteKind::onprem || v == start);
+ProbeResult reachable(const World& w, const RoutingState& routing, const std::string& from, const std::string& to) {
+    ProbeResult none;
+    none.rule = Rule::AddrNotHeld;
+    // Where the probe goes: an address, or a VM's address (its active instance's first NIC; by its
+    // DNS name where it has one, which answers that address until DNS is modelled).
+    std::optional<Ipv4Address> address = Ipv4Address::parse(to);
+    const Id target = address ? kNone : w.vm_id(to);
+    // A VM target is reached when the address leads to that VM's instance, not another's with the
+    // same address in another network.
+    auto of_target = [&](ProbeResult p) {
+        if (target == kNone || !p.reached || p.vm == target) return p;
+        p.reached = false;
+        p.rule = Rule::AddrNotHeld;
+        p.why = address->to_string() + " leads to " + w.vms[p.vm].name + ", not " + to;
+        return p;
     };
-    auto edge_up = [&](TopologyEdge e) { return w.edge_up(e); };
-    if (Id target = w.vm_id(to); target != kNone) {
-        const Vm& vm = w.vms[target];
-        const Instance& inst = vm.instance(vm.active_slot());
-        if (!w.running(inst)) {
-            why = to + " has no running instance";
-            return false;
-        }
-        if (inst.nics.empty() || inst.nics[0].network == kNone) {
-            why = to + " is connected to no network";
-            return false;
-        }
-        const Network& net = w.networks[inst.nics[0].network];
-        bool ok = w.topology.connected(start, net.vertex, passable, edge_up);
-        why = ok ? to + " runs on " + net.name + ", reached over edges that are up"
-                 : "no path over edges that are up to " + net.name;
-        return ok;
-    }
-    // An address: reached when a running instance holds it on a network the probe reaches. The
-    // holders are found by a pass over the VMs: this is a check, run once per `expect`, not per event.
-    const auto address = Ipv4Address::parse(to);
     if (!address) {
-        why = to + " is neither a VM nor an address";
-        return false;
-    }
-    std::string unreached;
-    for (const Vm& vm : w.vms)
-        for (const Instance& inst : vm.instances) {
-            if (!w.running(inst)) continue;
-            for (const NicBinding& nic : inst.nics) {
-                if (!nic.ip || *nic.ip != *address || nic.network == kNone) continue;
-                const Network& net = w.networks[nic.network];
-                if (w.topology.connected(start, net.vertex, passable, edge_up)) {
-                    why = to + " is held by " + vm.name + " running on " + net.name + ", reached over edges that are up";
-                    return true;
-                }
-                unreached += (unreached.empty() ? "" : ", ") + vm.name + " on " + net.name;
-            }
+        const Vm& vm = w.vms[w.vm_id(to)];
+        const Instance& inst = vm.instance(vm.active_slot());
+        if (!inst.exists || inst.nics.empty() || inst.nics[0].network == kNone || !inst.nics[0].ip) {
+            none.why = to + (inst.exists ? " is connected to no network" : " has no instance");
+            return none;
         }
-    why = unreached.empty() ? "no running instance holds " + to
-                            : "no path over edges that are up to the holder of " + to + " (" + unreached + ")";
-    return false;
+        address = inst.nics[0].ip;
+    }
+    if (Id c = w.client_id(from); c != kNone) return of_target(routing.probe_from_client(c, *address));
+    const Vm& source = w.vms[w.vm_id(from)];
+    const Instance& inst = source.instance(source.active_slot());
+    if (!w.running(inst) || inst.nics.empty() || inst.nics[0].network == kNone) {
+        none.rule = Rule::SiteDown;
+        none.why = from + " is not running on a network";
+        return none;
+    }
+    return of_target(routing.probe_from_network(inst.nics[0].network, *address));
 }
 
 ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const ExpectSpec& s, Millis now) {
@@ -162,12 +130,12 @@ ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const Expe
             return res;
         }
         case ExpectSpec::Kind::reachable: {
-            std::string why;
-            bool r = reachable(w, s.from, s.to, why);
+            const ProbeResult p = reachable(w, ctx.simulation.routing(), s.from, s.to);
             res.check = s.from + " reaches " + s.to;
             res.expected = s.value ? "true" : "false";
-            res.found = std::string{r ? "true" : "false"} + " (" + why + ")";
-            res.ok = r == s.value;
+            res.found = p.reached ? "true (" + p.path + ")"
+                                  : "false (" + std::string{rule_id(p.rule)} + ": " + p.why + (p.path.empty() ? "" : "; " + p.path) + ")";
+            res.ok = p.reached == s.value;
             return res;
         }
         case ExpectSpec::Kind::downtime: {

@@ -33,6 +33,7 @@ public:
 
     const Scenario& scenario() const { return scenario_; }
     const World& world() const { return world_; }
+    const RoutingState& routing() const { return ctx_.routing; }
     const RunLog& log() const { return log_; }
     /// The checks, in time order, with the unexpected refusals among them (unless the scenario
     /// allows refusals: then they are `notes()`).

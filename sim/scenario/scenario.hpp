@@ -210,7 +210,7 @@ enum class OpKind {
     map_network, change_mapping, delete_mapping, enable_replication, update_replication,
     disable_replication, failover, test_failover, cleanup_test_failover, commit, reprotect, failback,
     set_vm_network, subnet_failover, update_routes, connect, disconnect, site_down, site_up,
-    broadcast_storm, peering_location_down, delete_vm, dns_update, expect
+    broadcast_storm, peering_location_down, delete_vm, dns_update, peering_location_up, expect
 };
 
 enum class InstanceRole { active, primary, replica, test };

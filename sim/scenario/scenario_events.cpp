@@ -37,6 +37,7 @@ constexpr OpName op_names[] = {
     {"site_up", OpKind::site_up},
     {"broadcast_storm", OpKind::broadcast_storm},
     {"peering_location_down", OpKind::peering_location_down},
+    {"peering_location_up", OpKind::peering_location_up},
     {"delete_vm", OpKind::delete_vm},
     {"dns_update", OpKind::dns_update},
     {"expect", OpKind::expect},
@@ -346,7 +347,8 @@ void ScenarioBuilder::read_operation(OpKind kind, const YamlNode& key, const Yam
             op.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
             break;
         }
-        case OpKind::peering_location_down: {
+        case OpKind::peering_location_down:
+        case OpKind::peering_location_up: {
             auto f = fields(args, what, {"peering_location"});
             const YamlNode& n = f.req("peering_location");
             resolve(peering_locations_, n, "peering_location", "peering location (of any circuit)");

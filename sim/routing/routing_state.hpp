@@ -1,0 +1,166 @@
+#pragma once
+// Routes over time (SPEC §6). A *router* is an on-premises site (with its networks: it routes
+// between them), an Azure virtual network, an Azure region (transit only; a client there reaches its
+// networks) or an ExpressRoute circuit. A network *advertises* the prefixes of its active subnets;
+// each prefix leads to a *place*: the network it is active in (both sites of a stretched subnet are
+// one place, one layer-2 domain). Connections carry advertisements between routers:
+//
+// - What a connection should carry (its *desired* view) follows from the current state: for each
+//   place, the shortest path of carrying connections from the place's router, where a peering does
+//   not pass routes onward (to another peering, or to or from a gateway connection unless it allows
+//   gateway transit: ROUTE-PEERING-NON-TRANSITIVE).
+// - What it does carry (its *installed* view) lags: a BGP connection installs a change when
+//   `route_convergence` has passed (the caller schedules `install`), a static one on `update_routes`;
+//   a connection that goes down (disconnected, or an end down) carries nothing at once, and a static
+//   one just connected carries nothing until the next `update_routes`.
+//
+// A router's route table is its own active prefixes plus what its connections install toward it;
+// forwarding is hop by hop by longest-prefix match (sim/routing/route_table). Changes are computed
+// per change and per prefix: a subnet moved touches that prefix only; a connection or site change
+// recomputes the paths between routers (few) and re-diffs the views.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "sim/decisions/decision.hpp"
+#include "sim/routing/route_table.hpp"
+#include "sim/world/world.hpp"
+
+namespace drsim {
+
+/// One change to what a connection carries toward one of its ends.
+struct RouteUpdate {
+    Id connection = kNone;
+    std::uint8_t toward = 0;  ///< index of the receiving end in Connection::ends
+    Ipv4Prefix prefix;
+    Id place = kNone;
+    std::uint16_t hops = 0;
+    bool add = true;
+    std::uint64_t epoch = 0;  ///< the connection's epoch when the update was made (stale once it changes)
+};
+
+/// The answer of a reachability probe: reached or not, and each step, or the step that broke.
+struct ProbeResult {
+    bool reached = false;
+    Rule rule = Rule::RouteNone;  ///< the rule of the step that broke (when not reached)
+    std::string path;              ///< "branch -> vpn-1 -> vnet-1/app 10.0.1.10 (app1)"
+    std::string why;               ///< where and why it broke, or what was reached
+    Id vm = kNone;                 ///< the VM whose instance holds the address (when reached)
+};
+
+class RoutingState {
+public:
+    explicit RoutingState(const World& world);
+
+    /// Recomputes the desired views after a change of connections or sites and returns the updates
+    /// that BGP connections must install after convergence. Connections that no longer carry are
+    /// emptied at once (installed and desired). Static connections keep their updates until
+    /// `update_routes`. O(routers x connections + changed advertisements).
+    std::vector<RouteUpdate> topology_changed();
+    /// The same for a change of one prefix's places (a subnet moved): only that prefix is
+    /// re-advertised; local routes change at once. O(routers + connections + subnets of the prefix).
+    std::vector<RouteUpdate> prefix_changed(Ipv4Prefix prefix);
+    /// Installs updates (a BGP convergence that has elapsed). An update made before its connection
+    /// last stopped carrying is stale and skipped. Returns how many were installed.
+    std::size_t install(const std::vector<RouteUpdate>& updates);
+    /// `update_routes`: every static connection that carries installs its desired view. Returns how
+    /// many routes changed.
+    std::size_t update_static_routes();
+    /// Installs everything desired on every connection at once (the configured start of a run, or a
+    /// change of design such as a mapping that pairs two subnets). Returns how many routes changed.
+    std::size_t converge_all();
+    /// True when some static connection's desired view has changed since the last update_routes.
+    bool static_pending() const { return static_pending_; }
+    /// Makes the routing know networks added at run time (MAP-AUTO-ASR-NETWORK, isolated networks).
+    void add_networks();
+
+    /// A probe from a client (or from a VM's network) to an address. O(path length x prefix lengths).
+    ProbeResult probe_from_client(Id client, Ipv4Address to) const;
+    ProbeResult probe_from_network(Id network, Ipv4Address to) const;
+
+    /// Is subnet `s` active (advertised) at its network's site now? (SPEC §6)
+    bool subnet_active(Id subnet) const;
+    /// The place a subnet's prefix leads to (its network; a stretched subnet's domain: one place).
+    Id place_of(Id subnet) const;
+    /// The subnets of one stretched layer-2 domain (a stretched subnet and its counterparts at the
+    /// other site), or just `subnet`.
+    std::vector<Id> domain_of(Id subnet) const;
+
+    /// Routes installed at the router of a client's site, for reports and explain. O(routes log).
+    std::vector<std::pair<Route, Id>> routes_of_client(Id client) const;
+
+private:
+    struct NextHop {
+        Id connection = kNone;  ///< kNone: local (the place is one of this router's networks)
+        std::uint16_t hops = 0;
+    };
+    struct Key {
+        std::uint32_t network;
+        std::uint8_t length;
+        Id place;
+        bool operator==(const Key&) const = default;
+    };
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const {
+            return std::hash<std::uint64_t>{}((std::uint64_t{k.network} << 8 | k.length) * 0x9E3779B97F4A7C15ull ^ k.place);
+        }
+    };
+    struct Router {
+        RouteTable table;  ///< prefix -> places
+        std::unordered_map<Key, std::vector<NextHop>, KeyHash> hops;  ///< how each (prefix, place) is reached
+    };
+    /// A view: what a connection carries toward one end, (prefix, place) -> hops.
+    using View = std::unordered_map<Key, std::uint16_t, KeyHash>;
+
+    Id router_of_vertex(TopologyVertex v) const;
+    Id router_of_network(Id network) const;
+    bool router_up(Id router) const;
+    std::string router_name(Id router) const;
+    /// Which routers each place's advertisements reach, and over which connection (shortest path).
+    void compute_paths();
+    /// The prefixes (with place) a router originates now.
+    std::vector<std::pair<Ipv4Prefix, Id>> originated(Id router) const;
+    /// What every connection should carry of `prefix` (or of every prefix when `only` is null).
+    std::vector<std::array<View, 2>> wanted_views(const Ipv4Prefix* only) const;
+    /// Diffs `wanted` against the desired views (restricted to `only`), makes it desired, and
+    /// returns the updates for BGP connections.
+    std::vector<RouteUpdate> diff_desired(const std::vector<std::array<View, 2>>& wanted, const Ipv4Prefix* only);
+    /// Makes `installed` of one connection end equal to `desired`, applying each difference.
+    std::size_t sync_installed(Id connection, std::uint8_t end);
+    void apply(const RouteUpdate& u);
+    using Entries = std::vector<std::pair<Ipv4Prefix, Id>>;  ///< (prefix, place)
+    void set_local(Id router, const Entries& entries, const Ipv4Prefix* only);
+    Entries local_entries(Id router, const Ipv4Prefix* only) const;
+    /// Empties what a connection carries (it went down): installed and desired, and bumps its epoch.
+    void stop_carrying(Id connection);
+    ProbeResult probe(Id router, Ipv4Address to, std::string start) const;
+    /// Arrival: a running instance holding `to` in the place's network (or its stretched domain).
+    ProbeResult deliver(Id network, Ipv4Address to, ProbeResult so_far) const;
+    static std::uint64_t prefix_key(Ipv4Prefix p) { return std::uint64_t{p.network().value()} << 8 | static_cast<std::uint64_t>(p.length()); }
+
+    const World& world_;
+    std::vector<Router> routers_;  ///< [sites][circuits][azure networks as added]
+    std::unordered_map<Id, Id> azure_network_router_;
+    std::vector<std::vector<Id>> networks_of_router_;  ///< an on-premises site's networks; an Azure network's router: itself
+    std::size_t networks_seen_ = 0;
+    /// paths_[origin][router]: the connection over which `router` learns `origin`'s routes and the hop
+    /// count; kNone connection when unreachable (or the origin itself).
+    std::vector<std::vector<NextHop>> paths_;
+    /// Per connection, per end: desired and installed views.
+    std::vector<std::array<View, 2>> desired_, installed_;
+    std::vector<bool> carrying_;  ///< connection physically up at the last topology change
+    std::vector<std::uint64_t> epochs_;
+    bool static_pending_ = false;  ///< per connection: bumped when it stops carrying
+    /// Subnets by prefix (for per-prefix changes).
+    std::unordered_map<std::uint64_t, std::vector<Id>> subnets_by_prefix_;
+    /// Local routes each router holds now: (prefix, place).
+    std::vector<std::vector<std::pair<Ipv4Prefix, Id>>> local_;
+    /// Subnets of stretched domains: subnet -> the domain's place and members.
+    std::unordered_map<Id, Id> domain_place_;
+    std::unordered_map<Id, std::vector<Id>> domain_members_;
+};
+
+}  // namespace drsim
