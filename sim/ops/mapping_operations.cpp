@@ -14,6 +14,29 @@ Id mapped_target(const World& world, Id source) {
 void add_mapping(OperationContext& ctx, Id source, Id target, Rule rule, Decisions& out) {
     ctx.world.mappings[source] = Mapping{target, ctx.now()};
     out.push_back({rule, ctx.world.networks[source].name + " -> " + ctx.world.networks[target].name});
+    pair_retained_subnets(ctx, source, target, out);
+}
+
+void pair_retained_subnets(OperationContext& ctx, Id source, Id target, Decisions& out) {
+    World& w = ctx.world;
+    const Id source_site = w.networks[source].site, target_site = w.networks[target].site;
+    if (w.sites[source_site].kind != SiteKind::onprem || w.sites[target_site].kind != SiteKind::onprem) return;
+    for (Id s : w.networks[source].subnets) {
+        const Subnet& subnet = w.subnets[s];
+        for (Id t : w.networks[target].subnets) {
+            const Subnet& other = w.subnets[t];
+            if (other.prefix != subnet.prefix || subnet.stretched_to != kNone || other.stretched_to != kNone) continue;
+            // Paired once, while neither has moved: the target's copy stands by.
+            if (w.network.active_site(s) != source_site || w.network.active_site(t) != target_site) continue;
+            w.network.set_active_site(t, source_site, ctx.now(), Rule::SubnetFailover);
+            out.push_back({Rule::SubnetFailover, subnet.prefix.to_string() + " is one subnet in two places (" + w.networks[source].name +
+                                                     ", " + w.networks[target].name + "): active at " + w.sites[source_site].name +
+                                                     " until subnet_failover moves it"});
+            // A design choice, not a live change: routes know it at once.
+            ctx.routing.install(ctx.routing.prefix_changed(subnet.prefix));
+            ctx.routing.update_static_routes(&subnet.prefix);
+        }
+    }
 }
 
 namespace {
@@ -80,6 +103,7 @@ OpResult change_mapping(OperationContext& ctx, const OperationSpec& op) {
     OpResult r;
     w.mappings[source] = Mapping{target, ctx.now()};
     r.decisions.push_back({Rule::MapCreate, name_of(w, source) + " -> " + name_of(w, target) + " (was -> " + name_of(w, old_target) + ")"});
+    pair_retained_subnets(ctx, source, target, r.decisions);
     if (vmm_fabric(w.fabric()))
         r.decisions.push_back({Rule::MapResolveAtFailover, "replicas created from now on resolve the new target"});
     else

@@ -361,13 +361,15 @@ std::size_t RoutingState::install(const std::vector<RouteUpdate>& updates) {
     return applied;
 }
 
-std::size_t RoutingState::sync_installed(Id c, std::uint8_t end) {
+std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, const Ipv4Prefix* only) {
     std::vector<RouteUpdate> changes;
     const View& desired = desired_[c][end];
+    auto matches = [&](const Key& k) { return !only || (k.network == only->network().value() && k.length == only->length()); };
     for (const auto& [key, hops] : installed_[c][end])
-        if (!desired.contains(key))
+        if (matches(key) && !desired.contains(key))
             changes.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{key.network}, key.length), key.place, hops, false, epochs_[c]});
     for (const auto& [key, hops] : desired) {
+        if (!matches(key)) continue;
         auto it = installed_[c][end].find(key);
         if (it == installed_[c][end].end() || it->second != hops)
             changes.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{key.network}, key.length), key.place, hops, true, epochs_[c]});
@@ -376,12 +378,12 @@ std::size_t RoutingState::sync_installed(Id c, std::uint8_t end) {
     return changes.size();
 }
 
-std::size_t RoutingState::update_static_routes() {
-    static_pending_ = false;
+std::size_t RoutingState::update_static_routes(const Ipv4Prefix* only) {
+    if (!only) static_pending_ = false;
     std::size_t changed = 0;
     for (Id c = 0; c < world_.connections.size(); ++c)
         if (world_.connections[c].routing == Routing::static_routes && carrying_[c])
-            for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end);
+            for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end, only);
     return changed;
 }
 
@@ -435,6 +437,13 @@ ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text
         const Router& r = routers_[router];
         auto match = r.table.lookup(to);
         if (!match) return fail(Rule::RouteNone, router_name(router) + " has no route to " + address);
+        // A prefix active in one of this router's own networks is delivered there: a connected
+        // route wins over learned ones, as on any router.
+        for (Id p : match->targets) {
+            const Key key{match->prefix.network().value(), static_cast<std::uint8_t>(match->prefix.length()), p};
+            for (const auto& h : r.hops.at(key))
+                if (h.connection == kNone) return deliver(p, to, result);
+        }
         if (match->targets.size() > 1) {
             std::string places;
             for (Id p : match->targets) places += (places.empty() ? "" : " and ") + world_.networks[p].name;

@@ -66,9 +66,9 @@ public:
     /// Installs updates (a BGP convergence that has elapsed). An update made before its connection
     /// last stopped carrying is stale and skipped. Returns how many were installed.
     std::size_t install(const std::vector<RouteUpdate>& updates);
-    /// `update_routes`: every static connection that carries installs its desired view. Returns how
-    /// many routes changed.
-    std::size_t update_static_routes();
+    /// `update_routes`: every static connection that carries installs its desired view (of `only`
+    /// when given). Returns how many routes changed.
+    std::size_t update_static_routes(const Ipv4Prefix* only = nullptr);
     /// Installs everything desired on every connection at once (the configured start of a run, or a
     /// change of design such as a mapping that pairs two subnets). Returns how many routes changed.
     std::size_t converge_all();
@@ -129,7 +129,7 @@ private:
     /// returns the updates for BGP connections.
     std::vector<RouteUpdate> diff_desired(const std::vector<std::array<View, 2>>& wanted, const Ipv4Prefix* only);
     /// Makes `installed` of one connection end equal to `desired`, applying each difference.
-    std::size_t sync_installed(Id connection, std::uint8_t end);
+    std::size_t sync_installed(Id connection, std::uint8_t end, const Ipv4Prefix* only = nullptr);
     void apply(const RouteUpdate& u);
     using Entries = std::vector<std::pair<Ipv4Prefix, Id>>;  ///< (prefix, place)
     void set_local(Id router, const Entries& entries, const Ipv4Prefix* only);
