@@ -281,7 +281,30 @@ nlohmann::json build_json(const Simulation& sim) {
         apps.push_back({{"name", app}, {"vms", members.size()}, {"downtime", seconds(m.downtime)},
                         {"time_to_recover", seconds(m.longest_outage)}, {"outages", m.outages}});
     }
-    j["metrics"]["clients"] = nlohmann::json::array();
+    auto& clients = j["metrics"]["clients"] = nlohmann::json::array();
+    auto& reach = j["reachability"] = nlohmann::json::array();
+    for (const ReachPair& p : sim.reachability().pairs()) {
+        const std::string& client = w.clients[p.client].name;
+        const std::string target = p.app.empty() ? w.vms[p.vm].name : p.app;
+        const DowntimeMetric m = sim.client_downtime(client, target);
+        nlohmann::json c{{"client", client}};
+        c[p.app.empty() ? "vm" : "app"] = target;
+        c["downtime"] = seconds(m.downtime);
+        c["time_to_recover"] = seconds(m.longest_outage);
+        c["outages"] = m.outages;
+        clients.push_back(std::move(c));
+        nlohmann::json r{{"client", client}};
+        r[p.app.empty() ? "vm" : "app"] = target;
+        auto& intervals = r["intervals"] = nlohmann::json::array();
+        for (const auto& iv : p.intervals)
+            intervals.push_back({{"from", seconds(iv.start)},
+                                 {"to", seconds(iv.end < 0 ? sim.end_time() : iv.end)},
+                                 {"reachable", iv.reachable},
+                                 {"rule", iv.has_rule ? nlohmann::json(rule_id(iv.rule)) : nlohmann::json(nullptr)},
+                                 {"detail", iv.detail}});
+        reach.push_back(std::move(r));
+    }
+    j["reachability_complete"] = sim.reachability().complete();
     const ExpectationCounts counts = count_expectations(sim);
     j["summary"] = {{"expectations", counts.checks},
                     {"failed", counts.failed_checks},

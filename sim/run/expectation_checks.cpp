@@ -1,6 +1,7 @@
 #include "sim/run/expectation_checks.hpp"
 
 #include "engine/sim_time.hpp"
+#include "sim/routing/reachability.hpp"
 #include "sim/run/simulation.hpp"
 
 namespace drsim {
@@ -71,42 +72,6 @@ ExpectationResult check_vm(const ExpectationContext& ctx, const ExpectSpec& s) {
 
 }  // namespace
 
-ProbeResult reachable(const World& w, const RoutingState& routing, const std::string& from, const std::string& to) {
-    ProbeResult none;
-    none.rule = Rule::AddrNotHeld;
-    // Where the probe goes: an address, or a VM's address (its active instance's first NIC; by its
-    // DNS name where it has one, which answers that address until DNS is modelled).
-    std::optional<Ipv4Address> address = Ipv4Address::parse(to);
-    const Id target = address ? kNone : w.vm_id(to);
-    // A VM target is reached when the address leads to that VM's instance, not another's with the
-    // same address in another network.
-    auto of_target = [&](ProbeResult p) {
-        if (target == kNone || !p.reached || p.vm == target) return p;
-        p.reached = false;
-        p.rule = Rule::AddrNotHeld;
-        p.why = address->to_string() + " leads to " + w.vms[p.vm].name + ", not " + to;
-        return p;
-    };
-    if (!address) {
-        const Vm& vm = w.vms[w.vm_id(to)];
-        const Instance& inst = vm.instance(vm.active_slot());
-        if (!inst.exists || inst.nics.empty() || inst.nics[0].network == kNone || !inst.nics[0].ip) {
-            none.why = to + (inst.exists ? " is connected to no network" : " has no instance");
-            return none;
-        }
-        address = inst.nics[0].ip;
-    }
-    if (Id c = w.client_id(from); c != kNone) return of_target(routing.probe_from_client(c, *address));
-    const Vm& source = w.vms[w.vm_id(from)];
-    const Instance& inst = source.instance(source.active_slot());
-    if (!w.running(inst) || inst.nics.empty() || inst.nics[0].network == kNone) {
-        none.rule = Rule::SiteDown;
-        none.why = from + " is not running on a network";
-        return none;
-    }
-    return of_target(routing.probe_from_network(inst.nics[0].network, *address));
-}
-
 ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const ExpectSpec& s, Millis now) {
     const World& w = ctx.world;
     ExpectationResult res;
@@ -130,7 +95,7 @@ ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const Expe
             return res;
         }
         case ExpectSpec::Kind::reachable: {
-            const ProbeResult p = reachable(w, ctx.simulation.routing(), s.from, s.to);
+            const ProbeResult p = probe(w, ctx.simulation.routing(), s.from, s.to);
             res.check = s.from + " reaches " + s.to;
             res.expected = s.value ? "true" : "false";
             res.found = p.reached ? "true (" + p.path + ")"
@@ -139,9 +104,12 @@ ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const Expe
             return res;
         }
         case ExpectSpec::Kind::downtime: {
-            DowntimeMetric m = !s.downtime_vm.empty() ? ctx.simulation.vm_downtime(w.vm_id(s.downtime_vm), s.downtime_from)
-                                                      : ctx.simulation.app_downtime(s.downtime_app, s.downtime_from);
-            res.check = "downtime of " + (!s.downtime_vm.empty() ? s.downtime_vm : "app " + s.downtime_app) + " from " +
+            const std::string& target = !s.downtime_vm.empty() ? s.downtime_vm : s.downtime_app;
+            DowntimeMetric m = !s.downtime_client.empty() ? ctx.simulation.client_downtime(s.downtime_client, target, s.downtime_from)
+                               : !s.downtime_vm.empty()   ? ctx.simulation.vm_downtime(w.vm_id(s.downtime_vm), s.downtime_from)
+                                                          : ctx.simulation.app_downtime(s.downtime_app, s.downtime_from);
+            res.check = "downtime of " + (!s.downtime_vm.empty() ? s.downtime_vm : "app " + s.downtime_app) +
+                        (s.downtime_client.empty() ? "" : " for " + s.downtime_client) + " from " +
                         engine::format_duration(s.downtime_from);
             res.expected = "<= " + engine::format_duration(s.downtime_max);
             res.found = engine::format_duration(m.downtime);

@@ -8,6 +8,7 @@
 #include "engine/simulator.hpp"
 #include "sim/ops/operation_context.hpp"
 #include "sim/ops/recovery_plan_runs.hpp"
+#include "sim/run/reachability_record.hpp"
 #include "sim/run/run_log.hpp"
 #include "sim/world/world.hpp"
 
@@ -48,11 +49,19 @@ public:
     DowntimeMetric vm_downtime(Id vm, Millis from = 0) const;
     /// Downtime of an app: the time any of its VMs is down. O(intervals of its VMs).
     DowntimeMetric app_downtime(const std::string& app, Millis from = 0) const;
+    /// The time `client` could not reach `target` (an app, or a VM) over [from, end] (SPEC §9
+    /// `downtime` with `client`), from the reachability record. O(intervals of the pair).
+    DowntimeMetric client_downtime(const std::string& client, const std::string& target, Millis from = 0) const;
+    /// Who could reach whom over time (SPEC §10 `reachability`).
+    const ReachabilityRecord& reachability() const { return reachability_; }
     /// The apps named by VMs, sorted, each with its VMs.
     const std::vector<std::pair<std::string, std::vector<Id>>>& apps() const { return apps_; }
 
 private:
     void schedule_event(std::size_t index);
+    /// Runs the kernel until it is empty, probing reachability at the end of each instant.
+    void run_kernel();
+    void observe_reachability(bool log_changes);
     void dispatch(std::size_t index);
     void run_vm_operation(const EventSpec& event, int index);
     /// A VM operation on a recovery plan; true when it was handled here (refused or orchestrated).
@@ -73,6 +82,8 @@ private:
     std::size_t first_end_ = 0;       ///< position in order_ of the first `at: end` event
     std::vector<ExpectationResult> expectations_;
     std::vector<ExpectationResult> notes_;
+    ReachabilityRecord reachability_;
+    std::size_t log_seen_ = 0;  ///< log records already considered as causes of reachability changes
     std::vector<std::pair<std::string, std::vector<Id>>> apps_;
     Millis end_time_ = 0;
 };

@@ -294,6 +294,7 @@ struct ExpectSpec {
     // downtime (only at `end`)
     std::string downtime_vm;
     std::string downtime_app;
+    std::string downtime_client;  ///< "": no serving instance; else: the time this client cannot reach it
     Millis downtime_from = 0;
     Millis downtime_max = 0;
 };

@@ -455,7 +455,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
         auto f = fields(node, "a downtime check", {"downtime"});
         if (!event.at_end)
             fail(kind_key->loc, "'downtime' is checked only at 'at: end' (downtime is known once everything has settled)");
-        auto d = fields(f.req("downtime"), "'downtime'", {"vm", "app", "from", "max"});
+        auto d = fields(f.req("downtime"), "'downtime'", {"vm", "app", "client", "from", "max"});
         e.kind = ExpectSpec::Kind::downtime;
         const YamlNode* vm = d.node().find("vm");
         const YamlNode* app = d.node().find("app");
@@ -467,6 +467,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
             if (!apps_.find(e.downtime_app))
                 fail(app->loc, "no VM has app '" + e.downtime_app + "'" + did_you_mean(apps_.closest(e.downtime_app)));
         }
+        if (auto* n = d.opt("client")) e.downtime_client = s_.clients[resolve(clients_, *n, "client", "client")].name;
         if (auto* n = d.opt("from")) e.downtime_from = duration(*n, "from");
         e.downtime_max = duration(d.req("max"), "max");
     }
