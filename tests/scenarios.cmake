@@ -55,3 +55,11 @@ drsim_exit_test(cli/expect-error-other-rule-exits-1 1 run --quiet ${CMAKE_CURREN
                 MATCH "web2: refused by STATE-NOT-ALLOWED")
 drsim_exit_test(cli/allowed-refusals-are-notes 0 run ${PROJECT_SOURCE_DIR}/scenarios/probe/refusals-allowed-and-expected.yaml
                 MATCH "Refusals \\(allowed.*COMMIT-NEEDS-FAILOVER")
+
+# Planning warnings: listed by validate and recorded, with their rule ids, in the JSON of a run.
+drsim_exit_test(cli/validate-planning-warnings 0 validate ${PROJECT_SOURCE_DIR}/scenarios/routing/a2a-retain-ip-planning-warnings.yaml
+                MATCH "warning: ER-SAME-RANGE-ADVICE.*warning: RETAIN-IP-TARGET-DISCONNECTED")
+drsim_exit_test(cli/json-planning-warnings 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/routing/a2a-retain-ip-planning-warnings.yaml
+                MATCH "\"warnings\": \\[[^]]*\"rule\": \"RETAIN-IP-TARGET-DISCONNECTED\"")
+drsim_exit_test(cli/json-reachability 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/routing/vmm-retain-ip-subnet-failover-bgp.yaml
+                MATCH "\"reachability\": \\[.*\"reachable\": false.*\"rule\": \"ROUTE-NONE\"")

@@ -9,6 +9,7 @@
 
 #include "engine/sim_time.hpp"
 #include "sim/report/dot_graph.hpp"
+#include "sim/decisions/planning_checks.hpp"
 #include "sim/report/run_report.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/run/simulation.hpp"
@@ -167,13 +168,8 @@ int command_validate(const std::string& file, std::ostream& out) {
     out << file << ": valid scenario '" << s.name << "': " << s.sites.size() << " sites, " << s.networks.size()
         << " networks, " << s.vms.size() << " VMs, " << s.recovery_plans.size() << " recovery plans, " << s.events.size()
         << " events, " << expects << " checks\n";
-    for (const auto& plan : s.recovery_plans) {
-        std::size_t n = 0;
-        for (const auto& g : plan.groups) n += g.size();
-        if (n > 100)
-            out << file << ":" << plan.loc.line << ":" << plan.loc.column << ": warning: PLAN-MAX-VMS: recovery plan '"
-                << plan.name << "' has " << n << " VMs; operations on it will be refused\n";
-    }
+    for (const auto& w : planning_warnings(s))
+        out << file << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": " << w.detail << "\n";
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "sim/report/run_report.hpp"
 
 #include "engine/sim_time.hpp"
+#include "sim/decisions/planning_checks.hpp"
 
 namespace drsim {
 
@@ -208,6 +209,9 @@ nlohmann::json build_json(const Simulation& sim) {
     j["file"] = sim.scenario().file;
     j["seed"] = sim.scenario().seed;
     j["end_time"] = seconds(sim.end_time());
+    auto& warnings = j["warnings"] = nlohmann::json::array();
+    for (const auto& w : planning_warnings(sim.scenario()))
+        warnings.push_back({{"rule", rule_id(w.rule)}, {"detail", w.detail}, {"line", w.loc.line}});
     auto& events = j["events"] = nlohmann::json::array();
     for (const auto& r : sim.log()) {
         nlohmann::json e;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "engine/sim_time.hpp"
+#include "sim/decisions/planning_checks.hpp"
 #include "sim/ops/operation_table.hpp"
 #include "sim/run/expectation_checks.hpp"
 
@@ -90,6 +91,12 @@ Simulation::Simulation(const Scenario& scenario)
 }
 
 void Simulation::run() {
+    // Planning warnings first: a record at the start, with the rule of each.
+    Decisions warnings;
+    for (auto& w : planning_warnings(scenario_)) warnings.push_back({w.rule, std::move(w.detail), true});
+    if (!warnings.empty())
+        log_.push_back(make_record(0, "planning", scenario_.name, Phase::instant, std::nullopt, {},
+                                   std::to_string(warnings.size()) + " planning warning(s)", std::move(warnings)));
     // The state at the start is the one after the events at time 0 (a mapping made at 0 is the
     // design, not a change): observed now only when nothing happens at 0.
     if (first_end_ == 0 || scenario_.events[order_[0]].at > 0) observe_reachability(false);

@@ -1,0 +1,25 @@
+#pragma once
+// Planning warnings (SPEC §4, §6): what a DR engineer should hear about a design before it runs —
+// from `drsim validate`, and at the start of `drsim run` (a record at 0s, and `warnings` in JSON).
+#include <string>
+#include <vector>
+
+#include "sim/rules/rule_catalogue.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace drsim {
+
+struct PlanningWarning {
+    Rule rule = Rule::PlanMaxVms;
+    std::string detail;
+    Location loc;  ///< where in the file (the plan, the event that pairs two networks)
+};
+
+/// PLAN-MAX-VMS (a plan of more than 100 VMs); for each pair of networks a mapping or an enabled
+/// replication joins (source -> target, from the events): ER-SAME-RANGE-ADVICE when they share a
+/// range and both have ExpressRoute connections, RETAIN-IP-TARGET-DISCONNECTED when they share a
+/// range and the target's VPN or ExpressRoute connection starts connected. Each pair is reported
+/// once, in file order. O(events + networks + connections).
+std::vector<PlanningWarning> planning_warnings(const Scenario& scenario);
+
+}  // namespace drsim
