@@ -185,7 +185,7 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
     Run& run = runs_[id];
     const Timing& t = ctx_.scenario.timing;
     const Distribution* d = &t.script_step;
-    Decisions decisions;
+    std::optional<OperationSpec> op;
     switch (step.kind) {
         case PlanStepKind::manual: d = &t.manual_step; break;
         case PlanStepKind::dns_update: d = &t.dns_update; break;
@@ -193,28 +193,44 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
         case PlanStepKind::disconnect:
         case PlanStepKind::update_routes:
         case PlanStepKind::subnet_failover: {
-            // The same handler as the scenario operation of that name.
-            OperationSpec op;
-            op.kind = step.kind == PlanStepKind::connect      ? OpKind::connect
-                      : step.kind == PlanStepKind::disconnect ? OpKind::disconnect
-                      : step.kind == PlanStepKind::update_routes ? OpKind::update_routes
-                                                                 : OpKind::subnet_failover;
-            op.connection = step.target;
+            // The same handler as the scenario operation of that name, run when the step ends.
+            op.emplace();
+            op->kind = step.kind == PlanStepKind::connect      ? OpKind::connect
+                       : step.kind == PlanStepKind::disconnect ? OpKind::disconnect
+                       : step.kind == PlanStepKind::update_routes ? OpKind::update_routes
+                                                                  : OpKind::subnet_failover;
+            op->connection = step.target;
             if (step.kind == PlanStepKind::subnet_failover) {
                 const auto slash = step.target.find('/');
-                op.subnet_network = step.target.substr(0, slash);
-                op.subnet = slash == std::string::npos ? "" : step.target.substr(slash + 1);
+                op->subnet_network = step.target.substr(0, slash);
+                op->subnet = slash == std::string::npos ? "" : step.target.substr(slash + 1);
+                op->to_site = plan_site(run);
             }
-            OpResult r = handler_of(op.kind).on_world(ctx_, op);
-            decisions = std::move(r.decisions);
             break;
         }
         default: break;
     }
     Millis duration = step.duration ? ctx_.duration(*step.duration, "plan.step") : ctx_.duration(*d, "plan.step");
-    log(run, step_text(step) + " (" + where(step.after_group) + ", " + engine::format_duration(duration) + ")",
-        std::move(decisions));
-    ctx_.kernel.schedule_in(duration, [this, id] { advance(id); });
+    log(run, step_text(step) + " (" + where(step.after_group) + ", " + engine::format_duration(duration) + ")");
+    ctx_.kernel.schedule_in(duration, [this, id, op = std::move(op), text = step_text(step)] {
+        if (op) {
+            OpResult r = handler_of(op->kind).on_world(ctx_, *op);
+            if (r.refused) r.decisions.push_back({*r.refused, r.detail, true});
+            log(runs_[id], text + " done" + (r.refused || r.detail.empty() ? "" : ": " + r.detail), std::move(r.decisions));
+        }
+        advance(id);
+    });
+}
+
+std::string RecoveryPlanRuns::plan_site(const Run& run) const {
+    // Where the plan's VMs run now: a subnet_failover step moves the subnet there.
+    for (const auto& group : run.groups)
+        for (Id v : group) {
+            const Vm& vm = ctx_.world.vms[v];
+            const Instance& inst = vm.instance(run.op.kind == OpKind::test_failover ? Slot::test : vm.active_slot());
+            if (inst.exists) return ctx_.world.sites[inst.site].name;
+        }
+    return "";
 }
 
 }  // namespace drsim

@@ -2,6 +2,7 @@
 
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
+#include "sim/routing/reachability.hpp"
 
 namespace drsim {
 
@@ -341,6 +342,19 @@ reporting::Document build_explanation(const Simulation& sim, const std::string& 
         if (r.target == vm) t.entries.push_back(entry(r));
     s.timelines.push_back(std::move(t));
     doc.sections.push_back(std::move(s));
+    // For each client: the path to the VM at the end of the run, or the step where it breaks.
+    const World& w = sim.world();
+    if (!w.clients.empty()) {
+        reporting::Section r;
+        r.heading = "Reachability of " + vm + " at " + engine::format_duration(sim.end_time());
+        reporting::Table paths{"", {"client", "reached", "path", "rule", "why"}, {}};
+        for (const auto& c : w.clients) {
+            const ProbeResult p = probe(w, sim.routing(), c.name, vm);
+            paths.rows.push_back({c.name, p.reached ? "yes" : "no", p.path, p.reached ? "" : std::string{rule_id(p.rule)}, p.why});
+        }
+        r.tables.push_back(std::move(paths));
+        doc.sections.push_back(std::move(r));
+    }
     return doc;
 }
 
