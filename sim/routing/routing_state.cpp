@@ -79,7 +79,7 @@ void RoutingState::add_networks() {
     // A new network's own routes are local at once (it has no connection to carry them further).
     for (Id n = static_cast<Id>(first_new); n < networks_seen_; ++n) {
         const Id r = router_of_network(n);
-        set_local(r, local_entries(r, nullptr), nullptr);
+        refresh_local(r, nullptr);
     }
 }
 
@@ -134,43 +134,71 @@ std::vector<Id> RoutingState::domain_of(Id subnet) const {
     return it != domain_members_.end() ? it->second : std::vector<Id>{subnet};
 }
 
-std::vector<std::pair<Ipv4Prefix, Id>> RoutingState::local_entries(Id router, const Ipv4Prefix* only) const {
-    std::vector<std::pair<Ipv4Prefix, Id>> out;
-    auto add_network = [&](Id n) {
-        for (Id s : world_.networks[n].subnets) {
-            const Subnet& subnet = world_.subnets[s];
-            if (only && subnet.prefix != *only) continue;
-            if (subnet_active(s)) out.emplace_back(subnet.prefix, place_of(s));
-        }
+RoutingState::Local RoutingState::local_entries(Id router, const Ipv4Prefix* only) const {
+    Local out;
+    if (router == kNone || !router_up(router)) return out;
+    auto add = [&](Id s) {
+        if (!subnet_active(s)) return;
+        auto& places = out[prefix_key(world_.subnets[s].prefix)];
+        const Id place = place_of(s);
+        if (std::find(places.begin(), places.end(), place) == places.end()) places.push_back(place);
     };
+    if (only) {
+        // One prefix: the subnets that have it, on this router's networks.
+        auto it = subnets_by_prefix_.find(prefix_key(*only));
+        if (it != subnets_by_prefix_.end())
+            for (Id s : it->second)
+                if (router_of_network(world_.subnets[s].network) == router) add(s);
+        return out;
+    }
     // An on-premises site routes between its networks. An Azure region is a transit router with no
     // network of its own; a client placed at it reaches the region's networks (see probe).
-    for (Id n : networks_of_router_[router]) add_network(n);
+    for (Id n : networks_of_router_[router])
+        for (Id s : world_.networks[n].subnets) add(s);
     return out;
 }
 
-void RoutingState::set_local(Id router, const std::vector<std::pair<Ipv4Prefix, Id>>& entries, const Ipv4Prefix* only) {
+void RoutingState::refresh_local(Id router, const Ipv4Prefix* only) {
     if (router == kNone) return;
     Router& r = routers_[router];
-    auto& local = local_[router];
-    for (auto it = local.begin(); it != local.end();) {
-        if (only && it->first != *only) {
-            ++it;
-            continue;
-        }
-        const Key key{it->first.network().value(), static_cast<std::uint8_t>(it->first.length()), it->second};
-        r.table.remove(it->first, it->second);
-        auto& hops = r.hops[key];
-        std::erase_if(hops, [](const NextHop& h) { return h.connection == kNone; });
-        if (hops.empty()) r.hops.erase(key);
-        it = local.erase(it);
+    Local& local = local_[router];
+    Local wanted = local_entries(router, only);
+    auto drop = [&](std::uint64_t prefix, Id place) {
+        const Key key{prefix, place};
+        r.table.remove(prefix_of(prefix), place);
+        auto it = r.hops.find(key);
+        std::erase_if(it->second, [](const NextHop& h) { return h.connection == kNone; });
+        if (it->second.empty()) r.hops.erase(it);
+    };
+    auto add = [&](std::uint64_t prefix, Id place) {
+        r.table.add(prefix_of(prefix), place);
+        r.hops[Key{prefix, place}].push_back(NextHop{kNone, 0});
+    };
+    auto replace = [&](std::uint64_t prefix) {
+        auto have = local.find(prefix);
+        auto want = wanted.find(prefix);
+        const std::vector<Id> none;
+        const std::vector<Id>& from = have == local.end() ? none : have->second;
+        const std::vector<Id>& to = want == wanted.end() ? none : want->second;
+        if (from == to) return;
+        for (Id p : from)
+            if (std::find(to.begin(), to.end(), p) == to.end()) drop(prefix, p);
+        for (Id p : to)
+            if (std::find(from.begin(), from.end(), p) == from.end()) add(prefix, p);
+        if (to.empty()) local.erase(prefix);
+        else local[prefix] = to;
+        mark_dirty(prefix);
+    };
+    if (only) {
+        replace(prefix_key(*only));
+        return;
     }
-    for (const auto& [prefix, place] : entries) {
-        const Key key{prefix.network().value(), static_cast<std::uint8_t>(prefix.length()), place};
-        r.table.add(prefix, place);
-        r.hops[key].push_back(NextHop{kNone, 0});
-        local.emplace_back(prefix, place);
-    }
+    std::vector<std::uint64_t> prefixes;
+    for (const auto& [prefix, places] : local) prefixes.push_back(prefix);
+    for (const auto& [prefix, places] : wanted) prefixes.push_back(prefix);
+    std::sort(prefixes.begin(), prefixes.end());
+    prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+    for (std::uint64_t prefix : prefixes) replace(prefix);
 }
 
 void RoutingState::compute_paths() {
@@ -218,77 +246,82 @@ void RoutingState::compute_paths() {
 std::vector<std::array<RoutingState::View, 2>> RoutingState::wanted_views(const Ipv4Prefix* only) const {
     std::vector<std::array<View, 2>> wanted(world_.connections.size());
     const std::size_t n = routers_.size();
-    auto want = [&](Id origin, Ipv4Prefix prefix, Id place) {
-        const Key key{prefix.network().value(), static_cast<std::uint8_t>(prefix.length()), place};
+    auto want = [&](Id origin, std::uint64_t prefix, Id place) {
         for (Id r = 0; r < n; ++r) {
             const NextHop& h = paths_[origin][r];
             if (h.connection == kNone) continue;
             const Connection& conn = world_.connections[h.connection];
             const std::uint8_t end = router_of_vertex(conn.ends[0]) == r ? 0 : 1;
-            auto [it, inserted] = wanted[h.connection][end].emplace(key, h.hops);
-            if (!inserted) it->second = std::min(it->second, h.hops);
+            auto& places = wanted[h.connection][end][prefix];
+            auto it = std::find_if(places.begin(), places.end(), [&](const PlaceHops& p) { return p.place == place; });
+            if (it == places.end()) places.push_back(PlaceHops{place, h.hops});
+            else it->hops = std::min(it->hops, h.hops);
         }
     };
-    if (only) {
-        auto it = subnets_by_prefix_.find(prefix_key(*only));
-        if (it == subnets_by_prefix_.end()) return wanted;
-        for (Id s : it->second) {
-            const Id router = router_of_network(world_.subnets[s].network);
-            if (router == kNone || !subnet_active(s) || !router_up(router)) continue;
-            want(router, *only, place_of(s));
-        }
-        return wanted;
-    }
     for (Id r = 0; r < n; ++r) {
-        if (!router_up(r)) continue;
-        for (const auto& [prefix, place] : local_entries(r, nullptr)) want(r, prefix, place);
+        if (paths_[r].empty()) continue;
+        for (const auto& [prefix, places] : local_entries(r, only))
+            for (Id place : places) want(r, prefix, place);
     }
+    for (auto& ends : wanted)
+        for (auto& view : ends)
+            for (auto& [prefix, places] : view)
+                std::sort(places.begin(), places.end(), [](const PlaceHops& a, const PlaceHops& b) { return a.place < b.place; });
     return wanted;
 }
 
-std::vector<RouteUpdate> RoutingState::diff_desired(const std::vector<std::array<View, 2>>& wanted, const Ipv4Prefix* only) {
+void RoutingState::diff_prefix(Id c, std::uint8_t end, std::uint64_t prefix, const std::vector<PlaceHops>* from,
+                               const std::vector<PlaceHops>* to, std::vector<RouteUpdate>& out) const {
+    const Ipv4Prefix p = prefix_of(prefix);
+    if (from)
+        for (const auto& ph : *from)
+            if (!to || std::none_of(to->begin(), to->end(), [&](const PlaceHops& x) { return x.place == ph.place; }))
+                out.push_back(RouteUpdate{c, end, p, ph.place, ph.hops, false, epochs_[c]});
+    if (to)
+        for (const auto& ph : *to)
+            if (!from || std::find(from->begin(), from->end(), ph) == from->end())
+                out.push_back(RouteUpdate{c, end, p, ph.place, ph.hops, true, epochs_[c]});
+}
+
+std::vector<RouteUpdate> RoutingState::diff_desired(std::vector<std::array<View, 2>> wanted, const Ipv4Prefix* only) {
     std::vector<RouteUpdate> bgp;
-    auto matches = [&](const Key& k) {
-        return !only || (k.network == only->network().value() && k.length == only->length());
-    };
     for (Id c = 0; c < world_.connections.size(); ++c) {
         const bool static_routes = world_.connections[c].routing == Routing::static_routes;
         for (std::uint8_t end = 0; end < 2; ++end) {
             View& desired = desired_[c][end];
-            const View& want = wanted[c][end];
+            View& want = wanted[c][end];
             std::vector<RouteUpdate> changes;
-            for (auto it = desired.begin(); it != desired.end();) {
-                if (!matches(it->first) || want.contains(it->first)) {
-                    ++it;
-                    continue;
-                }
-                changes.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{it->first.network}, it->first.length),
-                                              it->first.place, it->second, false, epochs_[c]});
-                it = desired.erase(it);
-            }
-            for (const auto& [key, hops] : want) {
-                auto it = desired.find(key);
-                if (it != desired.end() && it->second == hops) continue;
-                desired[key] = hops;
-                changes.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{key.network}, key.length), key.place, hops, true,
-                                              epochs_[c]});
+            auto settle = [&](std::uint64_t prefix) {
+                auto d = desired.find(prefix);
+                auto w = want.find(prefix);
+                const std::vector<PlaceHops>* from = d == desired.end() ? nullptr : &d->second;
+                const std::vector<PlaceHops>* to = w == want.end() ? nullptr : &w->second;
+                if ((from ? *from : std::vector<PlaceHops>{}) == (to ? *to : std::vector<PlaceHops>{})) return;
+                diff_prefix(c, end, prefix, from, to, changes);
+                if (to) desired[prefix] = std::move(w->second);
+                else desired.erase(d);
+            };
+            if (only) {
+                settle(prefix_key(*only));
+            } else {
+                std::vector<std::uint64_t> prefixes;
+                for (const auto& [prefix, places] : desired) prefixes.push_back(prefix);
+                for (const auto& [prefix, places] : want) prefixes.push_back(prefix);
+                std::sort(prefixes.begin(), prefixes.end());
+                prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+                for (std::uint64_t prefix : prefixes) settle(prefix);
             }
             if (!static_routes) bgp.insert(bgp.end(), changes.begin(), changes.end());
             else static_pending_ = static_pending_ || !changes.empty();
         }
     }
-    // Deterministic order whatever the hash maps' order: by connection, end, prefix, place.
-    std::sort(bgp.begin(), bgp.end(), [](const RouteUpdate& a, const RouteUpdate& b) {
-        return std::tie(a.connection, a.toward, a.prefix, a.place, a.add) < std::tie(b.connection, b.toward, b.prefix, b.place, b.add);
-    });
     return bgp;
 }
 
 void RoutingState::stop_carrying(Id c) {
     for (std::uint8_t end = 0; end < 2; ++end) {
         std::vector<RouteUpdate> removals;
-        for (const auto& [key, hops] : installed_[c][end])
-            removals.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{key.network}, key.length), key.place, hops, false, epochs_[c]});
+        for (const auto& [prefix, places] : installed_[c][end]) diff_prefix(c, end, prefix, &places, nullptr, removals);
         for (const auto& u : removals) apply(u);
         desired_[c][end].clear();
     }
@@ -297,6 +330,8 @@ void RoutingState::stop_carrying(Id c) {
 
 std::vector<RouteUpdate> RoutingState::topology_changed() {
     add_networks();
+    all_dirty_ = true;
+    dirty_.clear();
     for (Id c = 0; c < world_.connections.size(); ++c) {
         const Connection& conn = world_.connections[c];
         const Id a = router_of_vertex(conn.ends[0]), b = router_of_vertex(conn.ends[1]);
@@ -305,50 +340,68 @@ std::vector<RouteUpdate> RoutingState::topology_changed() {
         carrying_[c] = carries;
     }
     // A router that went down holds no routes of its own; one back up advertises again.
-    for (Id r = 0; r < routers_.size(); ++r) set_local(r, router_up(r) ? local_entries(r, nullptr) : Entries{}, nullptr);
+    for (Id r = 0; r < routers_.size(); ++r) refresh_local(r, nullptr);
     compute_paths();
     return diff_desired(wanted_views(nullptr), nullptr);
 }
 
 std::vector<RouteUpdate> RoutingState::prefix_changed(Ipv4Prefix prefix) {
     add_networks();
+    mark_dirty(prefix_key(prefix));
     auto it = subnets_by_prefix_.find(prefix_key(prefix));
     if (it != subnets_by_prefix_.end()) {
         std::vector<Id> routers;
         for (Id s : it->second) routers.push_back(router_of_network(world_.subnets[s].network));
         std::sort(routers.begin(), routers.end());
         routers.erase(std::unique(routers.begin(), routers.end()), routers.end());
-        for (Id r : routers)
-            if (r != kNone) set_local(r, router_up(r) ? local_entries(r, &prefix) : Entries{}, &prefix);
+        for (Id r : routers) refresh_local(r, &prefix);
     }
     return diff_desired(wanted_views(&prefix), &prefix);
+}
+
+std::vector<std::uint64_t> RoutingState::take_dirty(bool& all) {
+    all = all_dirty_;
+    all_dirty_ = false;
+    std::vector<std::uint64_t> out = std::move(dirty_);
+    dirty_.clear();
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 void RoutingState::apply(const RouteUpdate& u) {
     const Connection& conn = world_.connections[u.connection];
     const Id router = router_of_vertex(conn.ends[u.toward]);
     Router& r = routers_[router];
-    View& installed = installed_[u.connection][u.toward];
-    const Key key{u.prefix.network().value(), static_cast<std::uint8_t>(u.prefix.length()), u.place};
-    auto it = installed.find(key);
+    const std::uint64_t prefix = prefix_key(u.prefix);
+    auto& places = installed_[u.connection][u.toward][prefix];
+    auto it = std::find_if(places.begin(), places.end(), [&](const PlaceHops& p) { return p.place == u.place; });
+    const Key key{prefix, u.place};
+    mark_dirty(prefix);
     if (u.add) {
-        if (it != installed.end()) {
-            it->second = u.hops;
+        if (it != places.end()) {
+            it->hops = u.hops;
             for (auto& h : r.hops[key])
                 if (h.connection == u.connection) h.hops = u.hops;
             return;
         }
-        installed.emplace(key, u.hops);
+        places.insert(std::upper_bound(places.begin(), places.end(), u.place,
+                                       [](Id p, const PlaceHops& x) { return p < x.place; }),
+                      PlaceHops{u.place, u.hops});
         r.table.add(u.prefix, u.place);
         r.hops[key].push_back(NextHop{u.connection, u.hops});
         return;
     }
-    if (it == installed.end()) return;
-    installed.erase(it);
+    if (it == places.end()) {
+        if (places.empty()) installed_[u.connection][u.toward].erase(prefix);
+        return;
+    }
+    places.erase(it);
+    if (places.empty()) installed_[u.connection][u.toward].erase(prefix);
     r.table.remove(u.prefix, u.place);
-    auto& hops = r.hops[key];
-    std::erase_if(hops, [&](const NextHop& h) { return h.connection == u.connection; });
-    if (hops.empty()) r.hops.erase(key);
+    auto hops = r.hops.find(key);
+    std::erase_if(hops->second, [&](const NextHop& h) { return h.connection == u.connection; });
+    if (hops->second.empty()) r.hops.erase(hops);
 }
 
 std::size_t RoutingState::install(const std::vector<RouteUpdate>& updates) {
@@ -364,15 +417,21 @@ std::size_t RoutingState::install(const std::vector<RouteUpdate>& updates) {
 std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, const Ipv4Prefix* only) {
     std::vector<RouteUpdate> changes;
     const View& desired = desired_[c][end];
-    auto matches = [&](const Key& k) { return !only || (k.network == only->network().value() && k.length == only->length()); };
-    for (const auto& [key, hops] : installed_[c][end])
-        if (matches(key) && !desired.contains(key))
-            changes.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{key.network}, key.length), key.place, hops, false, epochs_[c]});
-    for (const auto& [key, hops] : desired) {
-        if (!matches(key)) continue;
-        auto it = installed_[c][end].find(key);
-        if (it == installed_[c][end].end() || it->second != hops)
-            changes.push_back(RouteUpdate{c, end, Ipv4Prefix(Ipv4Address{key.network}, key.length), key.place, hops, true, epochs_[c]});
+    const View& installed = installed_[c][end];
+    auto settle = [&](std::uint64_t prefix) {
+        auto d = desired.find(prefix);
+        auto i = installed.find(prefix);
+        diff_prefix(c, end, prefix, i == installed.end() ? nullptr : &i->second, d == desired.end() ? nullptr : &d->second, changes);
+    };
+    if (only) {
+        settle(prefix_key(*only));
+    } else {
+        std::vector<std::uint64_t> prefixes;
+        for (const auto& [prefix, places] : desired) prefixes.push_back(prefix);
+        for (const auto& [prefix, places] : installed) prefixes.push_back(prefix);
+        std::sort(prefixes.begin(), prefixes.end());
+        prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+        for (std::uint64_t prefix : prefixes) settle(prefix);
     }
     for (const auto& u : changes) apply(u);
     return changes.size();
@@ -410,21 +469,23 @@ ProbeResult RoutingState::probe_from_network(Id network, Ipv4Address to) const {
     return probe(router, to, world_.networks[network].name);
 }
 
-ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text) const {
-    ProbeResult result;
-    result.path = std::move(start_text);
+RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* path) const {
+    Walk w;
     const std::string address = to.to_string();
     auto fail = [&](Rule rule, std::string why) {
-        result.reached = false;
-        result.rule = rule;
-        result.why = std::move(why);
-        return result;
+        w.rule = rule;
+        w.why = std::move(why);
+        return w;
     };
     // A client at an Azure region reaches the region's networks (it stands for a workload there).
     if (start < world_.sites.size() && world_.sites[start].kind == SiteKind::azure) {
         if (!world_.site_up(start)) return fail(Rule::SiteDown, world_.sites[start].name + " is down");
         for (Id n = 0; n < world_.networks.size(); ++n)
-            if (world_.networks[n].site == start && world_.subnet_holding(n, to) != kNone) return deliver(n, to, result);
+            if (world_.networks[n].site == start && world_.subnet_holding(n, to) != kNone) {
+                w.delivered = true;
+                w.place = n;
+                return w;
+            }
     }
     std::vector<bool> visited(routers_.size(), false);
     Id router = start;
@@ -437,34 +498,27 @@ ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text
         const Router& r = routers_[router];
         auto match = r.table.lookup(to);
         if (!match) return fail(Rule::RouteNone, router_name(router) + " has no route to " + address);
+        const std::uint64_t prefix = prefix_key(match->prefix);
         // A prefix active in one of this router's own networks is delivered there: a connected
         // route wins over learned ones, as on any router.
-        for (Id p : match->targets) {
-            const Key key{match->prefix.network().value(), static_cast<std::uint8_t>(match->prefix.length()), p};
-            for (const auto& h : r.hops.at(key))
-                if (h.connection == kNone) return deliver(p, to, result);
-        }
+        for (Id p : match->targets)
+            for (const auto& h : r.hops.at(Key{prefix, p}))
+                if (h.connection == kNone) {
+                    w.delivered = true;
+                    w.place = p;
+                    return w;
+                }
         if (match->targets.size() > 1) {
             std::string places;
             for (Id p : match->targets) places += (places.empty() ? "" : " and ") + world_.networks[p].name;
             return fail(Rule::RouteConflict, router_name(router) + ": " + match->prefix.to_string() + " leads to " + places +
                                                  " (two live routes of equal length to different places)");
         }
-        const Id place = match->targets.front();
-        const Key key{match->prefix.network().value(), static_cast<std::uint8_t>(match->prefix.length()), place};
-        const auto& hops = r.hops.at(key);
-        // Local first (the place is one of this router's networks), else the fewest hops, then the
-        // lower connection index.
+        // The fewest hops, then the lower connection index.
         const NextHop* best = nullptr;
-        for (const auto& h : hops) {
-            if (h.connection == kNone) {
-                best = &h;
-                break;
-            }
+        for (const auto& h : r.hops.at(Key{prefix, match->targets.front()}))
             if (!best || std::tie(h.hops, h.connection) < std::tie(best->hops, best->connection)) best = &h;
-        }
-        assert(best);
-        if (best->connection == kNone) return deliver(place, to, result);
+        assert(best && best->connection != kNone);
         const Connection& conn = world_.connections[best->connection];
         if (arrived_over && !passes_on(via, conn))
             return fail(Rule::RoutePeeringNonTransitive, "peering " + (is_peering(*arrived_over) ? arrived_over->name : conn.name) +
@@ -472,61 +526,71 @@ ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text
         if (!world_.edge_up(conn.edge)) return fail(Rule::ConnectionState, conn.name + " is down");
         const Id a = router_of_vertex(conn.ends[0]);
         const Id next = a == router ? router_of_vertex(conn.ends[1]) : a;
-        result.path += " -> " + conn.name + " -> " + router_name(next);
+        if (path) *path += " -> " + conn.name + " -> " + router_name(next);
         arrived_over = &conn;
         via = via_of(conn);
         router = next;
     }
 }
 
-ProbeResult RoutingState::deliver(Id network, Ipv4Address to, ProbeResult result) const {
+ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text) const {
+    ProbeResult result;
+    result.path = std::move(start_text);
+    const Walk w = walk(start, to, &result.path);
+    if (!w.delivered) {
+        result.rule = w.rule;
+        result.why = w.why;
+        return result;
+    }
+    return deliver(w.place, to, std::move(result));
+}
+
+RoutingState::Outcome RoutingState::route_from_site(Id site, Ipv4Address to) const {
+    const Walk w = walk(site, to, nullptr);
+    return Outcome{w.delivered, w.place, w.delivered ? Rule::RouteNone : w.rule, w.why};
+}
+
+std::optional<std::pair<Id, Slot>> RoutingState::holder_at(Id network, Ipv4Address to, Rule& rule, std::string& why) const {
     const std::string address = to.to_string();
     const Id subnet = world_.subnet_holding(network, to);
+    rule = Rule::AddrNotHeld;
     if (subnet == kNone) {
-        result.rule = Rule::AddrNotHeld;
-        result.why = world_.networks[network].name + " has no subnet holding " + address;
-        return result;
+        why = world_.networks[network].name + " has no subnet holding " + address;
+        return std::nullopt;
     }
     const std::vector<Id> domain = domain_of(subnet);
     for (Id member : domain)
         if (world_.network.storm(member)) {
-            result.rule = Rule::StretchedFaultDomain;
-            result.why = "a broadcast storm on the layer-2 domain of " + world_.subnets[subnet].prefix.to_string() +
-                         " takes every VM on it off the network";
-            return result;
+            rule = Rule::StretchedFaultDomain;
+            why = "a broadcast storm on the layer-2 domain of " + world_.subnets[subnet].prefix.to_string() +
+                  " takes every VM on it off the network";
+            return std::nullopt;
         }
-    std::string down;
+    why.clear();
     for (Id member : domain) {
         auto holder = world_.holder(member, to);
         if (!holder) continue;
         const Vm& vm = world_.vms[holder->first];
-        const Instance& inst = vm.instance(holder->second);
-        const Subnet& s = world_.subnets[member];
-        if (!world_.running(inst)) {
-            down = vm.name + " holds " + address + " on " + world_.networks[s.network].name + " but is not running";
-            continue;
-        }
-        result.reached = true;
-        result.vm = holder->first;
-        result.path += " -> " + world_.networks[s.network].name + "/" + s.name + " " + address + " (" + vm.name + ")";
-        result.why = address + " is held by " + vm.name + " running on " + world_.networks[s.network].name;
-        return result;
+        if (world_.running(vm.instance(holder->second))) return holder;
+        why = vm.name + " holds " + address + " on " + world_.networks[world_.subnets[member].network].name + " but is not running";
     }
-    result.rule = Rule::AddrNotHeld;
-    result.why = !down.empty() ? down : "no running instance holds " + address + " on " + world_.networks[network].name;
-    return result;
+    if (why.empty()) why = "no running instance holds " + address + " on " + world_.networks[network].name;
+    return std::nullopt;
 }
 
-std::vector<std::pair<Route, Id>> RoutingState::routes_of_client(Id client) const {
-    std::vector<std::pair<Route, Id>> out;
-    const Router& r = routers_[world_.clients[client].site];
-    for (const Route& route : r.table.routes()) {
-        const Key key{route.prefix.network().value(), static_cast<std::uint8_t>(route.prefix.length()), route.target};
-        Id via = kNone;
-        for (const auto& h : r.hops.at(key)) via = h.connection == kNone ? kNone : (via == kNone ? h.connection : std::min(via, h.connection));
-        out.emplace_back(route, via);
-    }
-    return out;
+ProbeResult RoutingState::deliver(Id network, Ipv4Address to, ProbeResult result) const {
+    auto holder = holder_at(network, to, result.rule, result.why);
+    if (!holder) return result;
+    const Vm& vm = world_.vms[holder->first];
+    const NicBinding* nic = nullptr;
+    for (const auto& n : vm.instance(holder->second).nics)
+        if (n.ip && *n.ip == to) nic = &n;
+    const std::string where = nic ? world_.networks[nic->network].name + "/" + world_.subnets[nic->subnet].name : world_.networks[network].name;
+    result.reached = true;
+    result.vm = holder->first;
+    result.path += " -> " + where + " " + to.to_string() + " (" + vm.name + ")";
+    result.why = to.to_string() + " is held by " + vm.name + " running on " + (nic ? world_.networks[nic->network].name : where);
+    return result;
 }
 
 }  // namespace drsim

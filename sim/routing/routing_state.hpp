@@ -89,8 +89,25 @@ public:
     /// other site), or just `subnet`.
     std::vector<Id> domain_of(Id subnet) const;
 
-    /// Routes installed at the router of a client's site, for reports and explain. O(routes log).
-    std::vector<std::pair<Route, Id>> routes_of_client(Id client) const;
+    /// Where the routes from a site's router lead an address: the network it is delivered to
+    /// (`place`), or the rule and why of the step that broke. For the reachability record.
+    struct Outcome {
+        bool delivered = false;
+        Id place = kNone;
+        Rule rule = Rule::RouteNone;
+        std::string why;
+        bool operator==(const Outcome&) const = default;
+    };
+    Outcome route_from_site(Id site, Ipv4Address to) const;
+    /// Delivery at a place: the VM and slot whose running instance holds `to` there (or in the
+    /// place's stretched domain); nullopt with the rule and why when none does.
+    std::optional<std::pair<Id, Slot>> holder_at(Id place, Ipv4Address to, Rule& rule, std::string& why) const;
+
+    /// The prefixes whose routes changed since the last call (`all` when a change touched every
+    /// prefix, such as a connection or site change). Clears the record.
+    std::vector<std::uint64_t> take_dirty(bool& all);
+    static std::uint64_t prefix_key(Ipv4Prefix p) { return std::uint64_t{p.network().value()} << 8 | static_cast<std::uint64_t>(p.length()); }
+    static Ipv4Prefix prefix_of(std::uint64_t key) { return Ipv4Prefix(Ipv4Address{static_cast<std::uint32_t>(key >> 8)}, static_cast<int>(key & 0xFF)); }
 
 private:
     struct NextHop {
@@ -98,22 +115,29 @@ private:
         std::uint16_t hops = 0;
     };
     struct Key {
-        std::uint32_t network;
-        std::uint8_t length;
+        std::uint64_t prefix;  ///< prefix_key
         Id place;
         bool operator==(const Key&) const = default;
     };
     struct KeyHash {
         std::size_t operator()(const Key& k) const {
-            return std::hash<std::uint64_t>{}((std::uint64_t{k.network} << 8 | k.length) * 0x9E3779B97F4A7C15ull ^ k.place);
+            return std::hash<std::uint64_t>{}(k.prefix * 0x9E3779B97F4A7C15ull ^ k.place);
         }
     };
     struct Router {
         RouteTable table;  ///< prefix -> places
         std::unordered_map<Key, std::vector<NextHop>, KeyHash> hops;  ///< how each (prefix, place) is reached
     };
-    /// A view: what a connection carries toward one end, (prefix, place) -> hops.
-    using View = std::unordered_map<Key, std::uint16_t, KeyHash>;
+    struct PlaceHops {
+        Id place;
+        std::uint16_t hops;
+        bool operator==(const PlaceHops&) const = default;
+    };
+    /// A view: what a connection carries toward one end, by prefix: its places with their hop
+    /// counts (sorted by place). Indexed by prefix so a change of one prefix touches one entry.
+    using View = std::unordered_map<std::uint64_t, std::vector<PlaceHops>>;
+    /// Local routes of a router: prefix -> places.
+    using Local = std::unordered_map<std::uint64_t, std::vector<Id>>;
 
     Id router_of_vertex(TopologyVertex v) const;
     Id router_of_network(Id network) const;
@@ -121,25 +145,36 @@ private:
     std::string router_name(Id router) const;
     /// Which routers each place's advertisements reach, and over which connection (shortest path).
     void compute_paths();
-    /// The prefixes (with place) a router originates now.
-    std::vector<std::pair<Ipv4Prefix, Id>> originated(Id router) const;
     /// What every connection should carry of `prefix` (or of every prefix when `only` is null).
     std::vector<std::array<View, 2>> wanted_views(const Ipv4Prefix* only) const;
     /// Diffs `wanted` against the desired views (restricted to `only`), makes it desired, and
     /// returns the updates for BGP connections.
-    std::vector<RouteUpdate> diff_desired(const std::vector<std::array<View, 2>>& wanted, const Ipv4Prefix* only);
-    /// Makes `installed` of one connection end equal to `desired`, applying each difference.
+    std::vector<RouteUpdate> diff_desired(std::vector<std::array<View, 2>> wanted, const Ipv4Prefix* only);
+    /// The updates that turn `from` into `to` for one prefix of one connection end.
+    void diff_prefix(Id connection, std::uint8_t end, std::uint64_t prefix, const std::vector<PlaceHops>* from,
+                     const std::vector<PlaceHops>* to, std::vector<RouteUpdate>& out) const;
+    /// Makes `installed` of one connection end equal to `desired` (for `only`, or every prefix).
     std::size_t sync_installed(Id connection, std::uint8_t end, const Ipv4Prefix* only = nullptr);
     void apply(const RouteUpdate& u);
-    using Entries = std::vector<std::pair<Ipv4Prefix, Id>>;  ///< (prefix, place)
-    void set_local(Id router, const Entries& entries, const Ipv4Prefix* only);
-    Entries local_entries(Id router, const Ipv4Prefix* only) const;
+    /// Makes the router's local routes for `only` (or all) what its networks' active subnets say.
+    void refresh_local(Id router, const Ipv4Prefix* only);
+    Local local_entries(Id router, const Ipv4Prefix* only) const;
     /// Empties what a connection carries (it went down): installed and desired, and bumps its epoch.
     void stop_carrying(Id connection);
+    void mark_dirty(std::uint64_t prefix) {
+        if (!all_dirty_) dirty_.push_back(prefix);
+    }
+    /// The walk: hop by hop to the network where the address is delivered, or the step that broke.
+    struct Walk {
+        bool delivered = false;
+        Id place = kNone;  ///< the network the address is delivered to
+        Rule rule = Rule::RouteNone;
+        std::string why;
+    };
+    Walk walk(Id router, Ipv4Address to, std::string* path) const;
     ProbeResult probe(Id router, Ipv4Address to, std::string start) const;
     /// Arrival: a running instance holding `to` in the place's network (or its stretched domain).
     ProbeResult deliver(Id network, Ipv4Address to, ProbeResult so_far) const;
-    static std::uint64_t prefix_key(Ipv4Prefix p) { return std::uint64_t{p.network().value()} << 8 | static_cast<std::uint64_t>(p.length()); }
 
     const World& world_;
     std::vector<Router> routers_;  ///< [sites][circuits][azure networks as added]
@@ -152,15 +187,17 @@ private:
     /// Per connection, per end: desired and installed views.
     std::vector<std::array<View, 2>> desired_, installed_;
     std::vector<bool> carrying_;  ///< connection physically up at the last topology change
-    std::vector<std::uint64_t> epochs_;
-    bool static_pending_ = false;  ///< per connection: bumped when it stops carrying
+    std::vector<std::uint64_t> epochs_;  ///< per connection: bumped when it stops carrying
+    bool static_pending_ = false;
     /// Subnets by prefix (for per-prefix changes).
     std::unordered_map<std::uint64_t, std::vector<Id>> subnets_by_prefix_;
-    /// Local routes each router holds now: (prefix, place).
-    std::vector<std::vector<std::pair<Ipv4Prefix, Id>>> local_;
+    std::vector<Local> local_;
     /// Subnets of stretched domains: subnet -> the domain's place and members.
     std::unordered_map<Id, Id> domain_place_;
     std::unordered_map<Id, std::vector<Id>> domain_members_;
+    /// Prefixes whose routes changed anywhere since the last take_dirty (all of them when all_dirty_).
+    std::vector<std::uint64_t> dirty_;
+    bool all_dirty_ = true;
 };
 
 }  // namespace drsim
