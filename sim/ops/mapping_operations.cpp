@@ -21,22 +21,29 @@ void pair_retained_subnets(OperationContext& ctx, Id source, Id target, Decision
     World& w = ctx.world;
     const Id source_site = w.networks[source].site, target_site = w.networks[target].site;
     if (w.sites[source_site].kind != SiteKind::onprem || w.sites[target_site].kind != SiteKind::onprem) return;
+    constexpr std::size_t kNamed = 20;  // prefixes named one by one; the rest are counted
+    std::size_t paired = 0;
     for (Id s : w.networks[source].subnets) {
         const Subnet& subnet = w.subnets[s];
-        for (Id t : w.networks[target].subnets) {
+        // Subnets of one network never overlap: the one holding this prefix's first address, if any.
+        if (const Id t = w.subnet_holding(target, subnet.prefix.network()); t != kNone) {
             const Subnet& other = w.subnets[t];
             if (other.prefix != subnet.prefix || subnet.stretched_to != kNone || other.stretched_to != kNone) continue;
             // Paired once, while neither has moved: the target's copy stands by.
             if (w.network.active_site(s) != source_site || w.network.active_site(t) != target_site) continue;
             w.network.set_active_site(t, source_site, ctx.now(), Rule::SubnetFailover);
-            out.push_back({Rule::SubnetFailover, subnet.prefix.to_string() + " is one subnet in two places (" + w.networks[source].name +
-                                                     ", " + w.networks[target].name + "): active at " + w.sites[source_site].name +
-                                                     " until subnet_failover moves it"});
+            if (++paired <= kNamed)
+                out.push_back({Rule::SubnetFailover, subnet.prefix.to_string() + " is one subnet in two places (" +
+                                                         w.networks[source].name + ", " + w.networks[target].name + "): active at " +
+                                                         w.sites[source_site].name + " until subnet_failover moves it"});
             // A design choice, not a live change: routes know it at once.
             ctx.routing.install(ctx.routing.prefix_changed(subnet.prefix));
             ctx.routing.update_static_routes(&subnet.prefix);
         }
     }
+    if (paired > kNamed)
+        out.push_back({Rule::SubnetFailover, "and " + std::to_string(paired - kNamed) + " more prefixes of " + w.networks[source].name +
+                                                 " paired with " + w.networks[target].name + " the same way"});
 }
 
 namespace {

@@ -149,8 +149,9 @@ std::vector<Id> paired_subnets(const World& w, Id subnet) {
     std::vector<Id> out{subnet};
     auto add_from = [&](Id network) {
         if (network == kNone || network == s.network) return;
-        for (Id other : w.networks[network].subnets)
-            if (w.subnets[other].prefix == s.prefix && std::find(out.begin(), out.end(), other) == out.end()) out.push_back(other);
+        const Id other = w.subnet_holding(network, s.prefix.network());
+        if (other != kNone && w.subnets[other].prefix == s.prefix && std::find(out.begin(), out.end(), other) == out.end())
+            out.push_back(other);
     };
     add_from(mapped_target(w, s.network));
     for (Id n = 0; n < w.networks.size(); ++n)

@@ -52,7 +52,6 @@ RoutingState::RoutingState(const World& world) : world_(world) {
         for (Id m : members) domain_members_[m] = members;
     }
     const std::size_t connections = world.connections.size();
-    desired_.resize(connections);
     installed_.resize(connections);
     carrying_.assign(connections, false);
     epochs_.assign(connections, 0);
@@ -243,31 +242,43 @@ void RoutingState::compute_paths() {
     }
 }
 
-std::vector<std::array<RoutingState::View, 2>> RoutingState::wanted_views(const Ipv4Prefix* only) const {
-    std::vector<std::array<View, 2>> wanted(world_.connections.size());
+RoutingState::Desired RoutingState::wanted_views(const Ipv4Prefix* only) const {
+    Desired wanted;
     const std::size_t n = routers_.size();
     auto want = [&](Id origin, std::uint64_t prefix, Id place) {
+        auto& carried = wanted[prefix];
         for (Id r = 0; r < n; ++r) {
             const NextHop& h = paths_[origin][r];
             if (h.connection == kNone) continue;
             const Connection& conn = world_.connections[h.connection];
             const std::uint8_t end = router_of_vertex(conn.ends[0]) == r ? 0 : 1;
-            auto& places = wanted[h.connection][end][prefix];
-            auto it = std::find_if(places.begin(), places.end(), [&](const PlaceHops& p) { return p.place == place; });
-            if (it == places.end()) places.push_back(PlaceHops{place, h.hops});
-            else it->hops = std::min(it->hops, h.hops);
+            auto it = std::find_if(carried.begin(), carried.end(),
+                                   [&](const Carried& c) { return c.connection == h.connection && c.end == end; });
+            if (it == carried.end()) it = carried.insert(carried.end(), Carried{h.connection, end, {}});
+            auto p = std::find_if(it->places.begin(), it->places.end(), [&](const PlaceHops& x) { return x.place == place; });
+            if (p == it->places.end()) it->places.push_back(PlaceHops{place, h.hops});
+            else p->hops = std::min(p->hops, h.hops);
         }
     };
-    for (Id r = 0; r < n; ++r) {
-        if (paths_[r].empty()) continue;
+    for (Id r = 0; r < n; ++r)
         for (const auto& [prefix, places] : local_entries(r, only))
             for (Id place : places) want(r, prefix, place);
+    for (auto& [prefix, carried] : wanted) {
+        std::sort(carried.begin(), carried.end(),
+                  [](const Carried& a, const Carried& b) { return std::tie(a.connection, a.end) < std::tie(b.connection, b.end); });
+        for (auto& c : carried)
+            std::sort(c.places.begin(), c.places.end(), [](const PlaceHops& a, const PlaceHops& b) { return a.place < b.place; });
     }
-    for (auto& ends : wanted)
-        for (auto& view : ends)
-            for (auto& [prefix, places] : view)
-                std::sort(places.begin(), places.end(), [](const PlaceHops& a, const PlaceHops& b) { return a.place < b.place; });
     return wanted;
+}
+
+const std::vector<RoutingState::PlaceHops>* RoutingState::desired_places(Id connection, std::uint8_t end, std::uint64_t prefix) const {
+    auto it = desired_.find(prefix);
+    if (it == desired_.end()) return nullptr;
+    auto c = std::lower_bound(it->second.begin(), it->second.end(), std::pair<Id, std::uint8_t>{connection, end},
+                              [](const Carried& x, const std::pair<Id, std::uint8_t>& k) { return std::tie(x.connection, x.end) < std::tie(k.first, k.second); });
+    if (c == it->second.end() || c->connection != connection || c->end != end) return nullptr;
+    return &c->places;
 }
 
 void RoutingState::diff_prefix(Id c, std::uint8_t end, std::uint64_t prefix, const std::vector<PlaceHops>* from,
@@ -283,37 +294,54 @@ void RoutingState::diff_prefix(Id c, std::uint8_t end, std::uint64_t prefix, con
                 out.push_back(RouteUpdate{c, end, p, ph.place, ph.hops, true, epochs_[c]});
 }
 
-std::vector<RouteUpdate> RoutingState::diff_desired(std::vector<std::array<View, 2>> wanted, const Ipv4Prefix* only) {
-    std::vector<RouteUpdate> bgp;
-    for (Id c = 0; c < world_.connections.size(); ++c) {
-        const bool static_routes = world_.connections[c].routing == Routing::static_routes;
-        for (std::uint8_t end = 0; end < 2; ++end) {
-            View& desired = desired_[c][end];
-            View& want = wanted[c][end];
-            std::vector<RouteUpdate> changes;
-            auto settle = [&](std::uint64_t prefix) {
-                auto d = desired.find(prefix);
-                auto w = want.find(prefix);
-                const std::vector<PlaceHops>* from = d == desired.end() ? nullptr : &d->second;
-                const std::vector<PlaceHops>* to = w == want.end() ? nullptr : &w->second;
-                if ((from ? *from : std::vector<PlaceHops>{}) == (to ? *to : std::vector<PlaceHops>{})) return;
-                diff_prefix(c, end, prefix, from, to, changes);
-                if (to) desired[prefix] = std::move(w->second);
-                else desired.erase(d);
-            };
-            if (only) {
-                settle(prefix_key(*only));
+std::vector<RouteUpdate> RoutingState::diff_desired(Desired wanted, const Ipv4Prefix* only) {
+    std::vector<RouteUpdate> changes;
+    // Merges the (connection, end) lists of one prefix, old and new, emitting the differences.
+    auto settle = [&](std::uint64_t prefix) {
+        auto d = desired_.find(prefix);
+        auto w = wanted.find(prefix);
+        static const std::vector<Carried> none;
+        const std::vector<Carried>& from = d == desired_.end() ? none : d->second;
+        const std::vector<Carried>& to = w == wanted.end() ? none : w->second;
+        if (from == to) return;
+        std::size_t i = 0, j = 0;
+        while (i < from.size() || j < to.size()) {
+            const bool take_from = j == to.size() || (i < from.size() && std::tie(from[i].connection, from[i].end) <
+                                                                             std::tie(to[j].connection, to[j].end));
+            const bool take_to = i == from.size() || (j < to.size() && std::tie(to[j].connection, to[j].end) <
+                                                                           std::tie(from[i].connection, from[i].end));
+            if (take_from) {
+                diff_prefix(from[i].connection, from[i].end, prefix, &from[i].places, nullptr, changes);
+                ++i;
+            } else if (take_to) {
+                diff_prefix(to[j].connection, to[j].end, prefix, nullptr, &to[j].places, changes);
+                ++j;
             } else {
-                std::vector<std::uint64_t> prefixes;
-                for (const auto& [prefix, places] : desired) prefixes.push_back(prefix);
-                for (const auto& [prefix, places] : want) prefixes.push_back(prefix);
-                std::sort(prefixes.begin(), prefixes.end());
-                prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-                for (std::uint64_t prefix : prefixes) settle(prefix);
+                if (from[i].places != to[j].places) diff_prefix(to[j].connection, to[j].end, prefix, &from[i].places, &to[j].places, changes);
+                ++i;
+                ++j;
             }
-            if (!static_routes) bgp.insert(bgp.end(), changes.begin(), changes.end());
-            else static_pending_ = static_pending_ || !changes.empty();
         }
+        if (w == wanted.end()) desired_.erase(d);
+        else desired_[prefix] = std::move(w->second);
+    };
+    if (only) {
+        settle(prefix_key(*only));
+    } else {
+        std::vector<std::uint64_t> prefixes;
+        prefixes.reserve(desired_.size() + wanted.size());
+        for (const auto& [prefix, carried] : desired_) prefixes.push_back(prefix);
+        for (const auto& [prefix, carried] : wanted) prefixes.push_back(prefix);
+        std::sort(prefixes.begin(), prefixes.end());
+        prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+        for (std::uint64_t prefix : prefixes) settle(prefix);
+    }
+    // BGP connections install after convergence; static ones wait for update_routes.
+    std::vector<RouteUpdate> bgp;
+    bgp.reserve(changes.size());
+    for (auto& u : changes) {
+        if (world_.connections[u.connection].routing == Routing::static_routes) static_pending_ = true;
+        else bgp.push_back(std::move(u));
     }
     return bgp;
 }
@@ -323,8 +351,8 @@ void RoutingState::stop_carrying(Id c) {
         std::vector<RouteUpdate> removals;
         for (const auto& [prefix, places] : installed_[c][end]) diff_prefix(c, end, prefix, &places, nullptr, removals);
         for (const auto& u : removals) apply(u);
-        desired_[c][end].clear();
     }
+    // Its desired views are dropped by the recomputation that follows (topology_changed).
     ++epochs_[c];
 }
 
@@ -416,18 +444,17 @@ std::size_t RoutingState::install(const std::vector<RouteUpdate>& updates) {
 
 std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, const Ipv4Prefix* only) {
     std::vector<RouteUpdate> changes;
-    const View& desired = desired_[c][end];
     const View& installed = installed_[c][end];
     auto settle = [&](std::uint64_t prefix) {
-        auto d = desired.find(prefix);
         auto i = installed.find(prefix);
-        diff_prefix(c, end, prefix, i == installed.end() ? nullptr : &i->second, d == desired.end() ? nullptr : &d->second, changes);
+        diff_prefix(c, end, prefix, i == installed.end() ? nullptr : &i->second, desired_places(c, end, prefix), changes);
     };
     if (only) {
         settle(prefix_key(*only));
     } else {
         std::vector<std::uint64_t> prefixes;
-        for (const auto& [prefix, places] : desired) prefixes.push_back(prefix);
+        for (const auto& [prefix, carried] : desired_)
+            if (desired_places(c, end, prefix)) prefixes.push_back(prefix);
         for (const auto& [prefix, places] : installed) prefixes.push_back(prefix);
         std::sort(prefixes.begin(), prefixes.end());
         prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());

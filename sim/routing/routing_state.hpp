@@ -138,6 +138,16 @@ private:
     using View = std::unordered_map<std::uint64_t, std::vector<PlaceHops>>;
     /// Local routes of a router: prefix -> places.
     using Local = std::unordered_map<std::uint64_t, std::vector<Id>>;
+    /// What one connection end should carry of one prefix.
+    struct Carried {
+        Id connection;
+        std::uint8_t end;
+        std::vector<PlaceHops> places;  ///< sorted by place
+        bool operator==(const Carried&) const = default;
+    };
+    /// Desired views by prefix: each prefix's carrying connection ends, sorted by (connection, end),
+    /// so a change of one prefix costs the routers it reaches, not every connection.
+    using Desired = std::unordered_map<std::uint64_t, std::vector<Carried>>;
 
     Id router_of_vertex(TopologyVertex v) const;
     Id router_of_network(Id network) const;
@@ -146,10 +156,12 @@ private:
     /// Which routers each place's advertisements reach, and over which connection (shortest path).
     void compute_paths();
     /// What every connection should carry of `prefix` (or of every prefix when `only` is null).
-    std::vector<std::array<View, 2>> wanted_views(const Ipv4Prefix* only) const;
+    Desired wanted_views(const Ipv4Prefix* only) const;
     /// Diffs `wanted` against the desired views (restricted to `only`), makes it desired, and
     /// returns the updates for BGP connections.
-    std::vector<RouteUpdate> diff_desired(std::vector<std::array<View, 2>> wanted, const Ipv4Prefix* only);
+    std::vector<RouteUpdate> diff_desired(Desired wanted, const Ipv4Prefix* only);
+    /// The desired places of one connection end for one prefix; nullptr when none.
+    const std::vector<PlaceHops>* desired_places(Id connection, std::uint8_t end, std::uint64_t prefix) const;
     /// The updates that turn `from` into `to` for one prefix of one connection end.
     void diff_prefix(Id connection, std::uint8_t end, std::uint64_t prefix, const std::vector<PlaceHops>* from,
                      const std::vector<PlaceHops>* to, std::vector<RouteUpdate>& out) const;
@@ -184,8 +196,9 @@ private:
     /// paths_[origin][router]: the connection over which `router` learns `origin`'s routes and the hop
     /// count; kNone connection when unreachable (or the origin itself).
     std::vector<std::vector<NextHop>> paths_;
-    /// Per connection, per end: desired and installed views.
-    std::vector<std::array<View, 2>> desired_, installed_;
+    /// What each connection end should carry (by prefix), and what it does carry (per connection).
+    Desired desired_;
+    std::vector<std::array<View, 2>> installed_;
     std::vector<bool> carrying_;  ///< connection physically up at the last topology change
     std::vector<std::uint64_t> epochs_;  ///< per connection: bumped when it stops carrying
     bool static_pending_ = false;
