@@ -126,6 +126,7 @@ void start_instance(OperationContext& ctx, Id vm_id, Slot slot, Id site, std::ve
     inst.site = site;
     inst.nics = std::move(nics);
     ctx.world.bind_instance(vm_id, slot);
+    ctx.world.touch(vm_id);
     inst.booted = false;
     inst.shut_down = false;
 }
@@ -139,6 +140,7 @@ void boot_instance(OperationContext& ctx, Id vm_id, Slot slot) {
         i.boot_event = {};
         i.booted = true;
         i.up_intervals.emplace_back(ctx.now(), -1);
+        ctx.world.touch(vm_id);
         ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm);
         if (!ctx.world.running(i)) ctx.log.back().detail = "booted, but its site is down: not running until it is up";
         if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);
@@ -148,11 +150,13 @@ void boot_instance(OperationContext& ctx, Id vm_id, Slot slot) {
 void stop_instance(OperationContext& ctx, Instance& instance) {
     if (!instance.exists || instance.shut_down) return;
     instance.shut_down = true;
+    ctx.world.touch(instance.vm);
     close_interval(instance, ctx.now());
 }
 
 void remove_instance(OperationContext& ctx, Instance& instance) {
     if (!instance.exists) return;
+    ctx.world.touch(instance.vm);
     if (instance.boot_event.value != 0) ctx.kernel.cancel(instance.boot_event);
     instance.boot_event = {};
     close_interval(instance, ctx.now());

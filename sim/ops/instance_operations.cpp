@@ -36,6 +36,7 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
     if (op.network == "none") {
         if (nic.ip && nic.subnet != kNone) w.release(nic.subnet, *nic.ip);
         nic = NicBinding{};
+        w.touch(vm_id);
         result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 disconnected (was " + before + ")"});
         return result;
     }
@@ -63,6 +64,7 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
     }
     nic = moved;
     w.bind_instance(vm_id, vm.active_slot());
+    w.touch(vm_id);
     result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 moved from " + before + " to " + describe_nic(w, nic)});
     return result;
 }

@@ -291,7 +291,7 @@ nlohmann::json build_json(const Simulation& sim) {
     for (const ReachPair& p : sim.reachability().pairs()) {
         const std::string& client = w.clients[p.client].name;
         const std::string target = p.app.empty() ? w.vms[p.vm].name : p.app;
-        const DowntimeMetric m = sim.client_downtime(client, target);
+        const DowntimeMetric m = sim.pair_downtime(p);
         nlohmann::json c{{"client", client}};
         c[p.app.empty() ? "vm" : "app"] = target;
         c["downtime"] = seconds(m.downtime);
@@ -301,7 +301,7 @@ nlohmann::json build_json(const Simulation& sim) {
         nlohmann::json r{{"client", client}};
         r[p.app.empty() ? "vm" : "app"] = target;
         auto& intervals = r["intervals"] = nlohmann::json::array();
-        for (const auto& iv : p.intervals)
+        for (const auto& iv : sim.reachability().intervals(p))
             intervals.push_back({{"from", seconds(iv.start)},
                                  {"to", seconds(iv.end < 0 ? sim.end_time() : iv.end)},
                                  {"reachable", iv.reachable},
@@ -309,7 +309,7 @@ nlohmann::json build_json(const Simulation& sim) {
                                  {"detail", iv.detail}});
         reach.push_back(std::move(r));
     }
-    j["reachability_complete"] = sim.reachability().complete();
+
     const ExpectationCounts counts = count_expectations(sim);
     j["summary"] = {{"expectations", counts.checks},
                     {"failed", counts.failed_checks},

@@ -528,13 +528,16 @@ RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* pat
         const std::uint64_t prefix = prefix_key(match->prefix);
         // A prefix active in one of this router's own networks is delivered there: a connected
         // route wins over learned ones, as on any router.
-        for (Id p : match->targets)
-            for (const auto& h : r.hops.at(Key{prefix, p}))
+        const std::vector<NextHop>* hops = nullptr;
+        for (Id p : match->targets) {
+            hops = &r.hops.at(Key{prefix, p});
+            for (const auto& h : *hops)
                 if (h.connection == kNone) {
                     w.delivered = true;
                     w.place = p;
                     return w;
                 }
+        }
         if (match->targets.size() > 1) {
             std::string places;
             for (Id p : match->targets) places += (places.empty() ? "" : " and ") + world_.networks[p].name;
@@ -543,7 +546,7 @@ RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* pat
         }
         // The fewest hops, then the lower connection index.
         const NextHop* best = nullptr;
-        for (const auto& h : r.hops.at(Key{prefix, match->targets.front()}))
+        for (const auto& h : *hops)
             if (!best || std::tie(h.hops, h.connection) < std::tie(best->hops, best->connection)) best = &h;
         assert(best && best->connection != kNone);
         const Connection& conn = world_.connections[best->connection];

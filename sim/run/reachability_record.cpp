@@ -1,86 +1,281 @@
 #include "sim/run/reachability_record.hpp"
 
+#include <algorithm>
 #include <map>
-
-#include "sim/routing/reachability.hpp"
 
 namespace drsim {
 
-ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std::pair<std::string, std::string>>& wanted,
-                                       std::size_t limit) {
-    // Targets: each app (sorted by name) with its VMs, then each VM with no app, in definition order.
+namespace {
+
+// Does `outer` hold `inner` (a prefix key of RoutingState)?
+bool holds(std::uint64_t outer, std::uint64_t inner) {
+    return RoutingState::prefix_of(outer).contains(RoutingState::prefix_of(inner));
+}
+
+}  // namespace
+
+ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std::pair<std::string, std::string>>& wanted) {
+    for (const auto& c : world.clients) sites_.push_back(c.site);
+    std::sort(sites_.begin(), sites_.end());
+    sites_.erase(std::unique(sites_.begin(), sites_.end()), sites_.end());
+    for (const auto& c : world.clients)
+        site_of_client_.push_back(static_cast<std::size_t>(std::lower_bound(sites_.begin(), sites_.end(), c.site) - sites_.begin()));
+
+    // Groups: each app (sorted by name), each VM with no app (in order), each checked VM of an app.
     std::map<std::string, std::vector<Id>> apps;
     std::vector<Id> lone;
     for (Id v = 0; v < world.vms.size(); ++v) {
         if (world.vms[v].app.empty()) lone.push_back(v);
         else apps[world.vms[v].app].push_back(v);
     }
-    const std::size_t probes = world.clients.size() * world.vms.size();
-    complete_ = probes <= limit;
-    auto wanted_pair = [&](Id client, const std::string& target) {
-        for (const auto& [c, t] : wanted)
-            if (c == world.clients[client].name && t == target) return true;
-        return false;
+    struct Target {
+        std::string app;
+        Id vm;
     };
-    for (Id c = 0; c < world.clients.size(); ++c) {
-        for (const auto& [app, vms] : apps)
-            if (complete_ || wanted_pair(c, app)) pairs_.push_back(ReachPair{c, app, kNone, vms, {}});
-        for (Id v : lone)
-            if (complete_ || wanted_pair(c, world.vms[v].name)) pairs_.push_back(ReachPair{c, "", v, {v}, {}});
+    std::vector<Target> targets;
+    for (auto& [app, vms] : apps) {
+        targets.push_back({app, kNone});
+        groups_.push_back({std::move(vms)});
     }
-    // A checked VM that belongs to an app is recorded on its own too.
+    for (Id v : lone) {
+        targets.push_back({"", v});
+        groups_.push_back({{v}});
+    }
+    std::vector<std::pair<std::string, Id>> singles;  // (client, vm) checked on their own
     for (const auto& [client, target] : wanted) {
-        const Id c = world.client_id(client), v = world.vm_id(target);
-        if (c == kNone || v == kNone || world.vms[v].app.empty() || find(world, client, target)) continue;
-        pairs_.push_back(ReachPair{c, "", v, {v}, {}});
+        const Id v = world.vm_id(target);
+        if (world.client_id(client) == kNone || v == kNone || world.vms[v].app.empty()) continue;
+        if (std::find_if(targets.begin(), targets.end(), [&](const Target& t) { return t.app.empty() && t.vm == v; }) == targets.end()) {
+            targets.push_back({"", v});
+            groups_.push_back({{v}});
+        }
+        singles.emplace_back(client, v);
+    }
+    groups_of_vm_.resize(world.vms.size());
+    for (std::uint32_t g = 0; g < groups_.size(); ++g)
+        for (Id v : groups_[g].vms) groups_of_vm_[v].push_back(g);
+
+    const std::size_t groups = groups_.size();
+    series_.resize(sites_.size() * groups);
+    pairs_of_series_.resize(series_.size());
+    for (Id c = 0; c < world.clients.size(); ++c)
+        for (std::size_t g = 0; g < groups; ++g) {
+            // A checked VM of an app is recorded only for the clients that check it.
+            if (targets[g].app.empty() && !world.vms[targets[g].vm].app.empty() &&
+                std::find(singles.begin(), singles.end(), std::pair<std::string, Id>{world.clients[c].name, targets[g].vm}) == singles.end())
+                continue;
+            const std::size_t series = site_of_client_[c] * groups + g;
+            pairs_of_series_[series].push_back(pairs_.size());
+            pairs_.push_back(ReachPair{c, targets[g].app, targets[g].vm, series});
+        }
+    reach_.assign(sites_.size() * world.vms.size(), 0);
+    at_.resize(world.vms.size());
+
+    // Route outcomes are per prefix unless a more specific prefix sits inside it.
+    for (const auto& s : world.subnets) all_prefixes_.push_back(RoutingState::prefix_key(s.prefix));
+    std::sort(all_prefixes_.begin(), all_prefixes_.end());
+    all_prefixes_.erase(std::unique(all_prefixes_.begin(), all_prefixes_.end()), all_prefixes_.end());
+    for (std::size_t i = 0; i < all_prefixes_.size(); ++i) {
+        // Sorted by address then length: what a prefix holds follows it directly.
+        const bool nested = i + 1 < all_prefixes_.size() && holds(all_prefixes_[i], all_prefixes_[i + 1]);
+        nested_.emplace(all_prefixes_[i], nested);
     }
 }
 
-std::vector<std::size_t> ReachabilityRecord::observe(const World& world, const RoutingState& routing, Millis now,
-                                                     std::optional<std::pair<Rule, std::string>> cause) {
-    std::vector<std::size_t> changed;
-    for (std::size_t i = 0; i < pairs_.size(); ++i) {
-        ReachPair& p = pairs_[i];
-        const std::string& client = world.clients[p.client].name;
-        ReachInterval next;
-        next.start = now;
-        next.reachable = true;
-        for (Id v : p.vms) {
-            const ProbeResult r = probe(world, routing, client, world.vms[v].name);
-            if (r.reached) continue;
-            next.reachable = false;
+std::uint64_t ReachabilityRecord::key_of(Ipv4Prefix subnet_prefix, Ipv4Address ip) const {
+    const std::uint64_t key = RoutingState::prefix_key(subnet_prefix);
+    auto it = nested_.find(key);
+    if (it == nested_.end() || it->second) return RoutingState::prefix_key(Ipv4Prefix(ip, 32));
+    return key;
+}
+
+void ReachabilityRecord::recompute_outcomes(const RoutingState& routing, std::uint64_t key, std::vector<Id>& dirty_vms,
+                                            std::vector<bool>& marked) {
+    auto& outcomes = outcomes_[key];
+    std::vector<RoutingState::Outcome> fresh = outcomes_of(routing, key);
+    if (fresh == outcomes) return;
+    outcomes = std::move(fresh);
+    if (auto it = vms_at_key_.find(key); it != vms_at_key_.end())
+        for (Id v : it->second)
+            if (!marked[v]) {
+                marked[v] = true;
+                dirty_vms.push_back(v);
+            }
+}
+
+std::vector<RoutingState::Outcome> ReachabilityRecord::outcomes_of(const RoutingState& routing, std::uint64_t key) const {
+    // One probe stands for every address of the prefix: say so by naming the prefix, not the address.
+    const Ipv4Prefix prefix = RoutingState::prefix_of(key);
+    const std::string probe_text = prefix.network().to_string(), prefix_text = prefix.to_string();
+    std::vector<RoutingState::Outcome> out;
+    out.reserve(sites_.size());
+    for (Id site : sites_) {
+        RoutingState::Outcome o = routing.route_from_site(site, prefix.network());
+        if (prefix.length() < 32)
+            if (auto at = o.why.find(probe_text); at != std::string::npos) o.why.replace(at, probe_text.size(), prefix_text);
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+void ReachabilityRecord::ensure_outcomes(const RoutingState& routing, std::uint64_t key) { outcomes_[key] = outcomes_of(routing, key); }
+
+void ReachabilityRecord::record(std::size_t s, bool reachable, Rule rule, std::string detail, Millis now,
+                                const std::optional<std::pair<Rule, std::string>>& cause, std::vector<std::size_t>& changed) {
+    auto& intervals = series_[s].intervals;
+    ReachInterval next;
+    next.start = now;
+    next.reachable = reachable;
+    if (!reachable) {
+        next.has_rule = true;
+        next.rule = rule;
+        next.detail = std::move(detail);
+    } else {
+        next.detail = "reached";
+        if (cause && !intervals.empty()) {
             next.has_rule = true;
-            next.rule = r.rule;
-            next.detail = world.vms[v].name + ": " + r.why;
-            break;
+            next.rule = cause->first;
+            next.detail += " after " + cause->second;
         }
-        if (next.reachable) {
-            next.detail = p.vms.size() == 1 ? "reached" : "every VM reached";
-            if (cause && !p.intervals.empty()) {
-                next.has_rule = true;
-                next.rule = cause->first;
-                next.detail += " after " + cause->second;
+    }
+    if (!intervals.empty()) {
+        ReachInterval& last = intervals.back();
+        if (last.start == now) {
+            // Changed again within the instant: the later answer stands, and an answer that is
+            // the one before the instant is no change at all.
+            intervals.pop_back();
+            if (!intervals.empty() && intervals.back().reachable == reachable) {
+                intervals.back().end = -1;
+                return;
             }
-        }
-        if (!p.intervals.empty()) {
-            ReachInterval& last = p.intervals.back();
-            if (last.reachable == next.reachable && (next.reachable || (last.rule == next.rule && last.detail == next.detail))) continue;
-            if (last.start == now && next.reachable && p.intervals.size() > 1 && p.intervals[p.intervals.size() - 2].reachable) {
-                p.intervals.pop_back();  // lost and regained within one instant: no change after all
-                p.intervals.back().end = -1;
-                continue;
-            }
+        } else {
             last.end = now;
         }
-        p.intervals.push_back(std::move(next));
-        changed.push_back(i);
     }
+    intervals.push_back(std::move(next));
+    changed.push_back(s);
+}
+
+std::vector<std::size_t> ReachabilityRecord::observe(const World& world, RoutingState& routing, World& touched, Millis now,
+                                                     const std::optional<std::pair<Rule, std::string>>& cause) {
+    const std::size_t vm_count = world.vms.size();
+    std::vector<Id> dirty;
+    std::vector<bool> marked(vm_count, false);
+    auto mark = [&](Id v) {
+        if (!marked[v]) {
+            marked[v] = true;
+            dirty.push_back(v);
+        }
+    };
+    for (Id v : touched.take_touched()) mark(v);
+    bool all = false;
+    const std::vector<std::uint64_t> changed_prefixes = routing.take_dirty(all);
+    if (!started_) {
+        for (Id v = 0; v < vm_count; ++v) mark(v);
+        all = true;
+    }
+    if (sites_.empty() || groups_.empty()) return {};
+    // Route outcomes of the keys whose routes changed (a key inside a changed prefix).
+    if (all) {
+        std::vector<std::uint64_t> keys;
+        for (const auto& [key, vms] : vms_at_key_) keys.push_back(key);
+        std::sort(keys.begin(), keys.end());
+        for (std::uint64_t key : keys) recompute_outcomes(routing, key, dirty, marked);
+    } else if (!changed_prefixes.empty()) {
+        std::vector<std::uint64_t> keys;
+        for (const auto& [key, vms] : vms_at_key_) keys.push_back(key);
+        std::sort(keys.begin(), keys.end());
+        for (std::uint64_t prefix : changed_prefixes) {
+            // Keys are sorted by address: those inside `prefix` start at its network address.
+            const Ipv4Prefix p = RoutingState::prefix_of(prefix);
+            auto it = std::lower_bound(keys.begin(), keys.end(), std::uint64_t{p.network().value()} << 8);
+            for (; it != keys.end() && p.contains(RoutingState::prefix_of(*it).network()); ++it)
+                if (holds(prefix, *it)) recompute_outcomes(routing, *it, dirty, marked);
+        }
+    }
+    // Re-check the dirty VMs at every site. Strings are built only for an answer that changes.
+    std::sort(dirty.begin(), dirty.end());
+    std::vector<std::size_t> changed_series;
+    for (Id v : dirty) {
+        const Vm& vm = world.vms[v];
+        const Instance& inst = vm.instance(vm.active_slot());
+        VmAt now_at;
+        if (inst.exists && !inst.nics.empty() && inst.nics[0].network != kNone && inst.nics[0].ip && inst.nics[0].subnet != kNone) {
+            now_at.placed = true;
+            now_at.ip = *inst.nics[0].ip;
+            now_at.key = key_of(world.subnets[inst.nics[0].subnet].prefix, now_at.ip);
+        }
+        VmAt& was = at_[v];
+        if (was.placed != now_at.placed || was.key != now_at.key) {
+            if (was.placed) std::erase(vms_at_key_[was.key], v);
+            if (now_at.placed) {
+                vms_at_key_[now_at.key].push_back(v);
+                if (!outcomes_.contains(now_at.key)) ensure_outcomes(routing, now_at.key);
+            }
+        }
+        was = now_at;
+        const std::vector<RoutingState::Outcome>* outs = now_at.placed ? &outcomes_[now_at.key] : nullptr;
+        // The holder at the place a site's route leads to: the same place for most sites, so it is
+        // looked up once per place.
+        Id last_place = kNone;
+        bool last_ok = false;
+        Rule last_rule = Rule::AddrNotHeld;
+        std::string last_why;
+        for (std::size_t s = 0; s < sites_.size(); ++s) {
+            bool ok = false;
+            const RoutingState::Outcome* o = outs ? &(*outs)[s] : nullptr;
+            if (o && o->delivered) {
+                if (o->place != last_place) {
+                    last_place = o->place;
+                    auto holder = routing.holder_at(o->place, now_at.ip, last_rule, last_why);
+                    last_ok = holder && holder->first == v;
+                    if (holder && holder->first != v) {
+                        last_rule = Rule::AddrNotHeld;
+                        last_why = now_at.ip.to_string() + " leads to " + world.vms[holder->first].name + ", not " + vm.name;
+                    }
+                }
+                ok = last_ok;
+            }
+            std::uint8_t& bit = reach_[s * vm_count + v];
+            const bool first = !started_;
+            if (!first && bit == static_cast<std::uint8_t>(ok)) continue;
+            bit = ok;
+            for (std::uint32_t g : groups_of_vm_[v]) {
+                const std::size_t series = s * groups_.size() + g;
+                Series& sr = series_[series];
+                if (!ok) ++sr.down;
+                else if (!first) --sr.down;
+                if (!ok && sr.down == 1) {
+                    Rule rule = Rule::AddrNotHeld;
+                    std::string why;
+                    if (!o) why = vm.name + (inst.exists ? " is connected to no network" : " has no instance");
+                    else if (!o->delivered) rule = o->rule, why = o->why;
+                    else rule = last_rule, why = last_why;
+                    record(series, false, rule, vm.name + ": " + why, now, cause, changed_series);
+                } else if (ok && sr.down == 0 && !first) {
+                    record(series, true, Rule::RouteNone, "", now, cause, changed_series);
+                }
+            }
+        }
+    }
+    if (!started_) {
+        // The start: every series gets its first interval, reachable unless a VM was down.
+        for (std::size_t s = 0; s < series_.size(); ++s)
+            if (series_[s].intervals.empty()) record(s, true, Rule::RouteNone, "", now, std::nullopt, changed_series);
+        started_ = true;
+        return {};
+    }
+    std::vector<std::size_t> changed;
+    std::sort(changed_series.begin(), changed_series.end());
+    changed_series.erase(std::unique(changed_series.begin(), changed_series.end()), changed_series.end());
+    for (std::size_t s : changed_series) changed.insert(changed.end(), pairs_of_series_[s].begin(), pairs_of_series_[s].end());
+    std::sort(changed.begin(), changed.end());
     return changed;
 }
 
 void ReachabilityRecord::close(Millis end) {
-    for (auto& p : pairs_)
-        if (!p.intervals.empty() && p.intervals.back().end < 0) p.intervals.back().end = end;
+    for (auto& s : series_)
+        if (!s.intervals.empty() && s.intervals.back().end < 0) s.intervals.back().end = end;
 }
 
 const ReachPair* ReachabilityRecord::find(const World& world, const std::string& client, const std::string& target) const {

@@ -1,11 +1,20 @@
 #pragma once
 // Who can reach whom over time (SPEC §6, §10): for each client and each app (or VM with no app),
 // the intervals in which the client could and could not reach it, each change with the rule behind
-// it. Reachability changes only when the world does, so the record is re-probed once at the end of
-// each simulated instant in which something happened (never between), and an interval changes only
-// when the answer or its cause does. An app is reachable while every one of its VMs is.
+// it. An app is reachable while every one of its VMs is.
+//
+// Computed per change and per prefix, never by probing every pair at every event:
+// - clients at one site see the same thing, so everything is kept per client *site*;
+// - where routes from a site lead an address depends only on the address's prefix (when no route
+//   is more specific inside it), so a route *outcome* is kept per (site, prefix) and recomputed only
+//   for the prefixes whose routes changed (RoutingState::take_dirty);
+// - a VM is re-checked per site only when its outcome changed or the VM itself did
+//   (World::take_touched); an app's state is a count of its VMs a site cannot reach.
+// The world changes only in events, so this runs once at the end of each simulated instant in which
+// something happened.
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -24,37 +33,72 @@ struct ReachInterval {
     std::string detail;
 };
 
-/// A client and what it reaches for: an app's VMs, or one VM.
+/// A client and what it reaches for: an app's VMs, or one VM; `series` indexes its intervals.
 struct ReachPair {
     Id client = kNone;
-    std::string app;   ///< "" for a single VM
-    Id vm = kNone;     ///< the VM when `app` is ""
-    std::vector<Id> vms;
-    std::vector<ReachInterval> intervals;
+    std::string app;  ///< "" for a single VM
+    Id vm = kNone;    ///< the VM when `app` is ""
+    std::size_t series = 0;
 };
 
 class ReachabilityRecord {
 public:
-    /// Pairs: every client with every app and every VM without an app — unless that is more than
-    /// `limit` probes per instant, then only the pairs `wanted` names (client, app-or-VM name).
-    ReachabilityRecord(const World& world, const std::vector<std::pair<std::string, std::string>>& wanted, std::size_t limit);
+    /// Every client with every app and every VM without an app, and the (client, VM) pairs that
+    /// `wanted` names for VMs of an app.
+    ReachabilityRecord(const World& world, const std::vector<std::pair<std::string, std::string>>& wanted);
 
-    /// Re-probes every pair at `now`; returns the pairs whose answer changed (their index). `cause`
-    /// (when set) is what happened in this instant, given to intervals that become reachable.
-    std::vector<std::size_t> observe(const World& world, const RoutingState& routing, Millis now,
-                                     std::optional<std::pair<Rule, std::string>> cause);
+    /// Brings the record to `now`; returns the pairs whose answer changed. `cause` (when set) is
+    /// what happened in this instant, given to intervals that become reachable.
+    std::vector<std::size_t> observe(const World& world, RoutingState& routing, World& touched, Millis now,
+                                     const std::optional<std::pair<Rule, std::string>>& cause);
     /// Closes the open intervals at `end`.
     void close(Millis end);
 
     const std::vector<ReachPair>& pairs() const { return pairs_; }
+    const std::vector<ReachInterval>& intervals(const ReachPair& pair) const { return series_[pair.series].intervals; }
     /// The pair for (client name, app or VM name); nullptr when not recorded.
     const ReachPair* find(const World& world, const std::string& client, const std::string& target) const;
-    /// True when every client x target pair is recorded (not limited to the checked ones).
-    bool complete() const { return complete_; }
 
 private:
+    struct Group {
+        std::vector<Id> vms;
+    };
+    struct Series {  ///< one (site, group)
+        std::uint32_t down = 0;  ///< VMs of the group the site cannot reach now
+        std::vector<ReachInterval> intervals;
+    };
+    /// Where a VM is looked for: the key of its address's route outcome, and its address.
+    struct VmAt {
+        bool placed = false;  ///< has a running-or-not instance with an address on a network
+        std::uint64_t key = 0;
+        Ipv4Address ip;
+    };
+
+    std::uint64_t key_of(Ipv4Prefix subnet_prefix, Ipv4Address ip) const;
+    /// The route outcome of a key from every site.
+    std::vector<RoutingState::Outcome> outcomes_of(const RoutingState& routing, std::uint64_t key) const;
+    /// Computes the outcomes of a key seen for the first time.
+    void ensure_outcomes(const RoutingState& routing, std::uint64_t key);
+    void recompute_outcomes(const RoutingState& routing, std::uint64_t key, std::vector<Id>& dirty_vms, std::vector<bool>& marked);
+    void record(std::size_t series, bool reachable, Rule rule, std::string detail, Millis now,
+                const std::optional<std::pair<Rule, std::string>>& cause, std::vector<std::size_t>& changed_series);
+
+    std::vector<Id> sites_;                 ///< distinct sites of clients, ascending
+    std::vector<std::size_t> site_of_client_;
+    std::vector<Group> groups_;
+    std::vector<std::vector<std::uint32_t>> groups_of_vm_;
+    std::vector<Series> series_;            ///< [site * groups + group]
     std::vector<ReachPair> pairs_;
-    bool complete_ = true;
+    std::vector<std::vector<std::size_t>> pairs_of_series_;
+    std::vector<std::uint8_t> reach_;       ///< [site * vms + vm]: 1 reachable
+    std::vector<VmAt> at_;                  ///< per VM
+    std::unordered_map<std::uint64_t, std::vector<Id>> vms_at_key_;
+    /// Route outcome per key, per site (index as sites_).
+    std::unordered_map<std::uint64_t, std::vector<RoutingState::Outcome>> outcomes_;
+    /// Subnet prefixes with another subnet prefix strictly inside: their VMs are keyed per address.
+    std::unordered_map<std::uint64_t, bool> nested_;
+    std::vector<std::uint64_t> all_prefixes_;  ///< every subnet prefix key, sorted by address then length
+    bool started_ = false;
 };
 
 }  // namespace drsim

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
@@ -59,8 +60,6 @@ std::vector<std::pair<std::string, std::string>> checked_pairs(const Scenario& s
                 out.emplace_back(x.downtime_client, x.downtime_vm.empty() ? x.downtime_app : x.downtime_vm);
     return out;
 }
-// At most this many probes (clients x VMs) per instant for the full record; beyond, the checked pairs.
-constexpr std::size_t kFullRecordLimit = 50'000;
 }  // namespace
 
 Simulation::Simulation(const Scenario& scenario)
@@ -68,7 +67,7 @@ Simulation::Simulation(const Scenario& scenario)
       world_(scenario),
       ctx_(scenario_, world_, kernel_, log_),
       plans_(ctx_),
-      reachability_(world_, checked_pairs(scenario), kFullRecordLimit) {
+      reachability_(world_, checked_pairs(scenario)) {
     order_.resize(scenario.events.size());
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     // Stable: events at one time run in file order (SPEC §9).
@@ -122,19 +121,37 @@ void Simulation::run_kernel() {
 }
 
 void Simulation::observe_reachability(bool log_changes) {
-    if (reachability_.pairs().empty()) return;
+    if (reachability_.pairs().empty()) {
+        world_.take_touched();  // nothing to keep them for
+        bool all = false;
+        ctx_.routing.take_dirty(all);
+        return;
+    }
     // What happened in this instant: the last record with a rule since the previous observation.
     std::optional<std::pair<Rule, std::string>> cause;
     for (std::size_t i = log_seen_; i < log_.size(); ++i)
         if (!log_[i].decisions.empty())
             cause.emplace(log_[i].decisions.front().rule, std::string{log_[i].op} + (log_[i].target.empty() ? "" : " " + log_[i].target));
-    const std::vector<std::size_t> changed = reachability_.observe(world_, ctx_.routing, kernel_.now(), cause);
+    const std::vector<std::size_t> changed = reachability_.observe(world_, ctx_.routing, world_, kernel_.now(), cause);
     log_seen_ = log_.size();
     if (!log_changes) return;
+    // One record per change, naming the clients that see it (the clients of one site see the same).
+    std::vector<std::size_t> order;
+    std::unordered_map<std::size_t, std::vector<Id>> clients_of;
     for (std::size_t i : changed) {
         const ReachPair& p = reachability_.pairs()[i];
-        const ReachInterval& now = p.intervals.back();
-        const std::string target = world_.clients[p.client].name + " -> " + (p.app.empty() ? world_.vms[p.vm].name : "app " + p.app);
+        auto [it, fresh] = clients_of.try_emplace(p.series);
+        if (fresh) order.push_back(i);
+        it->second.push_back(p.client);
+    }
+    for (std::size_t i : order) {
+        const ReachPair& p = reachability_.pairs()[i];
+        const ReachInterval& now = reachability_.intervals(p).back();
+        const std::vector<Id>& clients = clients_of[p.series];
+        std::string who;
+        for (std::size_t k = 0; k < clients.size() && k < 3; ++k) who += (k ? ", " : "") + world_.clients[clients[k]].name;
+        if (clients.size() > 3) who += " and " + std::to_string(clients.size() - 3) + " more";
+        const std::string target = who + " -> " + (p.app.empty() ? world_.vms[p.vm].name : "app " + p.app);
         log_.push_back(make_record(kernel_.now(), "reachability", target, Phase::instant, std::nullopt, {},
                                    now.reachable ? "reachable again" : "lost",
                                    now.has_rule ? Decisions{{now.rule, now.detail, !now.reachable}} : Decisions{}));
@@ -143,12 +160,16 @@ void Simulation::observe_reachability(bool log_changes) {
 }
 
 DowntimeMetric Simulation::client_downtime(const std::string& client, const std::string& target, Millis from) const {
+    if (const ReachPair* p = reachability_.find(world_, client, target)) return pair_downtime(*p, from);
+    return outages_from_up(client + " -> " + target, {}, from, std::max(end_time_, kernel_.now()));
+}
+
+DowntimeMetric Simulation::pair_downtime(const ReachPair& pair, Millis from) const {
     const Millis end = std::max(end_time_, kernel_.now());
     std::vector<std::pair<Millis, Millis>> up;
-    if (const ReachPair* p = reachability_.find(world_, client, target))
-        for (const auto& iv : p->intervals)
-            if (iv.reachable) up.emplace_back(iv.start, iv.end < 0 ? end : iv.end);
-    return outages_from_up(client + " -> " + target, merge(std::move(up)), from, end);
+    for (const auto& iv : reachability_.intervals(pair))
+        if (iv.reachable) up.emplace_back(iv.start, iv.end < 0 ? end : iv.end);
+    return outages_from_up(world_.clients[pair.client].name, merge(std::move(up)), from, end);
 }
 
 void Simulation::list_unexpected_refusals() {

@@ -52,6 +52,8 @@ public:
     /// The time `client` could not reach `target` (an app, or a VM) over [from, end] (SPEC §9
     /// `downtime` with `client`), from the reachability record. O(intervals of the pair).
     DowntimeMetric client_downtime(const std::string& client, const std::string& target, Millis from = 0) const;
+    /// The same for one recorded pair. O(intervals of the pair).
+    DowntimeMetric pair_downtime(const ReachPair& pair, Millis from = 0) const;
     /// Who could reach whom over time (SPEC §10 `reachability`).
     const ReachabilityRecord& reachability() const { return reachability_; }
     /// The apps named by VMs, sorted, each with its VMs.

@@ -102,6 +102,7 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
         vm.host = spec.host.empty() ? kNone : host_id(spec.host);
         vm.properties_ip = spec.target_ip;
         vm.resources = spec.resources;
+        for (auto& inst : vm.instances) inst.vm = id;
         Instance& home = vm.instance(Slot::home);
         home.exists = true;
         home.site = vm.home_site;
@@ -243,6 +244,14 @@ std::optional<std::pair<Id, Slot>> World::holder(Id subnet, Ipv4Address ip) cons
     auto it = h.find(ip.value());
     if (it == h.end()) return std::nullopt;
     return std::pair<Id, Slot>{it->second.first, static_cast<Slot>(it->second.second)};
+}
+
+std::vector<Id> World::take_touched() {
+    std::vector<Id> out = std::move(touched_);
+    touched_.clear();
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
 }
 
 void World::release_instance(Instance& instance) {

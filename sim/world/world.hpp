@@ -73,6 +73,7 @@ struct NicBinding {
 };
 
 struct Instance {
+    Id vm = kNone;  ///< the VM it is an instance of
     bool exists = false;
     Id site = kNone;
     Id host = kNone;  ///< VMM: the Hyper-V host it runs on (MAP-PLACEMENT)
@@ -257,6 +258,12 @@ public:
     /// The VM and slot whose NIC holds `ip` in `subnet`; nullopt when no instance does. O(1).
     std::optional<std::pair<Id, Slot>> holder(Id subnet, Ipv4Address ip) const;
 
+    /// Notes that an instance of `vm` changed (created, booted, stopped, removed, moved): what is
+    /// computed per VM (who reaches it) is recomputed for these VMs only. O(1).
+    void touch(Id vm) { touched_.push_back(vm); }
+    /// The VMs touched since the last call, each once, ascending. Clears the list.
+    std::vector<Id> take_touched();
+
     bool site_up(Id site) const { return site != kNone && network.site_up(site); }
     /// A connection edge is up when connected and no end is a site that is down; containment
     /// edges always are. Circuits at a peering location that is down carry nothing.
@@ -277,6 +284,7 @@ private:
                   Id stretched_to);
 
     Fabric fabric_;
+    std::vector<Id> touched_;
     std::unordered_map<std::string, Id> site_by_name_, network_by_name_, vm_by_name_, connection_by_name_,
         client_by_name_, circuit_by_name_, cloud_by_name_, host_by_name_;
 };
