@@ -258,7 +258,14 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
             vms += w.running(inst) ? 1 : 0;
         }
     }
-    for (Id m : domain) w.network.set_storm(m, true, ctx.now(), Rule::StretchedFaultDomain);
+    // Every VM on the domain changes: who reaches it is looked at again (now and when it ends).
+    auto set_storm = [](OperationContext& c, const std::vector<Id>& members, bool storming) {
+        for (Id m : members) {
+            c.world.network.set_storm(m, storming, c.now(), Rule::StretchedFaultDomain);
+            for (const auto& [ip, holder] : c.world.subnets[m].holders) c.world.touch(holder.first);
+        }
+    };
+    set_storm(ctx, domain, true);
     std::string where;
     for (Id s : sites) where += (where.empty() ? "" : ", ") + w.sites[s].name;
     r.detail = "broadcast storm on " + op.subnet_network + "/" + op.subnet +
@@ -267,8 +274,8 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
                                                            std::to_string(sites.size()) + " site(s) (" + where + ") off the network",
                            true});
     if (op.duration) {
-        ctx.kernel.schedule_in(*op.duration, [&ctx, domain, target = op.subnet_network + "/" + op.subnet] {
-            for (Id m : domain) ctx.world.network.set_storm(m, false, ctx.now(), Rule::StretchedFaultDomain);
+        ctx.kernel.schedule_in(*op.duration, [&ctx, domain, set_storm, target = op.subnet_network + "/" + op.subnet] {
+            set_storm(ctx, domain, false);
             ctx.log.push_back(make_record(ctx.now(), "broadcast_storm", target, Phase::done, std::nullopt, {}, "the storm is over", {}));
         });
     }
