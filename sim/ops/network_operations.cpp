@@ -116,6 +116,11 @@ OpResult set_site_up(OperationContext& ctx, const OperationSpec& op, bool up) {
         r.detail = op.site + " is already " + (up ? "up" : "down");
         return r;
     }
+    // Every instance at the site stops or starts: who reaches those VMs is looked at again.
+    for (const Network& n : ctx.world.networks)
+        if (n.site == site)
+            for (Id s : n.subnets)
+                for (const auto& [ip, holder] : ctx.world.subnets[s].holders) ctx.world.touch(holder.first);
     if (up) {
         resume_stalled_replications(ctx, site);
         r.decisions.push_back({Rule::SiteDown, "instances at " + op.site + " run again; its edges are up"});

@@ -20,7 +20,18 @@ namespace {
 
 // A retain-IP world: two on-premises sites with paired subnets (one stretched), three branches on
 // VPNs to both (some static), clients at the branches and at a main site; random events after.
-std::string random_scenario(std::mt19937_64& rng) {
+// The world, and the random events as separate texts so that a run can stop after any of them.
+struct RandomRun {
+    std::string world;
+    std::vector<std::string> events;
+    std::string text(std::size_t count) const {
+        std::string out = world;
+        for (std::size_t i = 0; i < count && i < events.size(); ++i) out += events[i];
+        return out;
+    }
+};
+
+RandomRun random_scenario(std::mt19937_64& rng) {
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
     std::ostringstream y;
     y << "scenario: random reachability\nfabric: vmm-to-vmm\n"
@@ -40,6 +51,8 @@ std::string random_scenario(std::mt19937_64& rng) {
     for (int v = 0; v < 10; ++v)
         y << "  - {name: vm" << v << ", site: A, app: app" << v % 4 << ", nics: [{network: net-A, subnet: s" << v % 4
           << ", ip: 10.0." << v % 4 << "." << 10 + v << "}]}\n";
+    // On the stretched subnet at B from the start: reached through A or B alike.
+    y << "  - {name: vmb, site: B, app: app3, nics: [{network: net-B, subnet: s3, ip: 10.0.3.50}]}\n";
     y << "  - {name: lone, site: A, nics: [{network: net-A, subnet: s1, ip: 10.0.1.99}]}\n";
     y << "connections:\n";
     for (int b = 0; b < 3; ++b)
@@ -50,10 +63,12 @@ std::string random_scenario(std::mt19937_64& rng) {
     for (int c = 0; c < 5; ++c) y << "  - {name: cl" << c << ", site: " << (c == 4 ? "A" : "br" + std::to_string(c % 3)) << "}\n";
     y << "events:\n  - at: 0\n    map_network: {source: net-A, target: net-B}\n"
       << "  - at: 1m\n    enable_replication: {vms: all, target_site: B}\n";
+    RandomRun run;
+    run.world = "allow_refusals: true\n" + y.str();
     int t = 20;  // minutes
-    const int events = 3 + pick(28);  // the run ends after a random number of them
-    for (int e = 0; e < events; ++e) {
+    for (int e = 0; e < 30; ++e) {
         t += pick(3) * (pick(2) ? 1 : 0) + (pick(4) == 0 ? 0 : 1);  // some events share an instant
+        y.str("");
         y << "  - at: " << t << "m\n    ";
         switch (pick(9)) {
             case 0: y << "site_down: {site: " << (pick(2) ? "A" : "B") << "}\n"; break;
@@ -66,23 +81,29 @@ std::string random_scenario(std::mt19937_64& rng) {
             case 7: y << "broadcast_storm: {network: net-A, subnet: s3, duration: " << 1 + pick(3) << "m}\n"; break;
             default: y << "set_vm_network: {vm: vm" << pick(10) << ", network: none}\n"; break;
         }
+        run.events.push_back(y.str());
     }
-    return "allow_refusals: true\n" + y.str();
+    return run;
 }
 
 }  // namespace
 
 TEST_CASE("reachability record: agrees with probing every VM from every client after random runs") {
-    for (std::uint64_t seed = 1; seed <= 120; ++seed) {
+    // Each random run is checked when it stops after each of its events in turn, so the record is
+    // compared with the reference in many intermediate states, not just the last.
+    for (std::uint64_t seed = 1; seed <= 40; ++seed)
+      for (std::size_t count = 1; count <= 30; ++count) {
         CAPTURE(seed);
+        CAPTURE(count);
         std::mt19937_64 rng(seed);
-        const std::string text = random_scenario(rng);
+        const std::string text = random_scenario(rng).text(count);
         auto scenario = std::make_unique<Scenario>(load_scenario_text(text, "random.yaml"));
         auto sim = std::make_unique<Simulation>(*scenario);
         sim->run();
         const World& w = sim->world();
         const auto& record = sim->reachability();
         REQUIRE(record.pairs().size() == w.clients.size() * 5);  // 4 apps and one VM with no app
+        // (indented one level less than the loop it is in: the two loops share a body)
         for (const ReachPair& p : record.pairs()) {
             const std::string& client = w.clients[p.client].name;
             bool expected = true;
