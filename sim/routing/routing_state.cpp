@@ -465,20 +465,42 @@ std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, const Ipv4Prefi
 }
 
 std::size_t RoutingState::update_static_routes(const Ipv4Prefix* only) {
-    if (!only) static_pending_ = false;
-    std::size_t changed = 0;
-    for (Id c = 0; c < world_.connections.size(); ++c)
-        if (world_.connections[c].routing == Routing::static_routes && carrying_[c])
-            for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end, only);
-    return changed;
+    if (only) {
+        std::size_t changed = 0;
+        for (Id c = 0; c < world_.connections.size(); ++c)
+            if (world_.connections[c].routing == Routing::static_routes && carrying_[c])
+                for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end, only);
+        return changed;
+    }
+    static_pending_ = false;
+    return sync_all(true);
 }
 
-std::size_t RoutingState::converge_all() {
-    std::size_t changed = 0;
-    for (Id c = 0; c < world_.connections.size(); ++c)
-        if (carrying_[c])
-            for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end);
-    return changed;
+std::size_t RoutingState::converge_all() { return sync_all(false); }
+
+std::size_t RoutingState::sync_all(bool static_only) {
+    auto included = [&](Id c) {
+        return carrying_[c] && (!static_only || world_.connections[c].routing == Routing::static_routes);
+    };
+    std::vector<RouteUpdate> changes;
+    // What should be carried and is not (or differently): one pass over the desired views.
+    for (const auto& [prefix, carried] : desired_)
+        for (const Carried& c : carried) {
+            if (!included(c.connection)) continue;
+            const View& installed = installed_[c.connection][c.end];
+            auto i = installed.find(prefix);
+            const std::vector<PlaceHops>* from = i == installed.end() ? nullptr : &i->second;
+            if (!from || *from != c.places) diff_prefix(c.connection, c.end, prefix, from, &c.places, changes);
+        }
+    // What is carried and should not be at all.
+    for (Id c = 0; c < world_.connections.size(); ++c) {
+        if (!included(c)) continue;
+        for (std::uint8_t end = 0; end < 2; ++end)
+            for (const auto& [prefix, places] : installed_[c][end])
+                if (!desired_places(c, end, prefix)) diff_prefix(c, end, prefix, &places, nullptr, changes);
+    }
+    for (const auto& u : changes) apply(u);
+    return changes.size();
 }
 
 ProbeResult RoutingState::probe_from_client(Id client, Ipv4Address to) const {

@@ -167,6 +167,9 @@ private:
                      const std::vector<PlaceHops>* to, std::vector<RouteUpdate>& out) const;
     /// Makes `installed` of one connection end equal to `desired` (for `only`, or every prefix).
     std::size_t sync_installed(Id connection, std::uint8_t end, const Ipv4Prefix* only = nullptr);
+    /// Makes every carrying connection's installed views (static ones only, when asked) what is
+    /// desired. O(desired + installed).
+    std::size_t sync_all(bool static_only);
     void apply(const RouteUpdate& u);
     /// Makes the router's local routes for `only` (or all) what its networks' active subnets say.
     void refresh_local(Id router, const Ipv4Prefix* only);
