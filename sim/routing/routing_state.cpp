@@ -518,17 +518,20 @@ ProbeResult RoutingState::probe_from_network(Id network, Ipv4Address to) const {
     return probe(router, to, world_.networks[network].name);
 }
 
-RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* path) const {
-    Walk w;
-    const std::string address = to.to_string();
-    auto fail = [&](Rule rule, std::string why) {
+RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* path) const {
+    using Stop = Outcome::Stop;
+    Outcome w;
+    auto fail = [&](Rule rule, Stop stop, Id router, Id a = kNone, Id b = kNone) {
         w.rule = rule;
-        w.why = std::move(why);
+        w.stop = stop;
+        w.router = router;
+        w.a = a;
+        w.b = b;
         return w;
     };
     // A client at an Azure region reaches the region's networks (it stands for a workload there).
     if (start < world_.sites.size() && world_.sites[start].kind == SiteKind::azure) {
-        if (!world_.site_up(start)) return fail(Rule::SiteDown, world_.sites[start].name + " is down");
+        if (!world_.site_up(start)) return fail(Rule::SiteDown, Stop::site_down, start);
         for (Id n = 0; n < world_.networks.size(); ++n)
             if (world_.networks[n].site == start && world_.subnet_holding(n, to) != kNone) {
                 w.delivered = true;
@@ -539,14 +542,15 @@ RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* pat
     std::vector<bool> visited(routers_.size(), false);
     Id router = start;
     const Connection* arrived_over = nullptr;
+    Id arrived_id = kNone;
     Via via = Via::origin;
     while (true) {
-        if (!router_up(router)) return fail(Rule::SiteDown, router_name(router) + " is down");
-        if (visited[router]) return fail(Rule::RouteNone, "routing loop at " + router_name(router) + " for " + address);
+        if (!router_up(router)) return fail(Rule::SiteDown, Stop::site_down, router);
+        if (visited[router]) return fail(Rule::RouteNone, Stop::loop, router);
         visited[router] = true;
         const Router& r = routers_[router];
         auto match = r.table.lookup(to);
-        if (!match) return fail(Rule::RouteNone, router_name(router) + " has no route to " + address);
+        if (!match) return fail(Rule::RouteNone, Stop::no_route, router);
         const std::uint64_t prefix = prefix_key(match->prefix);
         // A prefix active in one of this router's own networks is delivered there: a connected
         // route wins over learned ones, as on any router.
@@ -561,10 +565,8 @@ RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* pat
                 }
         }
         if (match->targets.size() > 1) {
-            std::string places;
-            for (Id p : match->targets) places += (places.empty() ? "" : " and ") + world_.networks[p].name;
-            return fail(Rule::RouteConflict, router_name(router) + ": " + match->prefix.to_string() + " leads to " + places +
-                                                 " (two live routes of equal length to different places)");
+            w.prefix = prefix;
+            return fail(Rule::RouteConflict, Stop::conflict, router, match->targets[0], match->targets[1]);
         }
         // The fewest hops, then the lower connection index.
         const NextHop* best = nullptr;
@@ -573,34 +575,51 @@ RoutingState::Walk RoutingState::walk(Id start, Ipv4Address to, std::string* pat
         assert(best && best->connection != kNone);
         const Connection& conn = world_.connections[best->connection];
         if (arrived_over && !passes_on(via, conn))
-            return fail(Rule::RoutePeeringNonTransitive, "peering " + (is_peering(*arrived_over) ? arrived_over->name : conn.name) +
-                                                             " does not carry traffic onward from " + router_name(router));
-        if (!world_.edge_up(conn.edge)) return fail(Rule::ConnectionState, conn.name + " is down");
+            return fail(Rule::RoutePeeringNonTransitive, Stop::peering, router, arrived_id, best->connection);
+        if (!world_.edge_up(conn.edge)) return fail(Rule::ConnectionState, Stop::connection_down, router, best->connection);
         const Id a = router_of_vertex(conn.ends[0]);
         const Id next = a == router ? router_of_vertex(conn.ends[1]) : a;
         if (path) *path += " -> " + conn.name + " -> " + router_name(next);
         arrived_over = &conn;
+        arrived_id = best->connection;
         via = via_of(conn);
         router = next;
     }
 }
 
+std::string RoutingState::explain(const Outcome& o, const std::string& target) const {
+    using Stop = Outcome::Stop;
+    switch (o.stop) {
+        case Stop::none: return o.delivered ? "delivered to " + world_.networks[o.place].name : "";
+        case Stop::site_down: return router_name(o.router) + " is down";
+        case Stop::loop: return "routing loop at " + router_name(o.router) + " for " + target;
+        case Stop::no_route: return router_name(o.router) + " has no route to " + target;
+        case Stop::conflict:
+            return router_name(o.router) + ": " + prefix_of(o.prefix).to_string() + " leads to " + world_.networks[o.a].name + " and " +
+                   world_.networks[o.b].name + " (two live routes of equal length to different places)";
+        case Stop::peering: {
+            const Connection& in = world_.connections[o.a];
+            const Connection& out = world_.connections[o.b];
+            return "peering " + (is_peering(in) ? in.name : out.name) + " does not carry traffic onward from " + router_name(o.router);
+        }
+        case Stop::connection_down: return world_.connections[o.a].name + " is down";
+    }
+    return "";
+}
+
 ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text) const {
     ProbeResult result;
     result.path = std::move(start_text);
-    const Walk w = walk(start, to, &result.path);
+    const Outcome w = walk(start, to, &result.path);
     if (!w.delivered) {
         result.rule = w.rule;
-        result.why = w.why;
+        result.why = explain(w, to.to_string());
         return result;
     }
     return deliver(w.place, to, std::move(result));
 }
 
-RoutingState::Outcome RoutingState::route_from_site(Id site, Ipv4Address to) const {
-    const Walk w = walk(site, to, nullptr);
-    return Outcome{w.delivered, w.place, w.delivered ? Rule::RouteNone : w.rule, w.why};
-}
+RoutingState::Outcome RoutingState::route_from_site(Id site, Ipv4Address to) const { return walk(site, to, nullptr); }
 
 std::optional<std::pair<Id, Slot>> RoutingState::holder_at(Id network, Ipv4Address to, Rule& rule, std::string& why) const {
     const std::string address = to.to_string();

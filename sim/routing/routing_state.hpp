@@ -91,14 +91,22 @@ public:
 
     /// Where the routes from a site's router lead an address: the network it is delivered to
     /// (`place`), or the rule and why of the step that broke. For the reachability record.
+    /// Kept small and without text (the record holds one per site and prefix); `explain` words it.
     struct Outcome {
+        enum class Stop : std::uint8_t { none, site_down, loop, no_route, conflict, peering, connection_down };
         bool delivered = false;
-        Id place = kNone;
+        Id place = kNone;  ///< delivered: the network
         Rule rule = Rule::RouteNone;
-        std::string why;
+        Stop stop = Stop::none;
+        Id router = kNone;  ///< where it stopped
+        Id a = kNone;       ///< conflict: the first place; peering: the peering; connection_down: it
+        Id b = kNone;       ///< conflict: the second place; peering: the connection onward
+        std::uint64_t prefix = 0;  ///< conflict: the prefix
         bool operator==(const Outcome&) const = default;
     };
     Outcome route_from_site(Id site, Ipv4Address to) const;
+    /// Why an outcome did not deliver, naming `target` ("10.0.1.4", "10.0.1.0/24").
+    std::string explain(const Outcome& outcome, const std::string& target) const;
     /// Delivery at a place: the VM and slot whose running instance holds `to` there (or in the
     /// place's stretched domain); nullopt with the rule and why when none does.
     std::optional<std::pair<Id, Slot>> holder_at(Id place, Ipv4Address to, Rule& rule, std::string& why) const;
@@ -180,13 +188,7 @@ private:
         if (!all_dirty_) dirty_.push_back(prefix);
     }
     /// The walk: hop by hop to the network where the address is delivered, or the step that broke.
-    struct Walk {
-        bool delivered = false;
-        Id place = kNone;  ///< the network the address is delivered to
-        Rule rule = Rule::RouteNone;
-        std::string why;
-    };
-    Walk walk(Id router, Ipv4Address to, std::string* path) const;
+    Outcome walk(Id router, Ipv4Address to, std::string* path) const;
     ProbeResult probe(Id router, Ipv4Address to, std::string start) const;
     /// Arrival: a running instance holding `to` in the place's network (or its stretched domain).
     ProbeResult deliver(Id network, Ipv4Address to, ProbeResult so_far) const;

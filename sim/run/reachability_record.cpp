@@ -104,17 +104,10 @@ void ReachabilityRecord::recompute_outcomes(const RoutingState& routing, std::ui
 }
 
 std::vector<RoutingState::Outcome> ReachabilityRecord::outcomes_of(const RoutingState& routing, std::uint64_t key) const {
-    // One probe stands for every address of the prefix: say so by naming the prefix, not the address.
-    const Ipv4Prefix prefix = RoutingState::prefix_of(key);
-    const std::string probe_text = prefix.network().to_string(), prefix_text = prefix.to_string();
+    const Ipv4Address probe = RoutingState::prefix_of(key).network();
     std::vector<RoutingState::Outcome> out;
     out.reserve(sites_.size());
-    for (Id site : sites_) {
-        RoutingState::Outcome o = routing.route_from_site(site, prefix.network());
-        if (prefix.length() < 32)
-            if (auto at = o.why.find(probe_text); at != std::string::npos) o.why.replace(at, probe_text.size(), prefix_text);
-        out.push_back(std::move(o));
-    }
+    for (Id site : sites_) out.push_back(routing.route_from_site(site, probe));
     return out;
 }
 
@@ -249,7 +242,12 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
                     Rule rule = Rule::AddrNotHeld;
                     std::string why;
                     if (!o) why = vm.name + (inst.exists ? " is connected to no network" : " has no instance");
-                    else if (!o->delivered) rule = o->rule, why = o->why;
+                    else if (!o->delivered) {
+                        // One probe stands for every address of the prefix: name the prefix.
+                        const Ipv4Prefix prefix = RoutingState::prefix_of(now_at.key);
+                        rule = o->rule;
+                        why = routing.explain(*o, prefix.length() < 32 ? prefix.to_string() : now_at.ip.to_string());
+                    }
                     else rule = last_rule, why = last_why;
                     record(series, false, rule, vm.name + ": " + why, now, cause, changed_series);
                 } else if (ok && sr.down == 0 && !first) {
