@@ -539,15 +539,21 @@ RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* 
                 return w;
             }
     }
-    std::vector<bool> visited(routers_.size(), false);
+    // The routers passed so far: paths are short, so a small array searched linearly (no allocation:
+    // the reachability record walks millions of times); a path longer than it is taken as a loop.
+    std::array<Id, 64> visited{};
+    std::size_t visited_count = 0;
     Id router = start;
     const Connection* arrived_over = nullptr;
     Id arrived_id = kNone;
     Via via = Via::origin;
     while (true) {
         if (!router_up(router)) return fail(Rule::SiteDown, Stop::site_down, router);
-        if (visited[router]) return fail(Rule::RouteNone, Stop::loop, router);
-        visited[router] = true;
+        if (std::find(visited.begin(), visited.begin() + static_cast<std::ptrdiff_t>(visited_count), router) !=
+                visited.begin() + static_cast<std::ptrdiff_t>(visited_count) ||
+            visited_count == visited.size())
+            return fail(Rule::RouteNone, Stop::loop, router);
+        visited[visited_count++] = router;
         const Router& r = routers_[router];
         auto match = r.table.lookup(to);
         if (!match) return fail(Rule::RouteNone, Stop::no_route, router);
