@@ -518,17 +518,26 @@ ProbeResult RoutingState::probe_from_network(Id network, Ipv4Address to) const {
     return probe(router, to, world_.networks[network].name);
 }
 
-RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* path) const {
+RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* path, WalkMemo* memo) const {
     using Stop = Outcome::Stop;
     Outcome w;
+    // Routers reached over a gateway connection on this walk: their onward outcome is this walk's.
+    std::array<Id, 64> onward{};
+    std::size_t onward_count = 0;
+    auto remember = [&](const Outcome& o) {
+        if (memo && o.stop != Stop::loop)
+            for (std::size_t i = 0; i < onward_count; ++i) memo->onward[onward[i]] = o;
+        return o;
+    };
     auto fail = [&](Rule rule, Stop stop, Id router, Id a = kNone, Id b = kNone) {
         w.rule = rule;
         w.stop = stop;
         w.router = router;
         w.a = a;
         w.b = b;
-        return w;
+        return remember(w);
     };
+    if (memo && memo->onward.size() != routers_.size()) memo->onward.assign(routers_.size(), std::nullopt);
     // A client at an Azure region reaches the region's networks (it stands for a workload there).
     if (start < world_.sites.size() && world_.sites[start].kind == SiteKind::azure) {
         if (!world_.site_up(start)) return fail(Rule::SiteDown, Stop::site_down, start);
@@ -554,6 +563,10 @@ RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* 
             visited_count == visited.size())
             return fail(Rule::RouteNone, Stop::loop, router);
         visited[visited_count++] = router;
+        if (memo && via == Via::gateway) {
+            if (memo->onward[router]) return remember(*memo->onward[router]);
+            onward[onward_count++] = router;
+        }
         const Router& r = routers_[router];
         auto match = r.table.lookup(to);
         if (!match) return fail(Rule::RouteNone, Stop::no_route, router);
@@ -567,7 +580,7 @@ RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* 
                 if (h.connection == kNone) {
                     w.delivered = true;
                     w.place = p;
-                    return w;
+                    return remember(w);
                 }
         }
         if (match->targets.size() > 1) {
@@ -625,7 +638,9 @@ ProbeResult RoutingState::probe(Id start, Ipv4Address to, std::string start_text
     return deliver(w.place, to, std::move(result));
 }
 
-RoutingState::Outcome RoutingState::route_from_site(Id site, Ipv4Address to) const { return walk(site, to, nullptr); }
+RoutingState::Outcome RoutingState::route_from_site(Id site, Ipv4Address to, WalkMemo* memo) const {
+    return walk(site, to, nullptr, memo);
+}
 
 std::optional<std::pair<Id, Slot>> RoutingState::holder_at(Id network, Ipv4Address to, Rule& rule, std::string& why) const {
     const std::string address = to.to_string();

@@ -104,7 +104,13 @@ public:
         std::uint64_t prefix = 0;  ///< conflict: the prefix
         bool operator==(const Outcome&) const = default;
     };
-    Outcome route_from_site(Id site, Ipv4Address to) const;
+    /// What walks from several sites to one address share: the outcome onward from a router reached
+    /// over a gateway connection is the same whatever site the walk began at. Valid for one
+    /// address in one state of the routes.
+    struct WalkMemo {
+        std::vector<std::optional<Outcome>> onward;  ///< by router
+    };
+    Outcome route_from_site(Id site, Ipv4Address to, WalkMemo* memo = nullptr) const;
     /// Why an outcome did not deliver, naming `target` ("10.0.1.4", "10.0.1.0/24").
     std::string explain(const Outcome& outcome, const std::string& target) const;
     /// Delivery at a place: the VM and slot whose running instance holds `to` there (or in the
@@ -188,7 +194,7 @@ private:
         if (!all_dirty_) dirty_.push_back(prefix);
     }
     /// The walk: hop by hop to the network where the address is delivered, or the step that broke.
-    Outcome walk(Id router, Ipv4Address to, std::string* path) const;
+    Outcome walk(Id router, Ipv4Address to, std::string* path, WalkMemo* memo = nullptr) const;
     ProbeResult probe(Id router, Ipv4Address to, std::string start) const;
     /// Arrival: a running instance holding `to` in the place's network (or its stretched domain).
     ProbeResult deliver(Id network, Ipv4Address to, ProbeResult so_far) const;

@@ -107,7 +107,8 @@ std::vector<RoutingState::Outcome> ReachabilityRecord::outcomes_of(const Routing
     const Ipv4Address probe = RoutingState::prefix_of(key).network();
     std::vector<RoutingState::Outcome> out;
     out.reserve(sites_.size());
-    for (Id site : sites_) out.push_back(routing.route_from_site(site, probe));
+    RoutingState::WalkMemo memo;  // the sites' walks share their tails (a hub, a datacenter)
+    for (Id site : sites_) out.push_back(routing.route_from_site(site, probe, &memo));
     return out;
 }
 
