@@ -79,4 +79,11 @@ Ipv4Range Ipv4Prefix::hosts(std::uint32_t skip_first, std::uint32_t skip_last) c
     return Ipv4Range{Ipv4Address{static_cast<std::uint32_t>(first)}, Ipv4Address{static_cast<std::uint32_t>(end - 1 - skip_last)}};
 }
 
+bool any_overlap(const std::vector<Ipv4Prefix>& a, const std::vector<Ipv4Prefix>& b) {
+    for (const auto& x : a)
+        for (const auto& y : b)
+            if (x.overlaps(y)) return true;
+    return false;
+}
+
 }  // namespace drsim

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace drsim {
 
@@ -66,5 +67,8 @@ private:
     int length_ = 0;
 };
 
+
+/// True when some prefix of `a` overlaps some prefix of `b` (address spaces that clash). O(|a| x |b|).
+bool any_overlap(const std::vector<Ipv4Prefix>& a, const std::vector<Ipv4Prefix>& b);
 
 }  // namespace drsim

@@ -6,17 +6,6 @@
 
 namespace drsim {
 
-namespace {
-
-bool overlaps(const std::vector<Ipv4Prefix>& a, const std::vector<Ipv4Prefix>& b) {
-    for (const auto& x : a)
-        for (const auto& y : b)
-            if (x.overlaps(y)) return true;
-    return false;
-}
-
-}  // namespace
-
 std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
     std::vector<PlanningWarning> out;
     for (const auto& plan : s.recovery_plans) {
@@ -47,7 +36,7 @@ std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
     auto pair = [&](const std::string& source, const std::string& target, const Location& loc) {
         auto si = networks.find(source), ti = networks.find(target);
         if (si == networks.end() || ti == networks.end() || !seen.insert({source, target}).second) return;
-        if (!overlaps(si->second->address_space, ti->second->address_space)) return;
+        if (!any_overlap(si->second->address_space, ti->second->address_space)) return;
         if (on_circuit.contains(source) && on_circuit.contains(target))
             out.push_back({Rule::ErSameRangeAdvice, source + " and " + target + " share a range and both connect to ExpressRoute "
                                                     "circuits: use different ranges, or disconnect the source and connect the "

@@ -10,13 +10,6 @@ namespace drsim {
 
 namespace {
 
-bool overlaps_any(const std::vector<Ipv4Prefix>& a, const std::vector<Ipv4Prefix>& b) {
-    for (const auto& x : a)
-        for (const auto& y : b)
-            if (x.overlaps(y)) return true;
-    return false;
-}
-
 std::string prefixes_text(const std::vector<Ipv4Prefix>& v) {
     std::string out;
     for (const auto& p : v) out += (out.empty() ? "" : ", ") + p.to_string();
@@ -47,7 +40,7 @@ std::optional<OpResult> refuse_connect(const World& w, Id id) {
             const VertexProps& p = w.topology.graph()[v];
             if (p.kind != VertexKind::network) continue;
             const Network& n = w.networks[p.entity];
-            if (w.sites[n.site].kind != SiteKind::azure || !overlaps_any(c.local_prefixes, n.address_space)) continue;
+            if (w.sites[n.site].kind != SiteKind::azure || !any_overlap(c.local_prefixes, n.address_space)) continue;
             return OpResult::refuse(Rule::LngOverlap, "the local network prefixes " + prefixes_text(c.local_prefixes) + " of " +
                                                           c.name + " overlap the address space " + prefixes_text(n.address_space) +
                                                           " of " + n.name);
@@ -70,7 +63,7 @@ std::optional<OpResult> refuse_connect(const World& w, Id id) {
         const ErEnds oe = er_ends(w, o);
         if (oe.circuit == kNone || oe.network == kNone) continue;
         if (oe.circuit == ends.circuit && oe.network != ends.network &&
-            overlaps_any(w.networks[oe.network].address_space, net.address_space))
+            any_overlap(w.networks[oe.network].address_space, net.address_space))
             return OpResult::refuse(Rule::ErOverlap, circuit.name + " is connected to " + w.networks[oe.network].name + " (" +
                                                          prefixes_text(w.networks[oe.network].address_space) +
                                                          "), whose address space overlaps " + net.name + " (" +

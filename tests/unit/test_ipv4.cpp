@@ -4,23 +4,14 @@
 #include <string>
 
 #include "sim/addressing/ipv4.hpp"
+#include "tests/unit/ipv4_text.hpp"
 
 using drsim::Ipv4Address;
 using drsim::Ipv4Prefix;
 using drsim::Ipv4Range;
 
-namespace {
-Ipv4Address addr(const char* text) {
-    auto a = Ipv4Address::parse(text);
-    REQUIRE_MESSAGE(a.has_value(), "test address does not parse: ", text);
-    return *a;
-}
-Ipv4Prefix prefix(const char* text) {
-    auto p = Ipv4Prefix::parse(text);
-    REQUIRE_MESSAGE(p.has_value(), "test prefix does not parse: ", text);
-    return *p;
-}
-}  // namespace
+using drsim::test::addr;
+using drsim::test::prefix;
 
 TEST_CASE("Ipv4Address::parse accepts dotted quads and computes the value") {
     CHECK(Ipv4Address::parse("10.0.0.19") == Ipv4Address{0x0A000013u});

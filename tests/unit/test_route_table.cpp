@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/routing/route_table.hpp"
+#include "tests/unit/ipv4_text.hpp"
 
 using drsim::Ipv4Address;
 using drsim::Ipv4Prefix;
@@ -17,18 +18,10 @@ using drsim::Route;
 using drsim::RouteTable;
 using drsim::RouteTarget;
 
-namespace {
-Ipv4Address addr(const char* text) {
-    auto a = Ipv4Address::parse(text);
-    REQUIRE_MESSAGE(a.has_value(), "test address does not parse: ", text);
-    return *a;
-}
+using drsim::test::addr;
+using drsim::test::prefix;
 
-Ipv4Prefix prefix(const char* text) {
-    auto p = Ipv4Prefix::parse(text);
-    REQUIRE_MESSAGE(p.has_value(), "test prefix does not parse: ", text);
-    return *p;
-}
+namespace {
 
 RouteTable::Match match(const char* p, std::vector<RouteTarget> targets) {
     return RouteTable::Match{prefix(p), std::move(targets)};
