@@ -57,7 +57,17 @@ RoutingState::RoutingState(const World& world) : world_(world) {
     epochs_.assign(connections, 0);
     add_networks();
     topology_changed();
-    converge_all();
+    initially_carrying_ = carrying_;
+}
+
+void RoutingState::start() {
+    if (!starting_) return;
+    starting_ = false;
+    sync_where([&](Id c) {
+        return carrying_[c] && (world_.connections[c].routing != Routing::static_routes || initially_carrying_[c]);
+    });
+    static_pending_ = false;
+    all_dirty_ = true;
 }
 
 void RoutingState::add_networks() {
@@ -433,6 +443,7 @@ void RoutingState::apply(const RouteUpdate& u) {
 }
 
 std::size_t RoutingState::install(const std::vector<RouteUpdate>& updates) {
+    if (starting_) return 0;  // start() installs what is desired then
     std::size_t applied = 0;
     for (const auto& u : updates) {
         if (u.epoch != epochs_[u.connection] || !carrying_[u.connection]) continue;  // stopped carrying since
@@ -465,6 +476,13 @@ std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, const Ipv4Prefi
 }
 
 std::size_t RoutingState::update_static_routes(const Ipv4Prefix* only) {
+    if (starting_) {
+        // Before the start is installed: the static connections carrying now start with their routes.
+        if (!only)
+            for (Id c = 0; c < world_.connections.size(); ++c)
+                if (carrying_[c]) initially_carrying_[c] = true;
+        return 0;
+    }
     if (only) {
         std::size_t changed = 0;
         for (Id c = 0; c < world_.connections.size(); ++c)
@@ -479,9 +497,13 @@ std::size_t RoutingState::update_static_routes(const Ipv4Prefix* only) {
 std::size_t RoutingState::converge_all() { return sync_all(false); }
 
 std::size_t RoutingState::sync_all(bool static_only) {
-    auto included = [&](Id c) {
+    return sync_where([&](Id c) {
         return carrying_[c] && (!static_only || world_.connections[c].routing == Routing::static_routes);
-    };
+    });
+}
+
+template <typename Included>
+std::size_t RoutingState::sync_where(Included included) {
     std::vector<RouteUpdate> changes;
     // What should be carried and is not (or differently): one pass over the desired views.
     for (const auto& [prefix, carried] : desired_)

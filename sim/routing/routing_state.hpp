@@ -53,7 +53,14 @@ struct ProbeResult {
 
 class RoutingState {
 public:
+    /// The routes the run starts with are converged, but installed only by `start` — after the
+    /// design made at 0s (mappings that pair subnets, connections made at 0s), so that the start is
+    /// installed once, not installed and then changed.
     explicit RoutingState(const World& world);
+    /// Installs the starting routes on every connection that carries (a static one only if it
+    /// carried from the start, or update_routes ran before). Idempotent; call before any probe.
+    void start();
+    bool started() const { return !starting_; }
 
     /// Recomputes the desired views after a change of connections or sites and returns the updates
     /// that BGP connections must install after convergence. Connections that no longer carry are
@@ -184,6 +191,9 @@ private:
     /// Makes every carrying connection's installed views (static ones only, when asked) what is
     /// desired. O(desired + installed).
     std::size_t sync_all(bool static_only);
+    /// The same for the connections `included` accepts.
+    template <typename Included>
+    std::size_t sync_where(Included included);
     void apply(const RouteUpdate& u);
     /// Makes the router's local routes for `only` (or all) what its networks' active subnets say.
     void refresh_local(Id router, const Ipv4Prefix* only);
@@ -213,6 +223,8 @@ private:
     std::vector<bool> carrying_;  ///< connection physically up at the last topology change
     std::vector<std::uint64_t> epochs_;  ///< per connection: bumped when it stops carrying
     bool static_pending_ = false;
+    bool starting_ = true;                ///< routes not yet installed (see start)
+    std::vector<bool> initially_carrying_;  ///< per connection: carried from the start
     /// Subnets by prefix (for per-prefix changes).
     std::unordered_map<std::uint64_t, std::vector<Id>> subnets_by_prefix_;
     std::vector<Local> local_;

@@ -121,6 +121,7 @@ void Simulation::run_kernel() {
 }
 
 void Simulation::observe_reachability(bool log_changes) {
+    ctx_.routing.start();  // the design made at 0s is in place by the end of the first instant
     if (reachability_.pairs().empty()) {
         world_.take_touched();  // nothing to keep them for
         bool all = false;
@@ -358,6 +359,7 @@ void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
 }
 
 void Simulation::check(const EventSpec& e) {
+    ctx_.routing.start();
     for (const auto& spec : e.expects) {
         ExpectationResult res = evaluate_expectation(ExpectationContext{world_, *this}, spec, kernel_.now());
         res.time = kernel_.now();
