@@ -63,3 +63,5 @@ drsim_exit_test(cli/json-planning-warnings 0 run --json - ${PROJECT_SOURCE_DIR}/
                 MATCH "\"warnings\": \\[[^]]*\"rule\": \"RETAIN-IP-TARGET-DISCONNECTED\"")
 drsim_exit_test(cli/json-reachability 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/routing/vmm-retain-ip-subnet-failover-bgp.yaml
                 MATCH "\"reachability\": \\[.*\"reachable\": false.*\"rule\": \"ROUTE-NONE\"")
+drsim_exit_test(cli/validate-declared-connection-refused 0 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/declared-connected-overlap.yaml
+                MATCH "declared-connected-overlap.yaml:12:[0-9]+: warning: LNG-OVERLAP: s2s is declared connected")

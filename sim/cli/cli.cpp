@@ -168,7 +168,8 @@ int command_validate(const std::string& file, std::ostream& out) {
     out << file << ": valid scenario '" << s.name << "': " << s.sites.size() << " sites, " << s.networks.size()
         << " networks, " << s.vms.size() << " VMs, " << s.recovery_plans.size() << " recovery plans, " << s.events.size()
         << " events, " << expects << " checks\n";
-    for (const auto& w : planning_warnings(s))
+    auto sim = std::make_unique<Simulation>(s);  // the world as it starts: connections are checked too
+    for (const auto& w : sim->planning_warnings())
         out << file << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": " << w.detail << "\n";
     return 0;
 }

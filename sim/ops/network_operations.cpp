@@ -32,8 +32,9 @@ ErEnds er_ends(const World& w, const Connection& c) {
     return out;
 }
 
-// LNG-OVERLAP and the ExpressRoute rules that refuse a connect; nullopt when it may connect.
-std::optional<OpResult> refuse_connect(const World& w, Id id) {
+}  // namespace
+
+std::optional<OpResult> connect_refusal(const World& w, Id id) {
     const Connection& c = w.connections[id];
     if (c.kind == ConnectionKind::vpn && !c.local_prefixes.empty()) {
         for (TopologyVertex v : c.ends) {
@@ -76,12 +77,14 @@ std::optional<OpResult> refuse_connect(const World& w, Id id) {
     return std::nullopt;
 }
 
+namespace {
+
 OpResult set_connected(OperationContext& ctx, const OperationSpec& op, bool connected) {
     World& w = ctx.world;
     const Id id = w.connection_id(op.connection);
     const Connection& c = w.connections[id];
     if (connected && !w.network.connected(id))
-        if (auto refusal = refuse_connect(w, id)) return *refusal;
+        if (auto refusal = connect_refusal(w, id)) return *refusal;
     if (!connected && w.network.connected(id) && c.kind == ConnectionKind::expressroute) {
         const ErEnds ends = er_ends(w, c);
         if (ends.network != kNone && !w.site_up(w.networks[ends.network].site))
@@ -188,8 +191,10 @@ OpResult subnet_failover(OperationContext& ctx, const OperationSpec& op) {
     if (subnet == kNone || to_site == kNone)
         return OpResult::refuse(Rule::SubnetFailover, op.subnet_network + "/" + op.subnet + " or " + op.to_site + " does not exist (yet)");
     const Ipv4Prefix prefix = w.subnets[subnet].prefix;
-    if (w.subnets[subnet].stretched_to != kNone)
-        return OpResult::refuse(Rule::SubnetFailover, op.subnet_network + "/" + op.subnet + " is stretched: it is active at both sites");
+    if (ctx.routing.domain_of(subnet).size() > 1)
+        return OpResult::refuse(Rule::StretchedSubnet, op.subnet_network + "/" + op.subnet +
+                                                           " is stretched: it is active at both sites and needs no subnet failover",
+                                {Rule::SubnetFailover});
     const std::vector<Id> members = paired_subnets(w, subnet);
     bool here = false;
     for (Id m : members) here = here || w.networks[w.subnets[m].network].site == to_site;

@@ -27,6 +27,10 @@ OpResult peering_location_down(OperationContext& ctx, const OperationSpec& op);
 OpResult peering_location_up(OperationContext& ctx, const OperationSpec& op);
 OpResult dns_update(OperationContext& ctx, const OperationSpec& op);
 
+/// LNG-OVERLAP, ER-PREMIUM-GEO, ER-OVERLAP or ER-PEERING-LOCATION when connecting `connection` now
+/// would be refused (against the connections that are connected now); nullopt when it may connect.
+std::optional<OpResult> connect_refusal(const World& world, Id connection);
+
 /// A routing change: the BGP part installs after `timing.route_convergence` (scheduled here, with a
 /// record when it does); the decision says so. Nothing when `updates` is empty.
 void routes_changed(OperationContext& ctx, std::vector<RouteUpdate> updates, Decisions& out);

@@ -211,7 +211,7 @@ nlohmann::json build_json(const Simulation& sim) {
     j["seed"] = sim.scenario().seed;
     j["end_time"] = seconds(sim.end_time());
     auto& warnings = j["warnings"] = nlohmann::json::array();
-    for (const auto& w : planning_warnings(sim.scenario()))
+    for (const auto& w : sim.planning_warnings())
         warnings.push_back({{"rule", rule_id(w.rule)}, {"detail", w.detail}, {"line", w.loc.line}});
     auto& events = j["events"] = nlohmann::json::array();
     for (const auto& r : sim.log()) {

@@ -8,6 +8,7 @@
 
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
+#include "sim/ops/network_operations.hpp"
 #include "sim/ops/operation_table.hpp"
 #include "sim/run/expectation_checks.hpp"
 
@@ -83,6 +84,13 @@ Simulation::Simulation(const Scenario& scenario)
             first_end_ = i;
             break;
         }
+    warnings_ = drsim::planning_warnings(scenario_);
+    for (Id c = 0; c < world_.connections.size(); ++c)
+        if (world_.network.connected(c))
+            if (auto refusal = connect_refusal(world_, c))
+                warnings_.push_back({*refusal->refused, world_.connections[c].name + " is declared connected, but connecting it is refused: " +
+                                                            refusal->detail,
+                                     scenario_.connections[c].loc});
     std::map<std::string, std::vector<Id>> apps;
     for (Id v = 0; v < world_.vms.size(); ++v)
         if (!world_.vms[v].app.empty()) apps[world_.vms[v].app].push_back(v);
@@ -92,7 +100,7 @@ Simulation::Simulation(const Scenario& scenario)
 void Simulation::run() {
     // Planning warnings first: a record at the start, with the rule of each.
     Decisions warnings;
-    for (auto& w : planning_warnings(scenario_)) warnings.push_back({w.rule, std::move(w.detail), true});
+    for (const auto& w : warnings_) warnings.push_back({w.rule, w.detail, true});
     if (!warnings.empty())
         log_.push_back(make_record(0, "planning", scenario_.name, Phase::instant, std::nullopt, {},
                                    std::to_string(warnings.size()) + " planning warning(s)", std::move(warnings)));

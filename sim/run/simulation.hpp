@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/simulator.hpp"
+#include "sim/decisions/planning_checks.hpp"
 #include "sim/ops/operation_context.hpp"
 #include "sim/ops/recovery_plan_runs.hpp"
 #include "sim/run/reachability_record.hpp"
@@ -31,6 +32,9 @@ public:
 
     /// Replays every event, then the `at: end` ones. Call once.
     void run();
+    /// The planning warnings of the scenario (decisions/planning_checks), and each connection
+    /// declared connected that a `connect` would refuse (LNG-OVERLAP, ER-*), as it starts.
+    const std::vector<PlanningWarning>& planning_warnings() const { return warnings_; }
 
     const Scenario& scenario() const { return scenario_; }
     const World& world() const { return world_; }
@@ -84,6 +88,7 @@ private:
     std::size_t first_end_ = 0;       ///< position in order_ of the first `at: end` event
     std::vector<ExpectationResult> expectations_;
     std::vector<ExpectationResult> notes_;
+    std::vector<PlanningWarning> warnings_;
     ReachabilityRecord reachability_;
     std::size_t log_seen_ = 0;  ///< log records already considered as causes of reachability changes
     std::vector<std::pair<std::string, std::vector<Id>>> apps_;
