@@ -90,6 +90,8 @@ void RoutingState::add_networks() {
         const Id r = router_of_network(n);
         refresh_local(r, nullptr);
     }
+    // New routers: the paths between routers cover them too (they are reached by none).
+    if (paths_.size() != routers_.size() && !paths_.empty()) compute_paths();
 }
 
 Id RoutingState::router_of_network(Id network) const {
