@@ -496,8 +496,6 @@ std::size_t RoutingState::update_static_routes(const Ipv4Prefix* only) {
     return sync_all(true);
 }
 
-std::size_t RoutingState::converge_all() { return sync_all(false); }
-
 std::size_t RoutingState::sync_all(bool static_only) {
     return sync_where([&](Id c) {
         return carrying_[c] && (!static_only || world_.connections[c].routing == Routing::static_routes);

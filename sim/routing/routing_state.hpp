@@ -60,12 +60,11 @@ public:
     /// Installs the starting routes on every connection that carries (a static one only if it
     /// carried from the start, or update_routes ran before). Idempotent; call before any probe.
     void start();
-    bool started() const { return !starting_; }
 
     /// Recomputes the desired views after a change of connections or sites and returns the updates
     /// that BGP connections must install after convergence. Connections that no longer carry are
-    /// emptied at once (installed and desired). Static connections keep their updates until
-    /// `update_routes`. O(routers x connections + changed advertisements).
+    /// emptied at once. Static connections keep their updates until `update_routes`.
+    /// O(routers x connections + routers x prefixes).
     std::vector<RouteUpdate> topology_changed();
     /// The same for a change of one prefix's places (a subnet moved): only that prefix is
     /// re-advertised; local routes change at once. O(routers + connections + subnets of the prefix).
@@ -74,11 +73,9 @@ public:
     /// last stopped carrying is stale and skipped. Returns how many were installed.
     std::size_t install(const std::vector<RouteUpdate>& updates);
     /// `update_routes`: every static connection that carries installs its desired view (of `only`
-    /// when given). Returns how many routes changed.
+    /// when given). Before `start`, it makes the static connections carrying then start with their
+    /// routes. Returns how many routes changed.
     std::size_t update_static_routes(const Ipv4Prefix* only = nullptr);
-    /// Installs everything desired on every connection at once (the configured start of a run, or a
-    /// change of design such as a mapping that pairs two subnets). Returns how many routes changed.
-    std::size_t converge_all();
     /// True when some static connection's desired view has changed since the last update_routes.
     bool static_pending() const { return static_pending_; }
     /// Makes the routing know networks added at run time (MAP-AUTO-ASR-NETWORK, isolated networks).
