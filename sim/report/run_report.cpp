@@ -199,6 +199,22 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
         }
         final_section.tables.push_back(std::move(apps));
     }
+    // What each client saw: the time it could not reach each app (or VM with no app).
+    if (!sim.reachability().pairs().empty()) {
+        constexpr std::size_t kListedPairs = 50;
+        reporting::Table clients{"", {"client", "app or vm", "unreachable", "longest outage", "outages"}, {}};
+        const auto& pairs = sim.reachability().pairs();
+        for (std::size_t i = 0; i < pairs.size() && i < kListedPairs; ++i) {
+            const ReachPair& p = pairs[i];
+            const DowntimeMetric m = sim.pair_downtime(p);
+            clients.rows.push_back({w.clients[p.client].name, p.app.empty() ? w.vms[p.vm].name : "app " + p.app,
+                                    format_duration(m.downtime), format_duration(m.longest_outage), std::to_string(m.outages)});
+        }
+        if (pairs.size() > kListedPairs)
+            final_section.paragraphs.push_back("First " + std::to_string(kListedPairs) + " of " + std::to_string(pairs.size()) +
+                                               " client and app pairs (the JSON form lists all):");
+        final_section.tables.push_back(std::move(clients));
+    }
     doc.sections.push_back(std::move(final_section));
     return doc;
 }
