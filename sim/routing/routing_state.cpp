@@ -63,6 +63,7 @@ RoutingState::RoutingState(const World& world) : world_(world) {
 void RoutingState::start() {
     if (!starting_) return;
     starting_ = false;
+    desired_ = wanted_views(nullptr);
     sync_where([&](Id c) {
         return carrying_[c] && (world_.connections[c].routing != Routing::static_routes || initially_carrying_[c]);
     });
@@ -382,6 +383,7 @@ std::vector<RouteUpdate> RoutingState::topology_changed() {
     // A router that went down holds no routes of its own; one back up advertises again.
     for (Id r = 0; r < routers_.size(); ++r) refresh_local(r, nullptr);
     compute_paths();
+    if (starting_) return {};  // start() computes what is desired, once
     return diff_desired(wanted_views(nullptr), nullptr);
 }
 
@@ -396,6 +398,7 @@ std::vector<RouteUpdate> RoutingState::prefix_changed(Ipv4Prefix prefix) {
         routers.erase(std::unique(routers.begin(), routers.end()), routers.end());
         for (Id r : routers) refresh_local(r, &prefix);
     }
+    if (starting_) return {};  // start() computes what is desired, once
     return diff_desired(wanted_views(&prefix), &prefix);
 }
 
