@@ -44,5 +44,4 @@ LogRecord make_record(Millis time, std::string_view op, std::string target, Phas
 /// The log: a deque, so appending never moves the records already there.
 using RunLog = std::deque<LogRecord>;
 
-
 }  // namespace drsim

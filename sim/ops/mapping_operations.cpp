@@ -36,9 +36,7 @@ void pair_retained_subnets(OperationContext& ctx, Id source, Id target, Decision
                 out.push_back({Rule::SubnetFailover, subnet.prefix.to_string() + " is one subnet in two places (" +
                                                          w.networks[source].name + ", " + w.networks[target].name + "): active at " +
                                                          w.sites[source_site].name + " until subnet_failover moves it"});
-            // A design choice, not a live change: routes know it at once.
-            ctx.routing.install(ctx.routing.prefix_changed(subnet.prefix));
-            ctx.routing.update_static_routes(&subnet.prefix);
+            ctx.routing.prefix_changed_now(subnet.prefix);  // a design choice, not a live change
         }
     }
     if (paired > kNamed)

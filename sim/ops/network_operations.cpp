@@ -115,8 +115,7 @@ OpResult set_site_up(OperationContext& ctx, const OperationSpec& op, bool up) {
     // Every instance at the site stops or starts: who reaches those VMs is looked at again.
     for (const Network& n : ctx.world.networks)
         if (n.site == site)
-            for (Id s : n.subnets)
-                for (const auto& [ip, holder] : ctx.world.subnets[s].holders) ctx.world.touch(holder.first);
+            for (Id s : n.subnets) ctx.world.touch_holders(s);
     if (up) {
         resume_stalled_replications(ctx, site);
         r.decisions.push_back({Rule::SiteDown, "instances at " + op.site + " run again; its edges are up"});
@@ -265,7 +264,7 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
     auto set_storm = [](OperationContext& c, const std::vector<Id>& members, bool storming) {
         for (Id m : members) {
             c.world.network.set_storm(m, storming, c.now(), Rule::StretchedFaultDomain);
-            for (const auto& [ip, holder] : c.world.subnets[m].holders) c.world.touch(holder.first);
+            c.world.touch_holders(m);
         }
     };
     set_storm(ctx, domain, true);
@@ -279,7 +278,8 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
     if (op.duration) {
         ctx.kernel.schedule_in(*op.duration, [&ctx, domain, set_storm, target = op.subnet_network + "/" + op.subnet] {
             set_storm(ctx, domain, false);
-            ctx.log.push_back(make_record(ctx.now(), "broadcast_storm", target, Phase::done, std::nullopt, {}, "the storm is over", {}));
+            ctx.log.push_back(make_record(ctx.now(), "broadcast_storm", target, Phase::done, std::nullopt, {}, "the storm is over",
+                                          {{Rule::StretchedFaultDomain, "the layer-2 domain is back on the network"}}));
         });
     }
     return r;

@@ -19,7 +19,7 @@ ProbeResult probe(const World& w, const RoutingState& routing, const std::string
         return p;
     };
     if (!address) {
-        const Vm& vm = w.vms[w.vm_id(to)];
+        const Vm& vm = w.vms[target];
         const Instance& inst = vm.instance(vm.active_slot());
         if (!inst.exists || inst.nics.empty() || inst.nics[0].network == kNone || !inst.nics[0].ip) {
             none.why = to + (inst.exists ? " is connected to no network" : " has no instance");
@@ -31,8 +31,10 @@ ProbeResult probe(const World& w, const RoutingState& routing, const std::string
     const Vm& source = w.vms[w.vm_id(from)];
     const Instance& inst = source.instance(source.active_slot());
     if (!w.running(inst) || inst.nics.empty() || inst.nics[0].network == kNone) {
-        none.rule = Rule::SiteDown;
-        none.why = from + " is not running on a network";
+        // Nothing to send from: its site is down, or it is not running on a network.
+        const bool site_down = inst.exists && !w.site_up(inst.site);
+        none.rule = site_down ? Rule::SiteDown : Rule::AddrNotHeld;
+        none.why = from + (site_down ? "'s site " + w.sites[inst.site].name + " is down" : " is not running on a network");
         return none;
     }
     return of_target(routing.probe_from_network(inst.nics[0].network, *address));

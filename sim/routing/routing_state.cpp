@@ -30,6 +30,18 @@ bool passes_on(Via via, const Connection& next) {
     return false;
 }
 
+// The keys of two maps, each once, ascending (a deterministic order to walk both in).
+template <typename A, typename B>
+std::vector<std::uint64_t> keys_of_both(const A& a, const B& b) {
+    std::vector<std::uint64_t> keys;
+    keys.reserve(a.size() + b.size());
+    for (const auto& entry : a) keys.push_back(entry.first);
+    for (const auto& entry : b) keys.push_back(entry.first);
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+}
+
 }  // namespace
 
 RoutingState::RoutingState(const World& world) : world_(world) {
@@ -205,12 +217,7 @@ void RoutingState::refresh_local(Id router, const Ipv4Prefix* only) {
         replace(prefix_key(*only));
         return;
     }
-    std::vector<std::uint64_t> prefixes;
-    for (const auto& [prefix, places] : local) prefixes.push_back(prefix);
-    for (const auto& [prefix, places] : wanted) prefixes.push_back(prefix);
-    std::sort(prefixes.begin(), prefixes.end());
-    prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-    for (std::uint64_t prefix : prefixes) replace(prefix);
+    for (std::uint64_t prefix : keys_of_both(local, wanted)) replace(prefix);
 }
 
 void RoutingState::compute_paths() {
@@ -273,7 +280,13 @@ RoutingState::Desired RoutingState::wanted_views(const Ipv4Prefix* only) const {
             else p->hops = std::min(p->hops, h.hops);
         }
     };
-    for (Id r = 0; r < n; ++r)
+    // The routers that originate: for one prefix, those of the subnets that have it (not a pass over
+    // every router); otherwise all.
+    std::vector<Id> origins;
+    if (only) origins = routers_holding(*only);
+    else
+        for (Id r = 0; r < n; ++r) origins.push_back(r);
+    for (Id r : origins)
         for (const auto& [prefix, places] : local_entries(r, only))
             for (Id place : places) want(r, prefix, place);
     for (auto& [prefix, carried] : wanted) {
@@ -341,13 +354,7 @@ std::vector<RouteUpdate> RoutingState::diff_desired(Desired wanted, const Ipv4Pr
     if (only) {
         settle(prefix_key(*only));
     } else {
-        std::vector<std::uint64_t> prefixes;
-        prefixes.reserve(desired_.size() + wanted.size());
-        for (const auto& [prefix, carried] : desired_) prefixes.push_back(prefix);
-        for (const auto& [prefix, carried] : wanted) prefixes.push_back(prefix);
-        std::sort(prefixes.begin(), prefixes.end());
-        prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-        for (std::uint64_t prefix : prefixes) settle(prefix);
+        for (std::uint64_t prefix : keys_of_both(desired_, wanted)) settle(prefix);
     }
     // BGP connections install after convergence; static ones wait for update_routes.
     std::vector<RouteUpdate> bgp;
@@ -390,16 +397,24 @@ std::vector<RouteUpdate> RoutingState::topology_changed() {
 std::vector<RouteUpdate> RoutingState::prefix_changed(Ipv4Prefix prefix) {
     add_networks();
     mark_dirty(prefix_key(prefix));
-    auto it = subnets_by_prefix_.find(prefix_key(prefix));
-    if (it != subnets_by_prefix_.end()) {
-        std::vector<Id> routers;
-        for (Id s : it->second) routers.push_back(router_of_network(world_.subnets[s].network));
-        std::sort(routers.begin(), routers.end());
-        routers.erase(std::unique(routers.begin(), routers.end()), routers.end());
-        for (Id r : routers) refresh_local(r, &prefix);
-    }
+    for (Id r : routers_holding(prefix)) refresh_local(r, &prefix);
     if (starting_) return {};  // start() computes what is desired, once
     return diff_desired(wanted_views(&prefix), &prefix);
+}
+
+std::vector<Id> RoutingState::routers_holding(Ipv4Prefix prefix) const {
+    std::vector<Id> routers;
+    if (auto it = subnets_by_prefix_.find(prefix_key(prefix)); it != subnets_by_prefix_.end())
+        for (Id s : it->second)
+            if (const Id r = router_of_network(world_.subnets[s].network); r != kNone) routers.push_back(r);
+    std::sort(routers.begin(), routers.end());
+    routers.erase(std::unique(routers.begin(), routers.end()), routers.end());
+    return routers;
+}
+
+void RoutingState::prefix_changed_now(Ipv4Prefix prefix) {
+    install(prefix_changed(prefix));
+    update_static_routes(&prefix);
 }
 
 std::vector<std::uint64_t> RoutingState::take_dirty(bool& all) {
@@ -458,24 +473,12 @@ std::size_t RoutingState::install(const std::vector<RouteUpdate>& updates) {
     return applied;
 }
 
-std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, const Ipv4Prefix* only) {
+std::size_t RoutingState::sync_installed(Id c, std::uint8_t end, Ipv4Prefix prefix) {
     std::vector<RouteUpdate> changes;
     const View& installed = installed_[c][end];
-    auto settle = [&](std::uint64_t prefix) {
-        auto i = installed.find(prefix);
-        diff_prefix(c, end, prefix, i == installed.end() ? nullptr : &i->second, desired_places(c, end, prefix), changes);
-    };
-    if (only) {
-        settle(prefix_key(*only));
-    } else {
-        std::vector<std::uint64_t> prefixes;
-        for (const auto& [prefix, carried] : desired_)
-            if (desired_places(c, end, prefix)) prefixes.push_back(prefix);
-        for (const auto& [prefix, places] : installed) prefixes.push_back(prefix);
-        std::sort(prefixes.begin(), prefixes.end());
-        prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
-        for (std::uint64_t prefix : prefixes) settle(prefix);
-    }
+    const std::uint64_t key = prefix_key(prefix);
+    auto i = installed.find(key);
+    diff_prefix(c, end, key, i == installed.end() ? nullptr : &i->second, desired_places(c, end, key), changes);
     for (const auto& u : changes) apply(u);
     return changes.size();
 }
@@ -492,7 +495,7 @@ std::size_t RoutingState::update_static_routes(const Ipv4Prefix* only) {
         std::size_t changed = 0;
         for (Id c = 0; c < world_.connections.size(); ++c)
             if (world_.connections[c].routing == Routing::static_routes && carrying_[c])
-                for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end, only);
+                for (std::uint8_t end = 0; end < 2; ++end) changed += sync_installed(c, end, *only);
         return changed;
     }
     static_pending_ = false;

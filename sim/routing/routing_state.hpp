@@ -69,6 +69,9 @@ public:
     /// The same for a change of one prefix's places (a subnet moved): only that prefix is
     /// re-advertised; local routes change at once. O(routers + connections + subnets of the prefix).
     std::vector<RouteUpdate> prefix_changed(Ipv4Prefix prefix);
+    /// The same, installed at once on every connection, BGP and static alike (a change of design,
+    /// such as a mapping that pairs two subnets, rather than a live change).
+    void prefix_changed_now(Ipv4Prefix prefix);
     /// Installs updates (a BGP convergence that has elapsed). An update made before its connection
     /// last stopped carrying is stale and skipped. Returns how many were installed.
     std::size_t install(const std::vector<RouteUpdate>& updates);
@@ -78,8 +81,6 @@ public:
     std::size_t update_static_routes(const Ipv4Prefix* only = nullptr);
     /// True when some static connection's desired view has changed since the last update_routes.
     bool static_pending() const { return static_pending_; }
-    /// Makes the routing know networks added at run time (MAP-AUTO-ASR-NETWORK, isolated networks).
-    void add_networks();
 
     /// A probe from a client (or from a VM's network) to an address. O(path length x prefix lengths).
     ProbeResult probe_from_client(Id client, Ipv4Address to) const;
@@ -167,7 +168,11 @@ private:
     /// so a change of one prefix costs the routers it reaches, not every connection.
     using Desired = std::unordered_map<std::uint64_t, std::vector<Carried>>;
 
+    /// Makes the routing know networks added at run time (MAP-AUTO-ASR-NETWORK, isolated networks).
+    void add_networks();
     Id router_of_vertex(TopologyVertex v) const;
+    /// The routers with a network that has a subnet of `prefix`, each once, ascending.
+    std::vector<Id> routers_holding(Ipv4Prefix prefix) const;
     Id router_of_network(Id network) const;
     bool router_up(Id router) const;
     std::string router_name(Id router) const;
@@ -183,8 +188,8 @@ private:
     /// The updates that turn `from` into `to` for one prefix of one connection end.
     void diff_prefix(Id connection, std::uint8_t end, std::uint64_t prefix, const std::vector<PlaceHops>* from,
                      const std::vector<PlaceHops>* to, std::vector<RouteUpdate>& out) const;
-    /// Makes `installed` of one connection end equal to `desired` (for `only`, or every prefix).
-    std::size_t sync_installed(Id connection, std::uint8_t end, const Ipv4Prefix* only = nullptr);
+    /// Makes what one connection end carries of `prefix` what is desired.
+    std::size_t sync_installed(Id connection, std::uint8_t end, Ipv4Prefix prefix);
     /// Makes every carrying connection's installed views (static ones only, when asked) what is
     /// desired. O(desired + installed).
     std::size_t sync_all(bool static_only);

@@ -72,14 +72,16 @@ ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std
     at_.resize(world.vms.size());
 
     // Route outcomes are per prefix unless a more specific prefix sits inside it.
-    for (const auto& s : world.subnets) all_prefixes_.push_back(RoutingState::prefix_key(s.prefix));
-    std::sort(all_prefixes_.begin(), all_prefixes_.end());
-    all_prefixes_.erase(std::unique(all_prefixes_.begin(), all_prefixes_.end()), all_prefixes_.end());
-    for (std::size_t i = 0; i < all_prefixes_.size(); ++i) {
+    std::vector<std::uint64_t> prefixes;  // every subnet prefix key, sorted by address then length
+    for (const auto& s : world.subnets) prefixes.push_back(RoutingState::prefix_key(s.prefix));
+    std::sort(prefixes.begin(), prefixes.end());
+    prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+    for (std::size_t i = 0; i < prefixes.size(); ++i) {
         // Sorted by address then length: what a prefix holds follows it directly.
-        const bool nested = i + 1 < all_prefixes_.size() && holds(all_prefixes_[i], all_prefixes_[i + 1]);
-        nested_.emplace(all_prefixes_[i], nested);
+        const bool nested = i + 1 < prefixes.size() && holds(prefixes[i], prefixes[i + 1]);
+        nested_.emplace(prefixes[i], nested);
     }
+    marked_.assign(world.vms.size(), false);
 }
 
 std::uint64_t ReachabilityRecord::key_of(Ipv4Prefix subnet_prefix, Ipv4Address ip) const {
@@ -89,18 +91,19 @@ std::uint64_t ReachabilityRecord::key_of(Ipv4Prefix subnet_prefix, Ipv4Address i
     return key;
 }
 
-void ReachabilityRecord::recompute_outcomes(const RoutingState& routing, std::uint64_t key, std::vector<Id>& dirty_vms,
-                                            std::vector<bool>& marked) {
+void ReachabilityRecord::mark(Id v) {
+    if (marked_[v]) return;
+    marked_[v] = true;
+    dirty_.push_back(v);
+}
+
+void ReachabilityRecord::recompute_outcomes(const RoutingState& routing, std::uint64_t key) {
     auto& outcomes = outcomes_[key];
     std::vector<RoutingState::Outcome> fresh = outcomes_of(routing, key);
     if (fresh == outcomes) return;
     outcomes = std::move(fresh);
     if (auto it = vms_at_key_.find(key); it != vms_at_key_.end())
-        for (Id v : it->second)
-            if (!marked[v]) {
-                marked[v] = true;
-                dirty_vms.push_back(v);
-            }
+        for (Id v : it->second) mark(v);
 }
 
 std::vector<RoutingState::Outcome> ReachabilityRecord::outcomes_of(const RoutingState& routing, std::uint64_t key) const {
@@ -153,41 +156,34 @@ void ReachabilityRecord::record(std::size_t s, bool reachable, Rule rule, std::s
 std::vector<std::size_t> ReachabilityRecord::observe(const World& world, RoutingState& routing, World& touched, Millis now,
                                                      const std::optional<std::pair<Rule, std::string>>& cause) {
     const std::size_t vm_count = world.vms.size();
-    std::vector<Id> dirty;
-    std::vector<bool> marked(vm_count, false);
-    auto mark = [&](Id v) {
-        if (!marked[v]) {
-            marked[v] = true;
-            dirty.push_back(v);
-        }
-    };
     for (Id v : touched.take_touched()) mark(v);
     bool all = false;
     const std::vector<std::uint64_t> changed_prefixes = routing.take_dirty(all);
     if (!started_) {
-        for (Id v = 0; v < vm_count; ++v) mark(v);
+        for (Id v = 0; v < vm_count; ++v) mark(v);  // once, at the start
         all = true;
     }
-    if (sites_.empty() || groups_.empty()) return {};
+    if (sites_.empty() || groups_.empty()) {
+        for (Id v : dirty_) marked_[v] = false;
+        dirty_.clear();
+        return {};
+    }
     // Route outcomes of the keys whose routes changed (a key inside a changed prefix).
     if (all) {
-        std::vector<std::uint64_t> keys;
-        for (const auto& [key, vms] : vms_at_key_) keys.push_back(key);
-        std::sort(keys.begin(), keys.end());
-        for (std::uint64_t key : keys) recompute_outcomes(routing, key, dirty, marked);
-    } else if (!changed_prefixes.empty()) {
-        std::vector<std::uint64_t> keys;
-        for (const auto& [key, vms] : vms_at_key_) keys.push_back(key);
-        std::sort(keys.begin(), keys.end());
+        for (const auto& [key, vms] : vms_at_key_) recompute_outcomes(routing, key);
+    } else {
         for (std::uint64_t prefix : changed_prefixes) {
-            // Keys are sorted by address: those inside `prefix` start at its network address.
+            // Keys are ordered by address: those inside `prefix` start at its network address.
             const Ipv4Prefix p = RoutingState::prefix_of(prefix);
-            auto it = std::lower_bound(keys.begin(), keys.end(), std::uint64_t{p.network().value()} << 8);
-            for (; it != keys.end() && p.contains(RoutingState::prefix_of(*it).network()); ++it)
-                if (holds(prefix, *it)) recompute_outcomes(routing, *it, dirty, marked);
+            for (auto it = vms_at_key_.lower_bound(std::uint64_t{p.network().value()} << 8);
+                 it != vms_at_key_.end() && p.contains(RoutingState::prefix_of(it->first).network()); ++it)
+                if (holds(prefix, it->first)) recompute_outcomes(routing, it->first);
         }
     }
     // Re-check the dirty VMs at every site. Strings are built only for an answer that changes.
+    std::vector<Id> dirty = std::move(dirty_);
+    dirty_.clear();
+    for (Id v : dirty) marked_[v] = false;
     std::sort(dirty.begin(), dirty.end());
     std::vector<std::size_t> changed_series;
     for (Id v : dirty) {
@@ -201,7 +197,15 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
         }
         VmAt& was = at_[v];
         if (was.placed != now_at.placed || was.key != now_at.key) {
-            if (was.placed) std::erase(vms_at_key_[was.key], v);
+            if (was.placed) {
+                // A key no VM is at any more is not kept: its outcomes would be recomputed for nothing.
+                auto it = vms_at_key_.find(was.key);
+                std::erase(it->second, v);
+                if (it->second.empty()) {
+                    vms_at_key_.erase(it);
+                    outcomes_.erase(was.key);
+                }
+            }
             if (now_at.placed) {
                 vms_at_key_[now_at.key].push_back(v);
                 if (!outcomes_.contains(now_at.key)) ensure_outcomes(routing, now_at.key);

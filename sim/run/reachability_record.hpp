@@ -12,6 +12,7 @@
 //   (World::take_touched); an app's state is a count of its VMs a site cannot reach.
 // The world changes only in events, so this runs once at the end of each simulated instant in which
 // something happened.
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -79,7 +80,9 @@ private:
     std::vector<RoutingState::Outcome> outcomes_of(const RoutingState& routing, std::uint64_t key) const;
     /// Computes the outcomes of a key seen for the first time.
     void ensure_outcomes(const RoutingState& routing, std::uint64_t key);
-    void recompute_outcomes(const RoutingState& routing, std::uint64_t key, std::vector<Id>& dirty_vms, std::vector<bool>& marked);
+    /// Recomputes a key's outcomes; when they changed, its VMs join `dirty_`.
+    void recompute_outcomes(const RoutingState& routing, std::uint64_t key);
+    void mark(Id vm);
     void record(std::size_t series, bool reachable, Rule rule, std::string detail, Millis now,
                 const std::optional<std::pair<Rule, std::string>>& cause, std::vector<std::size_t>& changed_series);
 
@@ -92,12 +95,17 @@ private:
     std::vector<std::vector<std::size_t>> pairs_of_series_;
     std::vector<std::uint8_t> reach_;       ///< [site * vms + vm]: 1 reachable
     std::vector<VmAt> at_;                  ///< per VM
-    std::unordered_map<std::uint64_t, std::vector<Id>> vms_at_key_;
+    /// VMs by key, ordered by key (address, then length): the keys inside a changed prefix are a
+    /// range, found without a pass over every key.
+    std::map<std::uint64_t, std::vector<Id>> vms_at_key_;
+    /// The VMs to re-check at the end of this instant, and which are in the list (kept between
+    /// instants and cleared entry by entry, so an instant costs what changed, not every VM).
+    std::vector<Id> dirty_;
+    std::vector<bool> marked_;
     /// Route outcome per key, per site (index as sites_).
     std::unordered_map<std::uint64_t, std::vector<RoutingState::Outcome>> outcomes_;
     /// Subnet prefixes with another subnet prefix strictly inside: their VMs are keyed per address.
     std::unordered_map<std::uint64_t, bool> nested_;
-    std::vector<std::uint64_t> all_prefixes_;  ///< every subnet prefix key, sorted by address then length
     bool started_ = false;
 };
 

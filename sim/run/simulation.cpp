@@ -136,11 +136,14 @@ void Simulation::observe_reachability(bool log_changes) {
         ctx_.routing.take_dirty(all);
         return;
     }
-    // What happened in this instant: the last record with a rule since the previous observation.
+    // What happened in this instant: the last record with a rule since the previous observation
+    // (searched from the end: an instant may hold a record per VM).
     std::optional<std::pair<Rule, std::string>> cause;
-    for (std::size_t i = log_seen_; i < log_.size(); ++i)
-        if (!log_[i].decisions.empty())
-            cause.emplace(log_[i].decisions.front().rule, std::string{log_[i].op} + (log_[i].target.empty() ? "" : " " + log_[i].target));
+    for (std::size_t i = log_.size(); i > log_seen_; --i)
+        if (const LogRecord& r = log_[i - 1]; !r.decisions.empty()) {
+            cause.emplace(r.decisions.front().rule, std::string{r.op} + (r.target.empty() ? "" : " " + r.target));
+            break;
+        }
     const std::vector<std::size_t> changed = reachability_.observe(world_, ctx_.routing, world_, kernel_.now(), cause);
     log_seen_ = log_.size();
     if (!log_changes) return;

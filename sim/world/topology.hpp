@@ -1,9 +1,9 @@
 #pragma once
 // The topology as a Boost.Graph graph: vertices are sites, networks, subnets and circuits; edges are
 // containment (a network at a site, a subnet in a network) and connections (VPN, VNet-to-VNet,
-// peering, ExpressRoute). The graph holds structure only: whether a connection is up is the
-// NetworkState's to say, and queries filter edges by it, so nothing is removed and vertex and edge
-// descriptors stay stable while the world changes.
+// peering, ExpressRoute). The graph holds structure only (World::edge_up says whether a connection
+// carries now, from the NetworkState; the routing walks it by routes), so nothing is removed and
+// vertex and edge descriptors stay stable while the world changes.
 #include <boost/graph/adjacency_list.hpp>
 #include <string>
 
@@ -30,10 +30,6 @@ class Topology {
 public:
     TopologyVertex add_vertex(VertexKind kind, std::uint32_t entity);
     TopologyEdge add_edge(TopologyVertex a, TopologyVertex b, EdgeKind kind, std::uint32_t connection = -1);
-    /// True when `to` is reachable from `from` over edges that `edge_up(edge)` accepts, through
-    /// vertices that `passable(vertex)` accepts (both ends included). O(V + E) per query.
-    template <typename Passable, typename EdgeUp>
-    bool connected(TopologyVertex from, TopologyVertex to, Passable passable, EdgeUp edge_up) const;
     const TopologyGraph& graph() const { return graph_; }
 
 private:
@@ -41,5 +37,3 @@ private:
 };
 
 }  // namespace drsim
-
-#include "sim/world/topology_impl.hpp"

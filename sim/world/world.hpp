@@ -261,6 +261,11 @@ public:
     /// Notes that an instance of `vm` changed (created, booted, stopped, removed, moved): what is
     /// computed per VM (who reaches it) is recomputed for these VMs only. O(1).
     void touch(Id vm) { touched_.push_back(vm); }
+    /// Touches every VM with an instance bound in `subnet` (a site or a layer-2 domain changed under
+    /// them). O(addresses bound there).
+    void touch_holders(Id subnet) {
+        for (const auto& [ip, holder] : subnets[subnet].holders) touch(holder.first);
+    }
     /// The VMs touched since the last call, each once, ascending. Clears the list.
     std::vector<Id> take_touched();
 
