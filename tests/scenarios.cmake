@@ -65,3 +65,10 @@ drsim_exit_test(cli/json-reachability 0 run --json - ${PROJECT_SOURCE_DIR}/scena
                 MATCH "\"reachability\": \\[.*\"reachable\": false.*\"rule\": \"ROUTE-NONE\"")
 drsim_exit_test(cli/validate-declared-connection-refused 0 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/declared-connected-overlap.yaml
                 MATCH "declared-connected-overlap.yaml:12:[0-9]+: warning: LNG-OVERLAP: s2s is declared connected")
+
+# DNS (SPEC §8): every record change in the JSON with its rule and when clients have it; a
+# dns_update naming a record no VM has is a planning warning.
+drsim_exit_test(cli/json-dns-changes 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/dns/a2a-manual-registration-plan-step.yaml
+                MATCH "\"changes\": \\[.*\"clients_from\": 8340.*\"rule\": \"DNS-UPDATE\"")
+drsim_exit_test(cli/validate-dns-unknown-record 0 validate ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-06-recovery-plan.yaml
+                MATCH "vmm-06-recovery-plan\\.yaml:[0-9]+:[0-9]+: warning: DNS-RECORD: no VM has the dns_name shop\\.contoso\\.example")

@@ -6,6 +6,23 @@
 
 namespace drsim {
 
+namespace {
+
+// DNS-RECORD: a dns_update of a name no VM has changes no record (the loader keeps it: it may be
+// an application's own name, which drsim does not model).
+void dns_warnings(const Scenario& s, std::vector<PlanningWarning>& out) {
+    auto warn = [&](const std::string& name, const Location& loc) {
+        out.push_back({Rule::DnsRecord, "no VM has the dns_name " + name + ": this DNS update changes no record", loc});
+    };
+    for (const auto& plan : s.recovery_plans)
+        for (const auto& step : plan.steps)
+            if (step.kind == PlanStepKind::dns_update && !step.target.empty() && step.text.empty()) warn(step.target, step.loc);
+    for (const auto& e : s.events)
+        if (e.op.kind == OpKind::dns_update && e.op.vm.empty()) warn(e.op.dns_name, e.loc);
+}
+
+}  // namespace
+
 std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
     std::vector<PlanningWarning> out;
     for (const auto& plan : s.recovery_plans) {
@@ -64,6 +81,7 @@ std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
                     pair(v->second->nics.front().network, op.target_network, e.loc);
         }
     }
+    dns_warnings(s, out);
     return out;
 }
 

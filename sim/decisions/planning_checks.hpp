@@ -19,7 +19,8 @@ struct PlanningWarning {
 /// replication joins (source -> target, from the events): ER-SAME-RANGE-ADVICE when they share a
 /// range and both have ExpressRoute connections, RETAIN-IP-TARGET-DISCONNECTED when they share a
 /// range and the target's VPN or ExpressRoute connection starts connected. Each pair is reported
-/// once, in file order. O(events + networks + connections).
+/// once, in file order; DNS-RECORD for a dns_update naming a record no VM has.
+/// O(events + networks + connections + plan steps).
 std::vector<PlanningWarning> planning_warnings(const Scenario& scenario);
 
 }  // namespace drsim

@@ -2,6 +2,7 @@
 
 #include "sim/decisions/address_chooser.hpp"
 #include "sim/decisions/target_subnet_chooser.hpp"
+#include "sim/ops/dns_operations.hpp"
 
 namespace drsim {
 
@@ -141,7 +142,9 @@ void boot_instance(OperationContext& ctx, Id vm_id, Slot slot) {
         i.booted = true;
         i.up_intervals.emplace_back(ctx.now(), -1);
         ctx.world.touch(vm_id);
-        ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm);
+        Decisions dns;
+        register_at_boot(ctx, vm_id, slot, dns);
+        ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm, std::move(dns));
         if (!ctx.world.running(i)) ctx.log.back().detail = "booted, but its site is down: not running until it is up";
         if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);
     });

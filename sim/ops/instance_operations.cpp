@@ -1,6 +1,7 @@
 // delete_vm and set_vm_network: changes to one instance, outside the replication life cycle.
 #include "sim/decisions/address_chooser.hpp"
 #include "sim/decisions/target_subnet_chooser.hpp"
+#include "sim/ops/dns_operations.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
 #include "sim/ops/vm_operations.hpp"
 
@@ -66,6 +67,9 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
     w.bind_instance(vm_id, vm.active_slot());
     w.touch(vm_id);
     result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 moved from " + before + " to " + describe_nic(w, nic)});
+    // A running VM registers its new address as it would at boot.
+    if (w.dns_dynamic && vm.dns_record != kNone && w.running(inst))
+        point_record(ctx, vm_id, Rule::DnsDynamicRegistration, vm.name + " moved by set_vm_network", result.decisions);
     return result;
 }
 

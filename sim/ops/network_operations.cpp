@@ -285,10 +285,4 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
     return r;
 }
 
-OpResult dns_update(OperationContext&, const OperationSpec& op) {
-    OpResult r;
-    r.detail = "DNS record of " + (!op.vm.empty() ? op.vm : op.dns_name) + " updated (DNS is modelled from a later version)";
-    return r;
-}
-
 }  // namespace drsim

@@ -1,6 +1,6 @@
 #pragma once
-// One handler per operation on connectivity and names (SPEC §6-§8): connect, disconnect, site_down,
-// site_up, subnet_failover, update_routes, broadcast_storm, peering_location_down, dns_update. Each
+// One handler per operation on connectivity (SPEC §6-§7): connect, disconnect, site_down, site_up,
+// subnet_failover, update_routes, broadcast_storm, peering_location_down/up. Each
 // is shared by scenario events and recovery-plan steps; every change of connectivity goes through
 // World::network (NetworkState), which records it with its time and rule.
 #include "sim/ops/operation_context.hpp"
@@ -25,7 +25,6 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op);
 /// ER-PEERING-LOCATION as a fault domain: every circuit there goes down (and back up).
 OpResult peering_location_down(OperationContext& ctx, const OperationSpec& op);
 OpResult peering_location_up(OperationContext& ctx, const OperationSpec& op);
-OpResult dns_update(OperationContext& ctx, const OperationSpec& op);
 
 /// LNG-OVERLAP, ER-PREMIUM-GEO, ER-OVERLAP or ER-PEERING-LOCATION when connecting `connection` now
 /// would be refused (against the connections that are connected now); nullopt when it may connect.

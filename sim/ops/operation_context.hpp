@@ -61,6 +61,9 @@ public:
 
     /// VMs whose initial replication waits for their source site to come up, by site.
     std::vector<std::vector<Id>> stalled_by_site;
+    /// VMs whose records' cached answers expire at a time (DNS-TTL-CACHE), by that time: one kernel
+    /// event per time.
+    std::unordered_map<Millis, std::vector<Id>> dns_expiring;
 
     /// Tells the recovery-plan run of `vm` (Replication::plan_run) that the VM finished its current
     /// stage (failed over, or booted). Installed by the plan orchestrator.

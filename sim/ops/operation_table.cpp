@@ -3,6 +3,7 @@
 #include <array>
 #include <cassert>
 
+#include "sim/ops/dns_operations.hpp"
 #include "sim/ops/mapping_operations.hpp"
 #include "sim/ops/network_operations.hpp"
 #include "sim/ops/vm_operations.hpp"
@@ -71,7 +72,7 @@ std::string target_of(const OperationSpec& op) {
         case OpKind::broadcast_storm: return op.subnet_network + "/" + op.subnet;
         case OpKind::peering_location_down:
         case OpKind::peering_location_up: return op.peering_location;
-        case OpKind::dns_update: return !op.vm.empty() ? op.vm : op.dns_name;
+        case OpKind::dns_update: return op.dns_name;
         default: return op.site.empty() ? op.connection : op.site;
     }
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/sim_time.hpp"
+#include "sim/ops/dns_operations.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
 #include "sim/ops/operation_table.hpp"
 #include "sim/ops/vm_operations.hpp"
@@ -25,7 +26,7 @@ std::string step_text(const PlanStepSpec& s) {
     switch (s.kind) {
         case PlanStepKind::manual: return "manual step: " + s.text;
         case PlanStepKind::script: return "script step: " + s.text;
-        case PlanStepKind::dns_update: return "DNS update of " + s.target;
+        case PlanStepKind::dns_update: return "DNS update of " + (s.target.empty() ? std::string{"the plan's records"} : s.target);
         case PlanStepKind::update_routes: return "route update";
         case PlanStepKind::connect: return "connect " + s.target;
         case PlanStepKind::disconnect: return "disconnect " + s.target;
@@ -188,7 +189,13 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
     std::optional<OperationSpec> op;
     switch (step.kind) {
         case PlanStepKind::manual: d = &t.manual_step; break;
-        case PlanStepKind::dns_update: d = &t.dns_update; break;
+        case PlanStepKind::dns_update:
+            d = &t.dns_update;
+            op.emplace();
+            op->kind = OpKind::dns_update;
+            op->dns_name = step.target;
+            op->vm = step.text;
+            break;
         case PlanStepKind::connect:
         case PlanStepKind::disconnect:
         case PlanStepKind::update_routes:
@@ -213,7 +220,14 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
     Millis duration = step.duration ? ctx_.duration(*step.duration, "plan.step") : ctx_.duration(*d, "plan.step");
     log(run, step_text(step) + " (" + where(step.after_group) + ", " + engine::format_duration(duration) + ")");
     ctx_.kernel.schedule_in(duration, [this, id, op = std::move(op), text = step_text(step)] {
-        if (op) {
+        if (op && op->kind == OpKind::dns_update) {
+            // The step has taken timing.dns_update: the update lands now.
+            const Run& run = runs_[id];
+            std::vector<Id> vms;
+            for (const auto& group : run.groups) vms.insert(vms.end(), group.begin(), group.end());
+            log(run, text + " done",
+                apply_dns_update(ctx_, *op, vms, run.op.kind == OpKind::test_failover, "recovery plan " + run.plan->name + " step"));
+        } else if (op) {
             OpResult r = handler_of(op->kind).on_world(ctx_, *op);
             if (r.refused) r.decisions.push_back({*r.refused, r.detail, true});
             log(runs_[id], text + " done" + (r.refused || r.detail.empty() ? "" : ": " + r.detail), std::move(r.decisions));

@@ -1,5 +1,7 @@
 #include "sim/report/run_report.hpp"
 
+#include <algorithm>
+
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
 #include "sim/routing/reachability.hpp"
@@ -278,6 +280,13 @@ nlohmann::json build_json(const Simulation& sim) {
             for (const auto& n : active.nics)
                 if (n.ip) f["addresses"].push_back(n.ip->to_string());
         f["running"] = w.running(active);
+        if (vm.dns_record != kNone) {
+            const DnsRecord& rec = w.dns.record(vm.dns_record);
+            const DnsAnswer& a = rec.current();
+            f["dns"] = {{"name", vm.dns_name},
+                        {"answers", a.address ? nlohmann::json(a.address->to_string()) : nlohmann::json(nullptr)},
+                        {"ttl", seconds(rec.ttl)}};
+        }
         f["instances"] = {{"primary", instance_json(w, vm.instance(Slot::home))},
                           {"replica", instance_json(w, vm.instance(Slot::recovery))},
                           {"test", instance_json(w, vm.instance(Slot::test))}};
@@ -290,6 +299,26 @@ nlohmann::json build_json(const Simulation& sim) {
                               {"outages", m.outages},
                               {"unprotected", seconds(unprotected_time(vm.replication, sim.end_time()))}});
     }
+    // Every change of a DNS record, in time order: when, from what to what, why, and when every
+    // client has the new answer (a TTL later, the worst case).
+    std::vector<std::pair<const DnsRecord*, const DnsChange*>> changes;
+    for (const DnsRecord& rec : w.dns.records())
+        for (const DnsChange& c : rec.history) changes.emplace_back(&rec, &c);
+    std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.second->time < b.second->time; });
+    auto& dns = j["dns"];
+    dns["registration"] = w.dns_dynamic ? "dynamic" : "manual";
+    dns["ttl"] = seconds(sim.scenario().dns.ttl);
+    auto& dns_changes = dns["changes"] = nlohmann::json::array();
+    auto address = [](const DnsAnswer& a) { return a.address ? nlohmann::json(a.address->to_string()) : nlohmann::json(nullptr); };
+    for (const auto& [rec, c] : changes)
+        dns_changes.push_back({{"time", seconds(c->time)},
+                               {"name", w.vms[rec->vm].dns_name},
+                               {"vm", w.vms[rec->vm].name},
+                               {"from", address(c->before)},
+                               {"to", address(c->after)},
+                               {"rule", rule_id(c->rule)},
+                               {"cause", c->cause},
+                               {"clients_from", seconds(c->time + rec->ttl)}});
     auto& mappings = j["final"]["mappings"] = nlohmann::json::array();
     for (Id n = 0; n < w.networks.size(); ++n)
         if (w.mappings[n]) mappings.push_back({{"source", w.networks[n].name}, {"target", w.networks[w.mappings[n]->target].name}});
@@ -358,14 +387,28 @@ reporting::Document build_explanation(const Simulation& sim, const std::string& 
         if (r.target == vm) t.entries.push_back(entry(r));
     s.timelines.push_back(std::move(t));
     doc.sections.push_back(std::move(s));
-    // For each client: the path to the VM at the end of the run, or the step where it breaks.
     const World& w = sim.world();
+    // Its DNS record: what it answered and when clients got each answer.
+    if (const Id v = w.vm_id(vm); v != kNone && w.vms[v].dns_record != kNone) {
+        const DnsRecord& rec = w.dns.record(w.vms[v].dns_record);
+        auto text = [](const DnsAnswer& a) { return a.address ? a.address->to_string() : std::string{"no address"}; };
+        reporting::Section d;
+        d.heading = "DNS record " + w.vms[v].dns_name + " (TTL " + engine::format_duration(rec.ttl) + ")";
+        reporting::Table changes{"", {"time", "from", "to", "rule", "cause", "every client has it at"}, {}};
+        changes.rows.push_back({"0s", "", text(rec.initial), std::string{rule_id(Rule::DnsRecord)}, "the start", "0s"});
+        for (const DnsChange& c : rec.history)
+            changes.rows.push_back({engine::format_duration(c.time), text(c.before), text(c.after), std::string{rule_id(c.rule)},
+                                    c.cause, engine::format_duration(c.time + rec.ttl)});
+        d.tables.push_back(std::move(changes));
+        doc.sections.push_back(std::move(d));
+    }
+    // For each client: the path to the VM at the end of the run, or the step where it breaks.
     if (!w.clients.empty()) {
         reporting::Section r;
         r.heading = "Reachability of " + vm + " at " + engine::format_duration(sim.end_time());
         reporting::Table paths{"", {"client", "reached", "path", "rule", "why"}, {}};
         for (const auto& c : w.clients) {
-            const ProbeResult p = probe(w, sim.routing(), c.name, vm);
+            const ProbeResult p = probe(w, sim.routing(), c.name, vm, sim.end_time());
             paths.rows.push_back({c.name, p.reached ? "yes" : "no", p.path, p.reached ? "" : std::string{rule_id(p.rule)}, p.why});
         }
         r.tables.push_back(std::move(paths));

@@ -104,6 +104,12 @@ namespace drsim {
     X(ProxyAuthUnsupported, "PROXY-AUTH-UNSUPPORTED", "7", "spec", "An authenticated proxy refuses enabling replication.") \
     X(ForcedTunnelNoUdr, "FORCED-TUNNEL-NO-UDR", "7", "spec", "A default route to on-premises without UDRs for Site Recovery traffic: a warning, replication degraded.") \
     X(NotReplicated, "NOT-REPLICATED", "7", "spec", "NSGs, public IPs, load balancers, route tables, gateways, peerings and ER connections are not replicated.") \
+    X(DnsRecord, "DNS-RECORD", "8", "spec", "Every VM with a dns_name has a record answering its first address, with the zone's TTL (or its own dns_ttl).") \
+    X(DnsDynamicRegistration, "DNS-DYNAMIC-REGISTRATION", "8", "spec", "registration: dynamic: a replica updates its record the moment it boots; an unchanged address (retain IP) changes nothing.") \
+    X(DnsUpdate, "DNS-UPDATE", "8", "spec", "A dns_update event or plan step takes timing.dns_update and points the record at the VM's address when it ends.") \
+    X(DnsTtlCache, "DNS-TTL-CACHE", "8", "spec", "Worst case: a client that asked just before an update keeps the old answer for a full TTL.") \
+    X(DnsRecordStale, "DNS-RECORD-STALE", "8", "drsim", "By name, a client goes to the address the record answers; until it is updated that is the old one.") \
+    X(DnsTestIsolated, "DNS-TEST-ISOLATED", "8", "drsim", "A test failover never updates production DNS: its instance does not register and dns_update ignores it.") \
     X(NotModelled, "NOT-MODELLED", "0", "drsim", "An operation this version accepts but does not model yet: it has no effect, and the run says so.") \
     X(SiteDown, "SITE-DOWN", "7", "drsim", "A site that is down stops every instance on it and takes its edges down.") \
     X(ConnectionState, "CONNECTION-STATE", "6", "drsim", "connect and disconnect change a connection's state; it carries traffic while connected and both ends are up.") \

@@ -95,7 +95,7 @@ ExpectationResult evaluate_expectation(const ExpectationContext& ctx, const Expe
             return res;
         }
         case ExpectSpec::Kind::reachable: {
-            const ProbeResult p = probe(w, ctx.simulation.routing(), s.from, s.to);
+            const ProbeResult p = probe(w, ctx.simulation.routing(), s.from, s.to, now);
             res.check = s.from + " reaches " + s.to;
             res.expected = s.value ? "true" : "false";
             res.found = p.reached ? "true (" + p.path + ")"

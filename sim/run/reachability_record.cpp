@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "sim/routing/reachability.hpp"
+
 namespace drsim {
 
 namespace {
@@ -189,11 +191,13 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
     for (Id v : dirty) {
         const Vm& vm = world.vms[v];
         const Instance& inst = vm.instance(vm.active_slot());
+        // Where clients go: the answer its name gives them now (DNS-TTL-CACHE), or its address.
         VmAt now_at;
-        if (inst.exists && !inst.nics.empty() && inst.nics[0].network != kNone && inst.nics[0].ip && inst.nics[0].subnet != kNone) {
+        const DnsAnswer answer = vm.dns_record != kNone ? world.dns.record(vm.dns_record).answer(now) : world.answer_of(inst);
+        if (answer.address) {
             now_at.placed = true;
-            now_at.ip = *inst.nics[0].ip;
-            now_at.key = key_of(world.subnets[inst.nics[0].subnet].prefix, now_at.ip);
+            now_at.ip = *answer.address;
+            now_at.key = key_of(answer.prefix, now_at.ip);
         }
         VmAt& was = at_[v];
         if (was.placed != now_at.placed || was.key != now_at.key) {
@@ -246,7 +250,9 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
                 if (!ok && sr.down == 1) {
                     Rule rule = Rule::AddrNotHeld;
                     std::string why;
-                    if (!o) why = vm.name + (inst.exists ? " is connected to no network" : " has no instance");
+                    if (auto dns = dns_mismatch(world, v, now)) rule = dns->first, why = std::move(dns->second);
+                    else if (!o) why = vm.dns_record != kNone ? vm.dns_name + " answers no address"
+                                                              : vm.name + (inst.exists ? " is connected to no network" : " has no instance");
                     else if (!o->delivered) {
                         // One probe stands for every address of the prefix: name the prefix.
                         const Ipv4Prefix prefix = RoutingState::prefix_of(now_at.key);

@@ -9,7 +9,9 @@
 //   is more specific inside it), so a route *outcome* is kept per (site, prefix) and recomputed only
 //   for the prefixes whose routes changed (RoutingState::take_dirty);
 // - a VM is re-checked per site only when its outcome changed or the VM itself did
-//   (World::take_touched); an app's state is a count of its VMs a site cannot reach.
+//   (World::take_touched); an app's state is a count of its VMs a site cannot reach;
+// - a VM with a DNS name is looked for at the answer clients hold (SPEC §8): a record's change
+//   reaches them a TTL later, when the expiry touches the VM (ops/dns_operations).
 // The world changes only in events, so this runs once at the end of each simulated instant in which
 // something happened.
 #include <map>

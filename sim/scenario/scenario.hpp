@@ -140,6 +140,7 @@ struct VmSpec {
     std::string cloud;  ///< VMM fabrics
     std::string host;   ///< VMM fabrics; "" when not given
     std::string dns_name;
+    std::optional<Millis> dns_ttl;  ///< the record's own TTL (default: dns.ttl)
     std::string app;
     std::vector<NicSpec> nics;
     std::optional<Ipv4Address> target_ip;  ///< Hyper-V/VMM -> Azure: the address set in the VM's properties
@@ -180,8 +181,9 @@ enum class PlanStepKind { manual, script, dns_update, update_routes, connect, di
 struct PlanStepSpec {
     int after_group = 0;  ///< 0: before the first group; n: after group n (1-based)
     PlanStepKind kind = PlanStepKind::manual;
-    std::string text;      ///< manual / script text
-    std::string target;    ///< dns_update: record name; connect/disconnect: connection; subnet_failover: "network/subnet"
+    std::string text;      ///< manual / script text; dns_update: the VM whose record it is ("" for none)
+    std::string target;    ///< dns_update: record name ("" for the records of every VM of the plan);
+                           ///< connect/disconnect: connection; subnet_failover: "network/subnet"
     std::optional<Distribution> duration;  ///< overrides the timing default for this step
     Location loc;
 };
@@ -258,7 +260,7 @@ struct OperationSpec {
     std::string to_site;        ///< subnet_failover: where the subnet becomes active
     std::optional<Millis> duration;  ///< broadcast_storm: how long (nullopt: until the end)
     std::string peering_location;
-    std::string dns_name;       ///< dns_update: record to update (the VM's dns_name when `vm` is given)
+    std::string dns_name;       ///< dns_update: record to update; `vm` is the VM whose record it is ("" when none is)
 };
 
 struct ExpectSpec {

@@ -170,11 +170,15 @@ private:
     /// A subnet of network `net` (by name), refused with the closest subnet of that network.
     void check_subnet(std::size_t net, const YamlNode& node, std::string_view key) const;
     std::size_t vm_index(const YamlNode& node, std::string_view key) const { return resolve(vms_, node, key, "VM"); }
+    /// The VM whose record a `dns_update` names (by `vm` or by `name`) and the record's name; no VM
+    /// for a name no VM has, and neither for neither (only when `neither_ok`: a plan step updating
+    /// the records of every VM of its plan).
+    std::pair<const VmSpec*, std::string> dns_update_target(const YamlNode& args, bool neither_ok);
 
     const std::string& file_;
     Scenario s_;
     NameIndex sites_, logical_networks_, clouds_, hosts_, networks_, vms_, circuits_, connections_, plans_, clients_;
-    NameIndex apps_, peering_locations_, all_subnet_names_;
+    NameIndex apps_, peering_locations_, all_subnet_names_, dns_names_;
     std::vector<NameIndex> subnets_;  ///< per network
     std::vector<SiteKind> network_site_kind_;
     /// Per network: static address -> index of the VM holding it (clashes across all VMs in O(1)).

@@ -305,19 +305,9 @@ void ScenarioBuilder::read_operation(OpKind kind, const YamlNode& key, const Yam
             break;
         }
         case OpKind::dns_update: {
-            auto f = fields(args, what, {"vm", "name"});
-            const YamlNode* vm = f.node().find("vm");
-            const YamlNode* record = f.node().find("name");
-            if (vm && record) fail(f.key_node("name")->loc, "'dns_update' takes one of 'vm' or 'name', not both");
-            if (!vm && !record) fail(args.loc, "'dns_update' needs 'vm' (the VM's dns_name) or 'name' (a DNS record)");
-            if (vm) {
-                const VmSpec& v = s_.vms[vm_index(*vm, "vm")];
-                if (v.dns_name.empty()) fail(vm->loc, "VM '" + v.name + "' has no dns_name to update");
-                op.vm = v.name;
-                op.dns_name = v.dns_name;
-            } else {
-                op.dns_name = name(*record, "name");
-            }
+            auto [vm, record] = dns_update_target(args, false);
+            op.vm = vm ? vm->name : "";
+            op.dns_name = std::move(record);
             break;
         }
         case OpKind::subnet_failover:
@@ -472,6 +462,28 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
         e.downtime_max = duration(d.req("max"), "max");
     }
     event.expects.push_back(std::move(e));
+}
+
+std::pair<const VmSpec*, std::string> ScenarioBuilder::dns_update_target(const YamlNode& args, bool neither_ok) {
+    if (args.is_null() && neither_ok) return {nullptr, ""};
+    auto f = fields(args, "'dns_update'", {"vm", "name"});
+    const YamlNode* vm = f.node().find("vm");
+    const YamlNode* record = f.node().find("name");
+    if (vm && record) fail(f.key_node("name")->loc, "'dns_update' takes one of 'vm' or 'name', not both");
+    if (!vm && !record) {
+        if (neither_ok) return {nullptr, ""};
+        fail(args.loc, "'dns_update' needs 'vm' (the VM's dns_name) or 'name' (a DNS record)");
+    }
+    if (vm) {
+        const VmSpec& v = s_.vms[vm_index(*vm, "vm")];
+        if (v.dns_name.empty()) fail(vm->loc, "VM '" + v.name + "' has no dns_name to update");
+        return {&v, v.dns_name};
+    }
+    // A name no VM has (an application's own name, say) is kept: planning warns that it changes
+    // no record drsim knows (DNS-RECORD).
+    std::string text = name(*record, "name");
+    auto index = dns_names_.find(text);
+    return {index ? &s_.vms[*index] : nullptr, std::move(text)};
 }
 
 }  // namespace drsim::detail

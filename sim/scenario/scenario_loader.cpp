@@ -618,7 +618,7 @@ void ScenarioBuilder::read_vms(const YamlNode& node) {
 }
 
 void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
-    auto f = fields(item, "a VM", {"name", "site", "cloud", "host", "dns_name", "app", "nics", "target_ip", "resources"});
+    auto f = fields(item, "a VM", {"name", "site", "cloud", "host", "dns_name", "dns_ttl", "app", "nics", "target_ip", "resources"});
     const YamlNode& name_node = f.req("name");
     std::string vm_name = name(name_node, "name");
     auto range = brace_range(name_node, vm_name);
@@ -652,6 +652,13 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
         tmpl.dns_name = scalar(*dns_node, "dns_name");
         if (!range && tmpl.dns_name.find("{n}") != std::string::npos)
             fail(dns_node->loc, "'{n}' in dns_name needs a brace range {A..B} in the VM's name");
+        if (range && range->count() > 1 && tmpl.dns_name.find("{n}") == std::string::npos)
+            fail(dns_node->loc, "the " + std::to_string(range->count()) + " VMs of '" + vm_name + "' would share the dns_name '" +
+                                    tmpl.dns_name + "': put '{n}' in it");
+    }
+    if (auto* n = f.opt("dns_ttl")) {
+        if (!dns_node) fail(n->loc, "'dns_ttl' is the TTL of the VM's DNS record: it needs 'dns_name'");
+        tmpl.dns_ttl = duration(*n, "dns_ttl");
     }
     if (auto* n = f.opt("app")) {
         tmpl.app = name(*n, "app");
@@ -742,6 +749,10 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
             vm.name = vm_name;
         }
         std::size_t index = s_.vms.size();
+        if (!vm.dns_name.empty())
+            if (auto first = dns_names_.add(vm.dns_name, index))
+                fail(dns_node->loc, "dns_name '" + vm.dns_name + "' of VM '" + vm.name + "' is already VM '" + s_.vms[*first].name +
+                                        "''s (" + line_ref(s_.vms[*first].loc) + "): a DNS record answers one VM");
         if (auto first = vms_.add(vm.name, index))
             fail(name_node.loc, "duplicate VM name '" + vm.name + "'" + (range ? " (from '" + vm_name + "')" : std::string{}) +
                                     " (first defined at " + line_ref(s_.vms[*first].loc) + ")");
@@ -889,7 +900,10 @@ void ScenarioBuilder::read_plan_step(const YamlNode& node, RecoveryPlanSpec& pla
         step.text = scalar(value, kind);
     } else if (kind == "dns_update") {
         step.kind = PlanStepKind::dns_update;
-        step.target = name(fields(value, "'dns_update'", {"name"}).req("name"), "name");
+        // `name` (a record), `vm` (its record), or neither: the records of every VM of the plan.
+        auto [vm, record] = dns_update_target(value, true);
+        step.target = std::move(record);
+        step.text = vm ? vm->name : "";
     } else if (kind == "update_routes") {
         step.kind = PlanStepKind::update_routes;
         if (!value.is_null()) fields(value, "'update_routes'", {});

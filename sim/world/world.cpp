@@ -136,6 +136,13 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
     }
     for (Id v = 0; v < vms.size(); ++v) bind_instance(v, Slot::home);
     mappings.resize(networks.size());
+    // DNS-RECORD: every VM with a dns_name has a record answering its first address.
+    dns_dynamic = scenario.dns.dynamic_registration;
+    for (Id v = 0; v < vms.size(); ++v) {
+        const VmSpec& spec = scenario.vms[v];
+        if (spec.dns_name.empty()) continue;
+        vms[v].dns_record = dns.add(v, spec.dns_ttl.value_or(scenario.dns.ttl), answer_of(vms[v].instance(Slot::home)));
+    }
 }
 
 Id World::add_site(const SiteSpec& spec) {
@@ -259,6 +266,16 @@ void World::release_instance(Instance& instance) {
         if (nic.ip && nic.subnet != kNone) release(nic.subnet, *nic.ip);
         nic.ip.reset();
     }
+}
+
+DnsAnswer World::answer_of(const Instance& instance) const {
+    DnsAnswer a;
+    if (!instance.exists || instance.nics.empty()) return a;
+    const NicBinding& nic = instance.nics[0];
+    if (!nic.ip || nic.subnet == kNone) return a;
+    a.address = nic.ip;
+    a.prefix = subnets[nic.subnet].prefix;
+    return a;
 }
 
 }  // namespace drsim

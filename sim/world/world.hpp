@@ -13,6 +13,7 @@
 #include "sim/addressing/address_allocator.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/world/dns_zone.hpp"
 #include "sim/world/network_state.hpp"
 #include "sim/world/topology.hpp"
 
@@ -134,6 +135,7 @@ struct Vm {
     std::string name;
     Id home_site = kNone;
     std::string dns_name;
+    std::uint32_t dns_record = kNone;  ///< its record in World::dns (DNS-RECORD); kNone without dns_name
     std::string app;
     Id cloud = kNone;  ///< VMM cloud (kNone when not declared)
     Id host = kNone;
@@ -232,6 +234,12 @@ public:
     /// Connectivity over time: connections, sites up, active subnets, storms, peering locations.
     /// The one place that holds it and the one way to change it.
     NetworkState network;
+    /// DNS (SPEC §8): a record per VM with a dns_name, its history, the answers clients hold.
+    DnsZone dns;
+    bool dns_dynamic = true;  ///< registration: dynamic
+
+    /// What `vm`'s first NIC answers now, on `instance` (no address when it has none).
+    DnsAnswer answer_of(const Instance& instance) const;
 
     Id site_id(const std::string& name) const { return find(site_by_name_, name); }
     Id network_id(const std::string& name) const { return find(network_by_name_, name); }

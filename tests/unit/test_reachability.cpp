@@ -1,5 +1,6 @@
 // The reachability record (sim/run/reachability_record) against a trivially correct reference: after
-// random runs of faults, connections, subnet failovers, route updates and failovers, what the record
+// random runs of faults, connections, subnet failovers, route updates, failovers, address changes
+// and DNS updates (dynamic or manual registration, TTLs of their own), what the record
 // says each client sees of each app and VM must be what probing every VM from every client says.
 // The record is computed incrementally (per client site, per prefix whose routes changed, per VM
 // that changed), so a missed change shows as a disagreement here.
@@ -48,9 +49,13 @@ RandomRun random_scenario(std::mt19937_64& rng) {
         }
     }
     y << "vms:\n";
-    for (int v = 0; v < 10; ++v)
-        y << "  - {name: vm" << v << ", site: A, app: app" << v % 4 << ", nics: [{network: net-A, subnet: s" << v % 4
-          << ", ip: 10.0." << v % 4 << "." << 10 + v << "}]}\n";
+    // Most VMs are reached by name (SPEC §8), some with their own TTL.
+    const char* ttls[] = {"", "", ", dns_ttl: 0s", ", dns_ttl: 30s", ", dns_ttl: 2m"};
+    for (int v = 0; v < 10; ++v) {
+        y << "  - {name: vm" << v << ", site: A, app: app" << v % 4;
+        if (pick(3) != 0) y << ", dns_name: vm" << v << ".example" << ttls[pick(5)];
+        y << ", nics: [{network: net-A, subnet: s" << v % 4 << ", ip: 10.0." << v % 4 << "." << 10 + v << "}]}\n";
+    }
     // On the stretched subnet at B from the start: reached through A or B alike.
     y << "  - {name: vmb, site: B, app: app3, nics: [{network: net-B, subnet: s3, ip: 10.0.3.50}]}\n";
     y << "  - {name: lone, site: A, nics: [{network: net-A, subnet: s1, ip: 10.0.1.99}]}\n";
@@ -59,6 +64,7 @@ RandomRun random_scenario(std::mt19937_64& rng) {
         for (const char* side : {"A", "B"})
             y << "  - {name: c" << b << side << ", kind: vpn, between: [br" << b << ", " << side << "], routing: "
               << (pick(3) == 0 ? "static" : "bgp") << (pick(4) == 0 ? ", state: disconnected" : "") << "}\n";
+    y << "dns: {ttl: " << 1 + pick(3) << "m, registration: " << (pick(2) ? "dynamic" : "manual") << "}\n";
     y << "clients:\n";
     for (int c = 0; c < 5; ++c) y << "  - {name: cl" << c << ", site: " << (c == 4 ? "A" : "br" + std::to_string(c % 3)) << "}\n";
     y << "events:\n  - at: 0\n    map_network: {source: net-A, target: net-B}\n"
@@ -70,7 +76,7 @@ RandomRun random_scenario(std::mt19937_64& rng) {
         t += pick(3) * (pick(2) ? 1 : 0) + (pick(4) == 0 ? 0 : 1);  // some events share an instant
         y.str("");
         y << "  - at: " << t << "m\n    ";
-        switch (pick(9)) {
+        switch (pick(11)) {
             case 0: y << "site_down: {site: " << (pick(2) ? "A" : "B") << "}\n"; break;
             case 1: y << "site_up: {site: " << (pick(2) ? "A" : "B") << "}\n"; break;
             case 2: y << "connect: {connection: c" << pick(3) << (pick(2) ? "A" : "B") << "}\n"; break;
@@ -79,7 +85,12 @@ RandomRun random_scenario(std::mt19937_64& rng) {
             case 5: y << "update_routes: {}\n"; break;
             case 6: y << "failover: {vm: vm" << pick(10) << ", type: unplanned}\n"; break;
             case 7: y << "broadcast_storm: {network: net-A, subnet: s3, duration: " << 1 + pick(3) << "m}\n"; break;
-            default: y << "set_vm_network: {vm: vm" << pick(10) << ", network: none}\n"; break;
+            case 8: y << "set_vm_network: {vm: vm" << pick(10) << ", network: none}\n"; break;
+            case 9:  // a new address: by name, reached once the record follows and the TTL has passed
+                y << "set_vm_network: {vm: vm" << pick(10) << ", network: net-" << (pick(2) ? "A" : "B") << ", subnet: s" << pick(3)
+                  << "}\n";
+                break;
+            default: y << "dns_update: {name: vm" << pick(10) << ".example}\n"; break;
         }
         run.events.push_back(y.str());
     }
@@ -111,7 +122,7 @@ TEST_CASE("reachability record: agrees with probing every VM from every client a
             for (Id v = 0; v < w.vms.size(); ++v) {
                 const bool member = p.app.empty() ? v == p.vm : w.vms[v].app == p.app;
                 if (!member) continue;
-                const ProbeResult r = probe(w, sim->routing(), client, w.vms[v].name);
+                const ProbeResult r = probe(w, sim->routing(), client, w.vms[v].name, sim->end_time());
                 if (!r.reached && expected) first_failure = w.vms[v].name + ": " + r.why;
                 expected = expected && r.reached;
             }
