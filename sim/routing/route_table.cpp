@@ -49,7 +49,7 @@ bool RouteTable::remove(Ipv4Prefix prefix, RouteTarget target) {
     return true;
 }
 
-std::optional<RouteTable::Match> RouteTable::lookup(Ipv4Address a) const {
+std::optional<RouteTable::MatchRef> RouteTable::find(Ipv4Address a) const {
     // Walk the present lengths from the longest: the first hit is the longest match.
     for (std::uint64_t lengths = lengths_present_; lengths != 0;) {
         const int length = std::bit_width(lengths) - 1;
@@ -59,12 +59,18 @@ std::optional<RouteTable::Match> RouteTable::lookup(Ipv4Address a) const {
         auto entry = map.find(network);
         if (entry == map.end()) continue;
         assert(!entry->second.empty() && "an empty target list was left in the table");
-        Match match{Ipv4Prefix(Ipv4Address{network}, length), {}};
-        match.targets.reserve(entry->second.size());
-        for (const TargetCount& tc : entry->second) match.targets.push_back(tc.target);
-        return match;
+        return MatchRef{Ipv4Prefix(Ipv4Address{network}, length), entry->second};
     }
     return std::nullopt;
+}
+
+std::optional<RouteTable::Match> RouteTable::lookup(Ipv4Address a) const {
+    auto ref = find(a);
+    if (!ref) return std::nullopt;
+    Match match{ref->prefix, {}};
+    match.targets.reserve(ref->targets.size());
+    for (const TargetCount& tc : ref->targets) match.targets.push_back(tc.target);
+    return match;
 }
 
 std::vector<Route> RouteTable::routes() const {

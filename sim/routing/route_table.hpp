@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -42,6 +43,18 @@ public:
     /// The longest prefix holding `a` with its distinct targets ascending; nullopt when no prefix
     /// holds `a`. O(number of distinct prefix lengths present) average.
     std::optional<Match> lookup(Ipv4Address a) const;
+
+    struct TargetCount {
+        RouteTarget target;
+        std::uint32_t count;  ///< advertisements not yet withdrawn; never 0 in the table
+    };
+    /// lookup without a copy, for hot paths: the prefix and a view of its targets (ascending), valid
+    /// until the table next changes.
+    struct MatchRef {
+        Ipv4Prefix prefix;
+        std::span<const TargetCount> targets;
+    };
+    std::optional<MatchRef> find(Ipv4Address a) const;
     /// The number of distinct (prefix, target) pairs, whatever their counts. O(1).
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
@@ -51,10 +64,6 @@ public:
     void clear();
 
 private:
-    struct TargetCount {
-        RouteTarget target;
-        std::uint32_t count;  ///< advertisements not yet withdrawn; never 0 in the table
-    };
     /// Targets of one prefix, sorted by target: usually one or two, so a vector beats a map.
     using Targets = std::vector<TargetCount>;
 

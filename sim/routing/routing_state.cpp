@@ -596,13 +596,13 @@ RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* 
             onward[onward_count++] = router;
         }
         const Router& r = routers_[router];
-        auto match = r.table.lookup(to);
+        auto match = r.table.find(to);
         if (!match) return fail(Rule::RouteNone, Stop::no_route, router);
         const std::uint64_t prefix = prefix_key(match->prefix);
         // A prefix active in one of this router's own networks is delivered there: a connected
         // route wins over learned ones, as on any router.
         const std::vector<NextHop>* hops = nullptr;
-        for (Id p : match->targets) {
+        for (const auto& [p, count] : match->targets) {
             hops = &r.hops.at(Key{prefix, p});
             for (const auto& h : *hops)
                 if (h.connection == kNone) {
@@ -613,7 +613,7 @@ RoutingState::Outcome RoutingState::walk(Id start, Ipv4Address to, std::string* 
         }
         if (match->targets.size() > 1) {
             w.prefix = prefix;
-            return fail(Rule::RouteConflict, Stop::conflict, router, match->targets[0], match->targets[1]);
+            return fail(Rule::RouteConflict, Stop::conflict, router, match->targets[0].target, match->targets[1].target);
         }
         // The fewest hops, then the lower connection index.
         const NextHop* best = nullptr;

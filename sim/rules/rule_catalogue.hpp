@@ -116,6 +116,7 @@ namespace drsim {
     X(RouteNone, "ROUTE-NONE", "6", "drsim", "A probe finds no route to the address at a router on its way: unreachable.") \
     X(RouteBgpConvergence, "ROUTE-BGP-CONVERGENCE", "6", "spec", "A BGP connection applies a routing change once timing.route_convergence has passed.") \
     X(RouteStaticUpdate, "ROUTE-STATIC-UPDATE", "6", "spec", "A static connection carries the routes of the last update_routes; just connected, it carries none until the next.") \
+    X(VmBooted, "VM-BOOTED", "4", "drsim", "An instance runs once its failover (or test failover) job and then timing.vm_boot have passed.") \
     X(AddrNotHeld, "ADDR-NOT-HELD", "6", "drsim", "Where the route leads, no running instance holds the address: unreachable.")
 
 enum class Rule {

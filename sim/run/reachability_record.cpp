@@ -156,7 +156,7 @@ void ReachabilityRecord::record(std::size_t s, bool reachable, Rule rule, std::s
 }
 
 std::vector<std::size_t> ReachabilityRecord::observe(const World& world, RoutingState& routing, World& touched, Millis now,
-                                                     const std::optional<std::pair<Rule, std::string>>& cause) {
+                                                     const std::optional<Cause>& cause, const std::vector<std::pair<Id, Cause>>& vm_causes) {
     const std::size_t vm_count = world.vms.size();
     for (Id v : touched.take_touched()) mark(v);
     bool all = false;
@@ -188,6 +188,12 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
     for (Id v : dirty) marked_[v] = false;
     std::sort(dirty.begin(), dirty.end());
     std::vector<std::size_t> changed_series;
+    // What made a VM reachable: what happened to it in this instant, else to anything.
+    auto cause_of = [&](Id v) -> std::optional<Cause> {
+        auto it = std::lower_bound(vm_causes.begin(), vm_causes.end(), v, [](const auto& c, Id id) { return c.first < id; });
+        if (it == vm_causes.end() || it->first != v) return cause;
+        return it->second;
+    };
     for (Id v : dirty) {
         const Vm& vm = world.vms[v];
         const Instance& inst = vm.instance(vm.active_slot());
@@ -262,7 +268,7 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
                     else rule = last_rule, why = last_why;
                     record(series, false, rule, vm.name + ": " + why, now, cause, changed_series);
                 } else if (ok && sr.down == 0 && !first) {
-                    record(series, true, Rule::RouteNone, "", now, cause, changed_series);
+                    record(series, true, Rule::RouteNone, "", now, cause_of(v), changed_series);
                 }
             }
         }

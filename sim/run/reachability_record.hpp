@@ -50,10 +50,12 @@ public:
     /// `wanted` names for VMs of an app.
     ReachabilityRecord(const World& world, const std::vector<std::pair<std::string, std::string>>& wanted);
 
-    /// Brings the record to `now`; returns the pairs whose answer changed. `cause` (when set) is
-    /// what happened in this instant, given to intervals that become reachable.
+    using Cause = std::pair<Rule, std::string>;
+    /// Brings the record to `now`; returns the pairs whose answer changed. An interval that becomes
+    /// reachable gets the cause of the VM that made it so (`vm_causes`: what happened to a VM in this
+    /// instant, sorted by VM), else `cause`, what happened in this instant.
     std::vector<std::size_t> observe(const World& world, RoutingState& routing, World& touched, Millis now,
-                                     const std::optional<std::pair<Rule, std::string>>& cause);
+                                     const std::optional<Cause>& cause, const std::vector<std::pair<Id, Cause>>& vm_causes = {});
     /// Closes the open intervals at `end`.
     void close(Millis end);
 
