@@ -91,6 +91,8 @@ void precondition_warnings(const Scenario& s, const std::unordered_map<std::stri
             std::size_t more = 0;
         };
         std::vector<std::pair<const NetworkSpec*, Refused>> refused;
+        // NOT-REPLICATED, grouped by what is missing: one line for many like VMs.
+        std::vector<std::pair<std::string, Refused>> lacking;
         for (std::size_t v : declared_targets(s, e.op, vm_index)) {
             const VmSpec& vm = s.vms[v];
             if (!warned_resources[v]) {
@@ -98,9 +100,9 @@ void precondition_warnings(const Scenario& s, const std::unordered_map<std::stri
                 if (auto missing = missing_at_target(vm.resources, created[v]); !missing.empty()) {
                     std::string kinds;
                     for (const auto& k : missing) kinds += (kinds.empty() ? "" : ", ") + k;
-                    out.push_back({Rule::NotReplicated, vm.name + " is replicated, but Site Recovery does not carry its " + kinds +
-                                                            " and the scenario never creates them at the target",
-                                   e.loc});
+                    auto it = std::find_if(lacking.begin(), lacking.end(), [&](const auto& l) { return l.first == kinds; });
+                    if (it == lacking.end()) lacking.push_back({kinds, {vm.name, 0}});
+                    else ++it->second.more;
                 }
             }
             if (!a2a) continue;
@@ -119,6 +121,11 @@ void precondition_warnings(const Scenario& s, const std::unordered_map<std::stri
                 if (proxy || !outbound_missing(n->outbound, region_of(*n)).empty()) refused.push_back({n, {vm.name, 0}});
             }
         }
+        for (const auto& [kinds, r] : lacking)
+            out.push_back({Rule::NotReplicated, r.first_vm + (r.more ? " (and " + std::to_string(r.more) + " more VMs)" : "") +
+                                                    " is replicated, but Site Recovery does not carry its " + kinds +
+                                                    " and the scenario never creates them at the target",
+                           e.loc});
         for (const auto& [n, r] : refused) {
             const std::string who = "enable_replication of " + r.first_vm +
                                     (r.more ? " (and " + std::to_string(r.more) + " more VMs on " + n->name + ")" : "") +
