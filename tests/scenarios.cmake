@@ -72,3 +72,26 @@ drsim_exit_test(cli/json-dns-changes 0 run --json - ${PROJECT_SOURCE_DIR}/scenar
                 MATCH "\"changes\": \\[.*\"clients_from\": 8340.*\"rule\": \"DNS-UPDATE\"")
 drsim_exit_test(cli/validate-dns-unknown-record 0 validate ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-06-recovery-plan.yaml
                 MATCH "vmm-06-recovery-plan\\.yaml:[0-9]+:[0-9]+: warning: DNS-RECORD: no VM has the dns_name shop\\.contoso\\.example")
+
+# SPEC §7 preconditions: validate points at what will be refused or degraded; the run records it.
+set(DRSIM_PRECONDITIONS ${PROJECT_SOURCE_DIR}/scenarios/preconditions)
+drsim_exit_test(cli/validate-outbound-warnings 0 validate ${DRSIM_PRECONDITIONS}/a2a-outbound-allow-lists.yaml
+                MATCH "a2a-outbound-allow-lists.yaml:25:[0-9]+: warning: OUTBOUND-REQUIRED: vnet-bare: range 13.107.6.152/31 stands for no endpoint.*\\{range: 13.107.6.152/31, endpoint: storage\\|login\\|site_recovery\\|monitoring\\}.*a2a-outbound-allow-lists.yaml:71:[0-9]+: warning: OUTBOUND-REQUIRED: enable_replication of web1 will be refused: outbound from vnet-partial does not allow: Site Recovery service")
+drsim_exit_test(cli/validate-china-urls 0 validate ${DRSIM_PRECONDITIONS}/a2a-outbound-china.yaml
+                MATCH "warning: OUTBOUND-REQUIRED: vnet-ce-global: 'login.microsoftonline.com' is the global Azure URL of Azure AD login. China East is in Azure China, which needs 'login.chinacloudapi.cn'")
+drsim_exit_test(cli/validate-proxy-warnings 0 validate ${DRSIM_PRECONDITIONS}/a2a-proxy.yaml
+                MATCH "warning: PROXY-AUTH-UNSUPPORTED: enable_replication of web2 will be refused: vnet-auth sends outbound traffic through an authenticated proxy")
+drsim_exit_test(cli/proxy-also-outbound-in-json 0 run --json - ${DRSIM_PRECONDITIONS}/a2a-proxy.yaml
+                MATCH "\"rule\": \"PROXY-AUTH-UNSUPPORTED\"[^}]*\"target\": \"web3\"|\"also_refused_by\": \\[[^]]*\"OUTBOUND-REQUIRED\"")
+drsim_exit_test(cli/validate-forced-tunnel 0 validate ${DRSIM_PRECONDITIONS}/a2a-forced-tunnel.yaml
+                MATCH "a2a-forced-tunnel.yaml:[0-9]+:[0-9]+: warning: FORCED-TUNNEL-NO-UDR: vnet-tunnel forces 0.0.0.0/0 on-premises")
+drsim_exit_test(cli/forced-tunnel-health-in-json 0 run --json - ${DRSIM_PRECONDITIONS}/a2a-forced-tunnel.yaml
+                MATCH "\"health_after\": \"degraded\".*\"final\".*\"health\": \"degraded\"")
+drsim_exit_test(cli/forced-tunnel-degraded-in-text 0 run ${DRSIM_PRECONDITIONS}/a2a-forced-tunnel.yaml
+                MATCH "enable_replication web1  \\[warning -> enabling \\(degraded\\)\\]")
+drsim_exit_test(cli/validate-not-replicated 0 validate ${DRSIM_PRECONDITIONS}/a2a-not-replicated.yaml
+                MATCH "warning: NOT-REPLICATED: web1 is replicated, but Site Recovery does not carry its nsg, public_ip, load_balancer")
+drsim_exit_test(cli/not-replicated-at-failover 0 explain ${DRSIM_PRECONDITIONS}/a2a-not-replicated.yaml --vm web3
+                MATCH "failover web3  \\[warning -> failing_over\\].*NOT-REPLICATED  warning: a public IP never moves: the replica's public IP, created at the target, has a new address")
+drsim_exit_test(cli/wrong-health-exits-1 1 run --quiet ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/wrong-health.yaml
+                MATCH "expected state=protected, health=normal, found state=protected, health=degraded")

@@ -4,6 +4,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "sim/decisions/outbound_access.hpp"
+#include "sim/decisions/target_resources.hpp"
+
 namespace drsim {
 
 namespace {
@@ -19,6 +22,134 @@ void dns_warnings(const Scenario& s, std::vector<PlanningWarning>& out) {
             if (step.kind == PlanStepKind::dns_update && !step.target.empty() && step.text.empty()) warn(step.target, step.loc);
     for (const auto& e : s.events)
         if (e.op.kind == OpKind::dns_update && e.op.vm.empty()) warn(e.op.dns_name, e.loc);
+}
+
+// The VMs (indices into s.vms) a VM operation names, as the file declares them: `vm`, a plan's
+// VMs, or a selector matched against the declared NICs. O(VMs) for a pattern or mapping selector.
+std::vector<std::size_t> declared_targets(const Scenario& s, const OperationSpec& op,
+                                          const std::unordered_map<std::string, std::size_t>& vm_index) {
+    std::vector<std::size_t> out;
+    auto add = [&](const std::string& name) {
+        if (auto it = vm_index.find(name); it != vm_index.end()) out.push_back(it->second);
+    };
+    if (!op.vm.empty()) add(op.vm);
+    for (const auto& plan : s.recovery_plans)
+        if (!op.recovery_plan.empty() && plan.name == op.recovery_plan)
+            for (const auto& g : plan.groups)
+                for (const auto& n : g) add(n);
+    if (op.vms) {
+        const VmSelector& sel = *op.vms;
+        for (const auto& n : sel.names) add(n);
+        if (sel.names.empty())
+            for (std::size_t i = 0; i < s.vms.size(); ++i) {
+                const VmSpec& vm = s.vms[i];
+                if (!sel.pattern.empty() && !glob_match(sel.pattern, vm.name)) continue;
+                if (!sel.app.empty() && vm.app != sel.app) continue;
+                if (!sel.site.empty() && vm.site != sel.site) continue;
+                if (!sel.network.empty() && std::none_of(vm.nics.begin(), vm.nics.end(), [&](const NicSpec& nic) {
+                        return nic.network == sel.network && (sel.subnet.empty() || nic.subnet == sel.subnet);
+                    }))
+                    continue;
+                out.push_back(i);
+            }
+    }
+    return out;
+}
+
+// SPEC §7 before the run: outbound and route entries that stand for nothing or for another
+// region (A2A), forced tunnels without UDRs (A2A), enable_replication events that OUTBOUND-REQUIRED
+// or PROXY-AUTH-UNSUPPORTED will refuse (A2A), and VMs whose resources the file never creates at
+// the target (NOT-REPLICATED). O(events × VMs they name + networks + VMs).
+void precondition_warnings(const Scenario& s, const std::unordered_map<std::string, const NetworkSpec*>& networks,
+                           std::vector<PlanningWarning>& out) {
+    const bool a2a = s.fabric == Fabric::azure_to_azure;
+    std::unordered_map<std::string, const SiteSpec*> sites;
+    for (const auto& site : s.sites) sites.emplace(site.name, &site);
+    auto region_of = [&](const NetworkSpec& n) {
+        const SiteSpec& site = *sites.at(n.site);
+        return source_region(site.name, site.geo);
+    };
+    if (a2a) {
+        for (const auto& n : s.networks) {
+            const SourceRegion region = region_of(n);
+            if (n.outbound && n.outbound->restricted)
+                for (const auto& entry : n.outbound->allow)
+                    if (auto w = allow_entry_warning(entry, region)) out.push_back({Rule::OutboundRequired, n.name + ": " + *w, entry.loc});
+            for (const auto& route : n.routes)
+                if (auto w = route_tag_warning(route, region)) out.push_back({Rule::ForcedTunnelNoUdr, n.name + ": " + *w, route.loc});
+            if (auto tunnelled = tunnelled_endpoints(n.routes, region); !tunnelled.empty())
+                out.push_back({Rule::ForcedTunnelNoUdr,
+                               forced_tunnel_detail(n.name, tunnelled, region) + ": replication from it will be degraded",
+                               forced_tunnel_route(n.routes)->loc});
+        }
+    }
+    std::unordered_map<std::string, std::size_t> vm_index;
+    for (std::size_t i = 0; i < s.vms.size(); ++i) vm_index.emplace(s.vms[i].name, i);
+    // What the file creates at each VM's target: target_resources, create_resources events and steps.
+    std::vector<std::vector<std::string>> created(s.vms.size());
+    for (std::size_t i = 0; i < s.vms.size(); ++i) created[i] = s.vms[i].target_resources;
+    for (const auto& e : s.events)
+        if (e.op.kind == OpKind::create_resources)
+            for (std::size_t v : declared_targets(s, e.op, vm_index)) add_resources(created[v], e.op.resources);
+    for (const auto& plan : s.recovery_plans)
+        for (const auto& step : plan.steps)
+            if (step.kind == PlanStepKind::create_resources) add_resources(created[vm_index.at(step.target)], step.resources);
+
+    std::vector<bool> warned_resources(s.vms.size(), false);
+    for (const auto& e : s.events) {
+        if (e.op.kind != OpKind::enable_replication) continue;
+        // Per network of this event: the first VM it refuses there and how many more.
+        struct Refused {
+            std::string first_vm;
+            std::size_t more = 0;
+        };
+        std::vector<std::pair<const NetworkSpec*, Refused>> refused;
+        // NOT-REPLICATED, grouped by what is missing: one line for many like VMs.
+        std::vector<std::pair<std::string, Refused>> lacking;
+        for (std::size_t v : declared_targets(s, e.op, vm_index)) {
+            const VmSpec& vm = s.vms[v];
+            if (!warned_resources[v]) {
+                warned_resources[v] = true;
+                if (auto missing = missing_at_target(vm.resources, created[v]); !missing.empty()) {
+                    std::string kinds;
+                    for (const auto& k : missing) kinds += (kinds.empty() ? "" : ", ") + k;
+                    auto it = std::find_if(lacking.begin(), lacking.end(), [&](const auto& l) { return l.first == kinds; });
+                    if (it == lacking.end()) lacking.push_back({kinds, {vm.name, 0}});
+                    else ++it->second.more;
+                }
+            }
+            if (!a2a) continue;
+            for (std::size_t k = 0; k < vm.nics.size(); ++k) {
+                const NicSpec& nic = vm.nics[k];
+                if (std::any_of(vm.nics.begin(), vm.nics.begin() + static_cast<std::ptrdiff_t>(k),
+                                [&](const NicSpec& earlier) { return earlier.network == nic.network; }))
+                    continue;  // each network of the VM once
+                const NetworkSpec* n = networks.at(nic.network);
+                auto it = std::find_if(refused.begin(), refused.end(), [&](const auto& r) { return r.first == n; });
+                if (it != refused.end()) {
+                    ++it->second.more;
+                    continue;
+                }
+                const bool proxy = n->outbound && n->outbound->proxy == "authenticated";
+                if (proxy || !outbound_missing(n->outbound, region_of(*n)).empty()) refused.push_back({n, {vm.name, 0}});
+            }
+        }
+        for (const auto& [kinds, r] : lacking)
+            out.push_back({Rule::NotReplicated, r.first_vm + (r.more ? " (and " + std::to_string(r.more) + " more VMs)" : "") +
+                                                    " is replicated, but Site Recovery does not carry its " + kinds +
+                                                    " and the scenario never creates them at the target",
+                           e.loc});
+        for (const auto& [n, r] : refused) {
+            const std::string who = "enable_replication of " + r.first_vm +
+                                    (r.more ? " (and " + std::to_string(r.more) + " more VMs on " + n->name + ")" : "") +
+                                    " will be refused: ";
+            if (n->outbound && n->outbound->proxy == "authenticated")
+                out.push_back({Rule::ProxyAuthUnsupported, who + authenticated_proxy_detail(n->name), e.loc});
+            const SourceRegion region = region_of(*n);
+            if (auto missing = outbound_missing(n->outbound, region); !missing.empty())
+                out.push_back({Rule::OutboundRequired, who + outbound_gap_detail(n->name, missing, region), e.loc});
+        }
+    }
 }
 
 }  // namespace
@@ -82,6 +213,7 @@ std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
         }
     }
     dns_warnings(s, out);
+    precondition_warnings(s, networks, out);
     return out;
 }
 

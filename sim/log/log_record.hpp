@@ -29,6 +29,7 @@ struct LogRecord {
     std::string detail;        ///< why it was refused, or a one-line summary of what it did
     Decisions decisions;
     std::string_view state_after;  ///< the VM's state after, for VM operations; static text
+    std::string_view health_after;  ///< with state_after: the replication's health, "normal" | "degraded"; static text
     int event_index = -1;      ///< the scenario event it came from; -1 for a job that finished
     int line = 0;              ///< the line of that event in the file
 };

@@ -209,6 +209,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });
     start_instance(ctx, vm_id, r.target_slot(), target_site, std::move(*nics));
     if (host != kNone) vm.instance(r.target_slot()).host = host;
+    warn_not_replicated(ctx, vm, op.recovery_plan, result.decisions);
     result.phase = Phase::start;
     return result;
 }
@@ -263,6 +264,7 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
                                                                          : ", the original network (no mapping from " + w.networks[net].name + ")")});
         }
     }
+    r.degraded = forced_tunnel_health(w, replica, result.decisions);  // the replica is the source now
     stop_instance(ctx, old_primary);
     r.state = State::reprotecting;
     r.job_running = true;

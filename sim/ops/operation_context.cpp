@@ -50,6 +50,7 @@ const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpR
     rec.event_index = event_index;
     rec.line = line;
     rec.state_after = to_string(world.vms[vm].replication.state);
+    rec.health_after = health_name(world.vms[vm].replication.degraded);
     log.push_back(std::move(rec));
     return log.back();
 }
@@ -57,6 +58,7 @@ const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpR
 void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions) {
     LogRecord r = make_record(now(), op, vm.name, Phase::done, std::nullopt, {}, "", std::move(decisions));
     r.state_after = to_string(vm.replication.state);
+    r.health_after = health_name(vm.replication.degraded);
     log.push_back(std::move(r));
 }
 

@@ -41,6 +41,7 @@ constexpr std::array kHandlers{
     OperationHandler{OpKind::delete_vm, delete_vm, nullptr},
     OperationHandler{OpKind::dns_update, nullptr, dns_update},
     OperationHandler{OpKind::peering_location_up, nullptr, peering_location_up},
+    OperationHandler{OpKind::create_resources, create_resources, nullptr},
     OperationHandler{OpKind::expect, nullptr, nullptr},
 };
 

@@ -31,6 +31,11 @@ std::string step_text(const PlanStepSpec& s) {
         case PlanStepKind::connect: return "connect " + s.target;
         case PlanStepKind::disconnect: return "disconnect " + s.target;
         case PlanStepKind::subnet_failover: return "subnet failover of " + s.target;
+        case PlanStepKind::create_resources: {
+            std::string kinds;
+            for (const auto& k : s.resources) kinds += (kinds.empty() ? "" : ", ") + k;
+            return "create " + kinds + " of " + s.target + " at the target";
+        }
     }
     return "step";
 }
@@ -215,6 +220,13 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
             }
             break;
         }
+        case PlanStepKind::create_resources:
+            // A script step's time, then the handler of the create_resources operation.
+            op.emplace();
+            op->kind = OpKind::create_resources;
+            op->vm = step.target;
+            op->resources = step.resources;
+            break;
         default: break;
     }
     Millis duration = step.duration ? ctx_.duration(*step.duration, "plan.step") : ctx_.duration(*d, "plan.step");
@@ -228,7 +240,8 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
             log(run, text + " done",
                 apply_dns_update(ctx_, *op, vms, run.op.kind == OpKind::test_failover, "recovery plan " + run.plan->name + " step"));
         } else if (op) {
-            OpResult r = handler_of(op->kind).on_world(ctx_, *op);
+            const OperationHandler& handler = handler_of(op->kind);
+            OpResult r = handler.on_vm ? handler.on_vm(ctx_, ctx_.world.vm_id(op->vm), *op) : handler.on_world(ctx_, *op);
             if (r.refused) r.decisions.push_back({*r.refused, r.detail, true});
             log(runs_[id], text + " done" + (r.refused || r.detail.empty() ? "" : ": " + r.detail), std::move(r.decisions));
         }

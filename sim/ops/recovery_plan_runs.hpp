@@ -45,8 +45,9 @@ private:
     void vm_done(Id vm);
     /// Runs the next steps and groups until one has to wait (a step's time, a group's boots).
     void advance(Id run);
-    /// Runs a step: it takes its time; a connect, disconnect, update_routes or subnet_failover step
-    /// takes effect when it ends, through the handler of the operation of that name.
+    /// Runs a step: it takes its time; a connect, disconnect, update_routes, subnet_failover or
+    /// create_resources step takes effect when it ends, through the handler of the operation of
+    /// that name.
     void run_step(Id run, const PlanStepSpec& step);
     /// The site where the plan's VMs run now (a subnet_failover step's destination); "" when none.
     std::string plan_site(const Run& run) const;

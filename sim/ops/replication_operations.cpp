@@ -1,5 +1,8 @@
 // enable_replication, update_replication, disable_replication (SPEC §2 mapping at enable, §4).
+#include <algorithm>
+
 #include "sim/decisions/address_chooser.hpp"
+#include "sim/decisions/outbound_access.hpp"
 #include "sim/decisions/target_subnet_chooser.hpp"
 #include "sim/decisions/vmm_rules.hpp"
 #include "sim/ops/instance_lifecycle.hpp"
@@ -214,7 +217,50 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
     return true;
 }
 
+// The distinct networks of an instance's NICs, in NIC order.
+std::vector<Id> distinct_networks(const Instance& instance) {
+    std::vector<Id> out;
+    for (const auto& nic : instance.nics)
+        if (nic.network != kNone && std::find(out.begin(), out.end(), nic.network) == out.end()) out.push_back(nic.network);
+    return out;
+}
+
+// A2A at enable time (SPEC §7): PROXY-AUTH-UNSUPPORTED and OUTBOUND-REQUIRED over every network
+// of the source instance. With both, the proxy refuses and OUTBOUND-REQUIRED is listed too.
+std::optional<OpResult> check_outbound(const World& w, const Instance& source) {
+    std::string proxy, outbound;
+    for (Id n : distinct_networks(source)) {
+        const Network& net = w.networks[n];
+        const Site& site = w.sites[net.site];
+        if (net.outbound && net.outbound->proxy == "authenticated")
+            proxy += (proxy.empty() ? "" : "; ") + authenticated_proxy_detail(net.name);
+        const SourceRegion region = source_region(site.name, site.geo);
+        if (auto missing = outbound_missing(net.outbound, region); !missing.empty())
+            outbound += (outbound.empty() ? "" : "; ") + outbound_gap_detail(net.name, missing, region);
+    }
+    if (!proxy.empty())
+        return OpResult::refuse(Rule::ProxyAuthUnsupported, proxy + (outbound.empty() ? "" : "; " + outbound),
+                                outbound.empty() ? std::vector<Rule>{} : std::vector<Rule>{Rule::OutboundRequired});
+    if (!outbound.empty()) return OpResult::refuse(Rule::OutboundRequired, outbound);
+    return std::nullopt;
+}
+
 }  // namespace
+
+bool forced_tunnel_health(const World& w, const Instance& source, Decisions& out) {
+    if (w.fabric() != Fabric::azure_to_azure) return false;
+    bool degraded = false;
+    for (Id n : distinct_networks(source)) {
+        const Network& net = w.networks[n];
+        const Site& site = w.sites[net.site];
+        const SourceRegion region = source_region(site.name, site.geo);
+        if (auto tunnelled = tunnelled_endpoints(net.routes, region); !tunnelled.empty()) {
+            out.push_back({Rule::ForcedTunnelNoUdr, forced_tunnel_detail(net.name, tunnelled, region) + ": replication health degraded", true});
+            degraded = true;
+        }
+    }
+    return degraded;
+}
 
 OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     World& w = ctx.world;
@@ -234,6 +280,9 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
         return OpResult::refuse(Rule::EnableTargetSite, op.target_site + " is not " +
                                                             (want_azure ? "an Azure region" : "an on-premises site") +
                                                             ", as this fabric needs");
+
+    if (w.fabric() == Fabric::azure_to_azure)
+        if (auto refusal = check_outbound(w, source)) return *refusal;
 
     std::optional<Ipv4Address> override_ip = op.target_ip ? op.target_ip : vm.properties_ip;
     std::vector<NetworkPlan> plans;
@@ -298,6 +347,7 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     if (override_ip)
         result.decisions.push_back({Rule::IpOverride, "target_ip " + override_ip->to_string() +
                                                           (op.target_ip ? " set on the replication" : " set in the VM's properties")});
+    r.degraded = forced_tunnel_health(w, source, result.decisions);
     r.state = State::enabling;
     r.job_running = true;
     Millis d = ctx.duration(ctx.scenario.timing.initial_replication, "timing.initial_replication");
@@ -401,6 +451,7 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
     }
     r.reversed = active == Slot::recovery;
     r.state = State::unprotected;
+    r.degraded = false;
     result.decisions.push_back({Rule::DisableReplication, "replication removed; the VM stays at " +
                                                               w.sites[vm.instance(active).site].name});
     return result;

@@ -52,6 +52,7 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
     result.detail = "test instance at " + w.sites[target_site].name;
     for (const auto& nic : *nics) result.detail += "; " + describe_nic(w, nic);
+    warn_not_replicated(ctx, vm, op.recovery_plan, result.decisions);
     r.test_running = true;
     Millis d = ctx.duration(ctx.scenario.timing.test_failover, "timing.test_failover");
     start_instance(ctx, vm_id, Slot::test, target_site, std::move(*nics));

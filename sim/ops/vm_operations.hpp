@@ -18,6 +18,19 @@ OpResult cleanup_test_failover(OperationContext& ctx, Id vm, const OperationSpec
 OpResult delete_vm(OperationContext& ctx, Id vm, const OperationSpec& op);
 OpResult set_vm_network(OperationContext& ctx, Id vm, const OperationSpec& op);
 
+/// Creates resources of the VM at its recovery site (NOT-REPLICATED): never refused.
+OpResult create_resources(OperationContext& ctx, Id vm, const OperationSpec& op);
+/// NOT-REPLICATED at a failover or test failover to the recovery site: a warning in `out` naming
+/// what the replica lacks — its source's resources minus those created at the target, counting
+/// the create_resources steps of recovery plan `plan` ("" for none) for this VM — and that a
+/// public IP never moves. Nothing for a failback (the home site kept its own).
+void warn_not_replicated(const OperationContext& ctx, const Vm& vm, const std::string& plan, Decisions& out);
+
+/// FORCED-TUNNEL-NO-UDR (A2A): a warning in `out` for each network of `source` that forces traffic
+/// on-premises without routes keeping Site Recovery's endpoints in Azure; true when there is one
+/// (the replication's health is then degraded).
+bool forced_tunnel_health(const World& w, const Instance& source, Decisions& out);
+
 /// Restarts the initial replications that waited for `site` (INITIAL-REPLICATION-STALLED).
 void resume_stalled_replications(OperationContext& ctx, Id site);
 

@@ -23,6 +23,7 @@ std::string status(const LogRecord& r) {
     std::string s{to_string(r.outcome)};
     if (r.refused_by) s += " by " + std::string{rule_id(*r.refused_by)};
     if (!r.state_after.empty() && !r.refused_by) s += (r.phase == Phase::start ? " -> " : ", ") + std::string{r.state_after};
+    if (r.health_after == "degraded" && !r.refused_by) s += " (degraded)";
     return s;
 }
 
@@ -53,7 +54,7 @@ reporting::TimelineEntry entry(const LogRecord& r) {
 bool alike(const LogRecord& a, const LogRecord& b) {
     if (a.time != b.time || a.op != b.op || a.phase != b.phase || a.outcome != b.outcome ||
         a.event_index != b.event_index || a.refused_by != b.refused_by || a.decisions.size() != b.decisions.size() ||
-        a.state_after != b.state_after)
+        a.state_after != b.state_after || a.health_after != b.health_after)
         return false;
     for (std::size_t i = 0; i < a.decisions.size(); ++i)
         if (a.decisions[i].rule != b.decisions[i].rule) return false;
@@ -176,12 +177,12 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
     reporting::Section final_section;
     final_section.heading = "Final state at " + format_duration(sim.end_time());
     constexpr std::size_t kListedVms = 50;
-    reporting::Table vms{"", {"vm", "state", "active site", "network", "subnet", "ip", "running", "downtime", "unprotected"}, {}};
+    reporting::Table vms{"", {"vm", "state", "health", "active site", "network", "subnet", "ip", "running", "downtime", "unprotected"}, {}};
     for (Id v = 0; v < w.vms.size() && v < kListedVms; ++v) {
         const Vm& vm = w.vms[v];
         const Instance& inst = vm.instance(vm.active_slot());
         const NicBinding nic = inst.exists && !inst.nics.empty() ? inst.nics[0] : NicBinding{};
-        vms.rows.push_back({vm.name, std::string{to_string(vm.replication.state)},
+        vms.rows.push_back({vm.name, std::string{to_string(vm.replication.state)}, std::string{health_name(vm.replication.degraded)},
                             inst.exists ? w.sites[inst.site].name : "-",
                             nic.network == kNone ? "none" : w.networks[nic.network].name,
                             nic.subnet == kNone ? "-" : w.subnets[nic.subnet].name, nic.ip ? nic.ip->to_string() : "-",
@@ -248,6 +249,7 @@ nlohmann::json build_json(const Simulation& sim) {
         e["decisions"] = nlohmann::json::array();
         for (const auto& d : r.decisions) e["decisions"].push_back(decision_json(d));
         if (!r.state_after.empty()) e["state_after"] = std::string{r.state_after};
+        if (!r.health_after.empty()) e["health_after"] = std::string{r.health_after};
         if (r.line > 0) e["line"] = r.line;
         events.push_back(std::move(e));
     }
@@ -271,6 +273,7 @@ nlohmann::json build_json(const Simulation& sim) {
         f["name"] = vm.name;
         f["state"] = to_string(vm.replication.state);
         f["direction"] = vm.replication.reversed ? "reversed" : "forward";
+        f["health"] = health_name(vm.replication.degraded);
         f["active_site"] = active.exists ? nlohmann::json(w.sites[active.site].name) : nlohmann::json(nullptr);
         const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
         f["network"] = nic.network == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.networks[nic.network].name);

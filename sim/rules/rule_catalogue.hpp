@@ -100,10 +100,10 @@ namespace drsim {
     X(ErPeeringLocation, "ER-PEERING-LOCATION", "6", "spec", "Two circuits at one peering location cannot both connect to the same network.") \
     X(RetainIpTargetDisconnected, "RETAIN-IP-TARGET-DISCONNECTED", "6", "spec", "Planning warning: retaining addresses, the target's VPN/ExpressRoute is connected before failover.") \
     X(StretchedFaultDomain, "STRETCHED-FAULT-DOMAIN", "7", "spec", "A broadcast storm on a stretched subnet takes every VM on it, at both sites, off the network.") \
-    X(OutboundRequired, "OUTBOUND-REQUIRED", "7", "spec", "A2A: enabling replication needs outbound access to storage, Azure AD, Site Recovery and monitoring.") \
-    X(ProxyAuthUnsupported, "PROXY-AUTH-UNSUPPORTED", "7", "spec", "An authenticated proxy refuses enabling replication.") \
-    X(ForcedTunnelNoUdr, "FORCED-TUNNEL-NO-UDR", "7", "spec", "A default route to on-premises without UDRs for Site Recovery traffic: a warning, replication degraded.") \
-    X(NotReplicated, "NOT-REPLICATED", "7", "spec", "NSGs, public IPs, load balancers, route tables, gateways, peerings and ER connections are not replicated.") \
+    X(OutboundRequired, "OUTBOUND-REQUIRED", "7", "spec", "A2A: enabling replication needs each source network's outbound rules to allow the source region's storage, Azure AD login, Site Recovery and monitoring (URL, service tag or declared range); refused naming what is missing.") \
+    X(ProxyAuthUnsupported, "PROXY-AUTH-UNSUPPORTED", "7", "spec", "A2A: an authenticated proxy on a source network refuses enabling replication; an anonymous one does not.") \
+    X(ForcedTunnelNoUdr, "FORCED-TUNNEL-NO-UDR", "7", "spec", "A2A: a default route 0.0.0.0/0 to on-premises without next-hop-internet UDRs (service tags or declared ranges) for Site Recovery's endpoints: a warning, replication health degraded.") \
+    X(NotReplicated, "NOT-REPLICATED", "7", "spec", "NSGs, public IPs, load balancers, route tables, gateways, peerings and ER connections are not replicated: a warning at (test) failover naming what the target lacks unless created there; a public IP never moves.") \
     X(DnsRecord, "DNS-RECORD", "8", "spec", "Every VM with a dns_name has a record answering its first address, with the zone's TTL (or its own dns_ttl).") \
     X(DnsDynamicRegistration, "DNS-DYNAMIC-REGISTRATION", "8", "spec", "registration: dynamic: a replica updates its record the moment it boots; an unchanged address (retain IP) changes nothing.") \
     X(DnsUpdate, "DNS-UPDATE", "8", "spec", "A dns_update event or plan step takes timing.dns_update and points the record at the VM's address when it ends.") \

@@ -52,6 +52,7 @@ ExpectationResult check_vm(const ExpectationContext& ctx, const ExpectSpec& s) {
     FieldCheck f;
     if (s.exists) f.add("exists", *s.exists ? "true" : "false", inst.exists ? "true" : "false");
     if (s.state) f.add("state", *s.state, std::string{to_string(vm.replication.state)});
+    if (s.health) f.add("health", *s.health, std::string{health_name(vm.replication.degraded)});
     if (s.running) f.add("running", *s.running ? "true" : "false", w.running(inst) ? "true" : "false");
     const bool has_nic = inst.exists && static_cast<std::size_t>(s.nic) < inst.nics.size();
     const NicBinding nic = has_nic ? inst.nics[static_cast<std::size_t>(s.nic)] : NicBinding{};

@@ -101,9 +101,11 @@ void Simulation::run() {
     // Planning warnings first: a record at the start, with the rule of each.
     Decisions warnings;
     for (const auto& w : warnings_) warnings.push_back({w.rule, w.detail, true});
-    if (!warnings.empty())
-        log_.push_back(make_record(0, "planning", scenario_.name, Phase::instant, std::nullopt, {},
-                                   std::to_string(warnings.size()) + " planning warning(s)", std::move(warnings)));
+    if (!warnings.empty()) {
+        std::string count = std::to_string(warnings.size()) + " planning warning(s)";  // before the move below
+        log_.push_back(make_record(0, "planning", scenario_.name, Phase::instant, std::nullopt, {}, std::move(count),
+                                   std::move(warnings)));
+    }
     // The state at the start is the one after the events at time 0 (a mapping made at 0 is the
     // design, not a change): observed now only when nothing happens at 0.
     if (first_end_ == 0 || scenario_.events[order_[0]].at > 0) observe_reachability(false);

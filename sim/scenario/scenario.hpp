@@ -100,17 +100,36 @@ struct SubnetSpec {
     Location loc;
 };
 
-/// `outbound:` of a network (SPEC §7, OUTBOUND-REQUIRED, PROXY-AUTH-UNSUPPORTED).
-struct OutboundSpec {
-    bool restricted = false;          ///< false: all outbound allowed (Azure's default)
-    std::vector<std::string> allow;   ///< URLs, service tags or CIDRs allowed when restricted
-    std::string proxy;                ///< "" | "anonymous" | "authenticated"
+/// The four endpoints an Azure-to-Azure replication reaches from the source VM (SPEC §7
+/// OUTBOUND-REQUIRED): the source region's storage, Azure AD login, the Site Recovery service and
+/// its monitoring. Written in a file as storage | login | site_recovery | monitoring.
+enum class SrEndpoint : std::uint8_t { storage, login, site_recovery, monitoring };
+inline constexpr std::array<SrEndpoint, 4> kSrEndpoints{SrEndpoint::storage, SrEndpoint::login, SrEndpoint::site_recovery,
+                                                        SrEndpoint::monitoring};
+
+/// One entry of `outbound.allow`: a string (a URL, a service tag or a CIDR) or the mapping
+/// `{range: CIDR, endpoint: E}`, a range declared to carry endpoint E.
+struct OutboundAllow {
+    std::string text;                    ///< as written (the mapping form: its range)
+    std::optional<Ipv4Prefix> range;     ///< set for a CIDR, bare or in the mapping form
+    std::optional<SrEndpoint> endpoint;  ///< the mapping form's endpoint
     Location loc;
 };
 
-/// A user-defined route of a network.
+/// `outbound:` of a network (SPEC §7, OUTBOUND-REQUIRED, PROXY-AUTH-UNSUPPORTED).
+struct OutboundSpec {
+    bool restricted = false;            ///< false: all outbound allowed (Azure's default)
+    std::vector<OutboundAllow> allow;   ///< what is allowed when restricted
+    std::string proxy;                  ///< "" | "anonymous" | "authenticated"
+    Location loc;
+};
+
+/// A user-defined route of a network. Its destination is a CIDR or, as Azure route tables
+/// accept, a service tag (FORCED-TUNNEL-NO-UDR).
 struct RouteSpec {
-    Ipv4Prefix prefix;
+    std::string destination;             ///< as written: a CIDR or a service tag
+    std::optional<Ipv4Prefix> prefix;    ///< set when the destination is a CIDR
+    std::optional<SrEndpoint> endpoint;  ///< `endpoint:` of a CIDR route: the endpoint the range carries
     std::string next_hop;  ///< "internet" | "onprem" | "vnet" | "appliance" | "none"
     Location loc;
 };
@@ -145,6 +164,7 @@ struct VmSpec {
     std::vector<NicSpec> nics;
     std::optional<Ipv4Address> target_ip;  ///< Hyper-V/VMM -> Azure: the address set in the VM's properties
     std::vector<std::string> resources;    ///< nsg, public_ip, load_balancer, route_table, ... (NOT-REPLICATED)
+    std::vector<std::string> target_resources;  ///< of those, what exists at the target from the start
     Location loc;
 };
 
@@ -176,14 +196,15 @@ struct ReipRule {
     Location loc;
 };
 
-enum class PlanStepKind { manual, script, dns_update, update_routes, connect, disconnect, subnet_failover };
+enum class PlanStepKind { manual, script, dns_update, update_routes, connect, disconnect, subnet_failover, create_resources };
 
 struct PlanStepSpec {
     int after_group = 0;  ///< 0: before the first group; n: after group n (1-based)
     PlanStepKind kind = PlanStepKind::manual;
     std::string text;      ///< manual / script text; dns_update: the VM whose record it is ("" for none)
     std::string target;    ///< dns_update: record name ("" for the records of every VM of the plan);
-                           ///< connect/disconnect: connection; subnet_failover: "network/subnet"
+                           ///< connect/disconnect: connection; subnet_failover: "network/subnet"; create_resources: the VM
+    std::vector<std::string> resources;  ///< create_resources
     std::optional<Distribution> duration;  ///< overrides the timing default for this step
     Location loc;
 };
@@ -212,7 +233,7 @@ enum class OpKind {
     map_network, change_mapping, delete_mapping, enable_replication, update_replication,
     disable_replication, failover, test_failover, cleanup_test_failover, commit, reprotect, failback,
     set_vm_network, subnet_failover, update_routes, connect, disconnect, site_down, site_up,
-    broadcast_storm, peering_location_down, delete_vm, dns_update, peering_location_up, expect
+    broadcast_storm, peering_location_down, delete_vm, dns_update, peering_location_up, create_resources, expect
 };
 
 enum class InstanceRole { active, primary, replica, test };
@@ -261,6 +282,7 @@ struct OperationSpec {
     std::optional<Millis> duration;  ///< broadcast_storm: how long (nullopt: until the end)
     std::string peering_location;
     std::string dns_name;       ///< dns_update: record to update; `vm` is the VM whose record it is ("" when none is)
+    std::vector<std::string> resources;  ///< create_resources: what to create at the VM's target
 };
 
 struct ExpectSpec {
@@ -280,6 +302,7 @@ struct ExpectSpec {
     std::optional<bool> running;
     std::optional<bool> exists;          ///< does the instance exist at all
     std::optional<std::string> host;     ///< VMM: the Hyper-V host it runs on (MAP-PLACEMENT)
+    std::optional<std::string> health;   ///< normal | degraded (FORCED-TUNNEL-NO-UDR)
 
     // mapping
     std::string source;

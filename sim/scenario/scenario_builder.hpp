@@ -116,6 +116,12 @@ public:
     Ipv4Prefix prefix(const YamlNode& node, std::string_view key) const;
     Ipv4Address address(const YamlNode& node, std::string_view key) const;
     std::vector<ReipRule> reip_rules(const YamlNode& node) const;
+    /// storage | login | site_recovery | monitoring.
+    SrEndpoint sr_endpoint(const YamlNode& node, std::string_view key) const;
+    /// An `outbound.allow` entry: a string, or {range: CIDR, endpoint}.
+    OutboundAllow outbound_allow(const YamlNode& node) const;
+    /// A list of NOT-REPLICATED resource kinds (nsg, public_ip, ...), each at most once.
+    std::vector<std::string> resources(const YamlNode& node, std::string_view key) const;
 
     /// One of `choices` (text -> value), with the closest one suggested otherwise.
     template <typename E>
@@ -184,6 +190,10 @@ private:
     /// Per network: static address -> index of the VM holding it (clashes across all VMs in O(1)).
     std::vector<std::unordered_map<std::uint32_t, std::size_t>> static_addresses_;
 };
+
+/// True when `text` is written with digits, dots and slashes only: meant as a CIDR (and refused as
+/// one when malformed), not a URL or a service tag.
+bool looks_like_cidr(std::string_view text);
 
 /// "ADDR-AZURE-RESERVED" or "ADDR-ONPREM-RANGE".
 std::string_view usable_rule(SiteKind kind);

@@ -40,6 +40,7 @@ constexpr OpName op_names[] = {
     {"peering_location_up", OpKind::peering_location_up},
     {"delete_vm", OpKind::delete_vm},
     {"dns_update", OpKind::dns_update},
+    {"create_resources", OpKind::create_resources},
     {"expect", OpKind::expect},
 };
 
@@ -49,7 +50,7 @@ std::optional<OpKind> find_op(std::string_view key) {
     return std::nullopt;
 }
 
-constexpr std::string_view vm_check_properties[] = {"site", "network", "subnet", "ip", "state", "running", "exists", "host"};
+constexpr std::string_view vm_check_properties[] = {"site", "network", "subnet", "ip", "state", "running", "exists", "host", "health"};
 constexpr std::string_view check_kinds[] = {"vm", "mapping", "network_exists", "reachable", "downtime"};
 
 }  // namespace
@@ -310,6 +311,13 @@ void ScenarioBuilder::read_operation(OpKind kind, const YamlNode& key, const Yam
             op.dns_name = std::move(record);
             break;
         }
+        case OpKind::create_resources: {
+            auto f = vm_op({"resources"});
+            const YamlNode& list = f.req("resources");
+            op.resources = resources(list, "resources");
+            if (op.resources.empty()) fail(list.loc, "'resources': expected at least one resource, found an empty list");
+            break;
+        }
         case OpKind::subnet_failover:
         case OpKind::broadcast_storm: {
             auto f = kind == OpKind::subnet_failover ? fields(args, what, {"network", "subnet", "to_site"})
@@ -360,7 +368,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
     if (!node.is_mapping())
         fail(node.loc, "expected a mapping (a check: vm, mapping, network_exists, reachable or downtime), found " + describe_node(node));
     static const std::vector<std::string_view> every_key = {"vm", "instance", "nic", "site", "network", "subnet", "ip", "state",
-                                                            "running", "exists", "host", "mapping", "network_exists", "reachable",
+                                                            "running", "exists", "host", "health", "mapping", "network_exists", "reachable",
                                                             "downtime", "value"};
     const YamlNode* kind_key = nullptr;
     for (std::size_t i = 0; i < node.entry_count(); ++i) {
@@ -378,13 +386,14 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
     e.loc = node.loc;
     const std::string& kind = kind_key->text;
     if (kind == "vm") {
-        auto f = fields(node, "a VM check", {"vm", "instance", "nic", "site", "network", "subnet", "ip", "state", "running", "exists", "host"});
+        auto f = fields(node, "a VM check",
+                        {"vm", "instance", "nic", "site", "network", "subnet", "ip", "state", "running", "exists", "host", "health"});
         e.kind = ExpectSpec::Kind::vm;
         const VmSpec& vm = s_.vms[vm_index(f.req("vm"), "vm")];
         e.vm = vm.name;
         bool any = false;
         for (auto p : vm_check_properties) any = any || f.node().find(p);
-        if (!any) fail(node.loc, "a VM check needs at least one of site, network, subnet, ip, state, running, exists");
+        if (!any) fail(node.loc, "a VM check needs at least one of site, network, subnet, ip, state, running, exists, host, health");
         if (auto* n = f.opt("instance"))
             e.instance = choice<InstanceRole>(*n, "instance", {{"active", InstanceRole::active}, {"primary", InstanceRole::primary},
                                                                {"replica", InstanceRole::replica}, {"test", InstanceRole::test}});
@@ -413,6 +422,7 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
         if (auto* n = f.opt("running")) e.running = boolean(*n, "running");
         if (auto* n = f.opt("exists")) e.exists = boolean(*n, "exists");
         if (auto* n = f.opt("host")) e.host = s_.hosts[resolve(hosts_, *n, "host", "host")].name;
+        if (auto* n = f.opt("health")) e.health = choice<std::string>(*n, "health", {{"normal", "normal"}, {"degraded", "degraded"}});
     } else if (kind == "mapping") {
         auto f = fields(node, "a mapping check", {"mapping"});
         auto m = fields(f.req("mapping"), "'mapping'", {"source", "target"});

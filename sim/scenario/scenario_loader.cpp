@@ -282,6 +282,47 @@ std::vector<ReipRule> ScenarioBuilder::reip_rules(const YamlNode& node) const {
     return rules;
 }
 
+bool looks_like_cidr(std::string_view text) {
+    return !text.empty() && text.find_first_not_of("0123456789./") == std::string_view::npos;
+}
+
+SrEndpoint ScenarioBuilder::sr_endpoint(const YamlNode& node, std::string_view key) const {
+    return choice<SrEndpoint>(node, key, {{"storage", SrEndpoint::storage}, {"login", SrEndpoint::login},
+                                          {"site_recovery", SrEndpoint::site_recovery}, {"monitoring", SrEndpoint::monitoring}});
+}
+
+OutboundAllow ScenarioBuilder::outbound_allow(const YamlNode& node) const {
+    OutboundAllow entry;
+    entry.loc = node.loc;
+    if (node.is_mapping()) {
+        auto f = fields(node, "an 'allow' range", {"range", "endpoint"});
+        const YamlNode& range = f.req("range");
+        entry.text = name(range, "range");
+        entry.range = prefix(range, "range");
+        entry.endpoint = sr_endpoint(f.req("endpoint"), "endpoint");
+        return entry;
+    }
+    if (!node.is_scalar())
+        fail(node.loc, "'allow': expected a URL, a service tag, a CIDR or {range: CIDR, endpoint: storage|login|site_recovery|monitoring}, found " +
+                           describe_node(node));
+    entry.text = name(node, "allow");
+    if (looks_like_cidr(entry.text)) entry.range = prefix(node, "allow");
+    return entry;
+}
+
+std::vector<std::string> ScenarioBuilder::resources(const YamlNode& node, std::string_view key) const {
+    std::vector<std::string> out;
+    for (const YamlNode& r : sequence(node, key).items) {
+        std::string resource = choice<std::string>(r, key, {{"nsg", "nsg"}, {"public_ip", "public_ip"}, {"load_balancer", "load_balancer"},
+                                                            {"route_table", "route_table"}, {"gateway", "gateway"}, {"peering", "peering"},
+                                                            {"expressroute_connection", "expressroute_connection"}});
+        if (std::find(out.begin(), out.end(), resource) != out.end())
+            fail(r.loc, quoted(key) + ": '" + resource + "' is listed twice");
+        out.push_back(std::move(resource));
+    }
+    return out;
+}
+
 void ScenarioBuilder::refuse_choice(const YamlNode& node, std::string_view key, const std::vector<std::string_view>& names) const {
     std::string found = describe_node(node);
     std::string suggestion = node.is_scalar() ? closest_name(node.text, names) : std::string{};
@@ -516,16 +557,29 @@ void ScenarioBuilder::read_network(const YamlNode& item) {
         out.loc = n->loc;
         if (auto* r = o.opt("restricted")) out.restricted = boolean(*r, "restricted");
         if (auto* a = o.opt("allow"))
-            for (const YamlNode& entry : sequence(*a, "allow").items) out.allow.push_back(name(entry, "allow"));
+            for (const YamlNode& entry : sequence(*a, "allow").items) out.allow.push_back(outbound_allow(entry));
         if (auto* p = o.opt("proxy"))
             out.proxy = choice<std::string>(*p, "proxy", {{"none", ""}, {"anonymous", "anonymous"}, {"authenticated", "authenticated"}});
         net.outbound = std::move(out);
     }
     if (auto* n = f.opt("routes")) {
         for (const YamlNode& r_node : sequence(*n, "routes").items) {
-            auto r = fields(r_node, "a route", {"prefix", "next_hop"});
+            auto r = fields(r_node, "a route", {"prefix", "endpoint", "next_hop"});
             RouteSpec route;
-            route.prefix = prefix(r.req("prefix"), "prefix");
+            const YamlNode& destination = r.req("prefix");
+            route.destination = name(destination, "prefix");
+            // Azure route tables take a CIDR or a service tag as the address prefix.
+            if (looks_like_cidr(route.destination)) route.prefix = prefix(destination, "prefix");
+            else if (route.destination.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.") !=
+                     std::string::npos)
+                fail(destination.loc, "'prefix': expected a CIDR prefix like 10.0.0.0/24 or a service tag like AzureSiteRecovery, found " +
+                                          describe_node(destination));
+            if (auto* e = r.opt("endpoint")) {
+                if (!route.prefix)
+                    fail(e->loc, "'endpoint' declares what a CIDR route's range carries; the route's prefix '" + route.destination +
+                                     "' is a service tag, which names its endpoint itself");
+                route.endpoint = sr_endpoint(*e, "endpoint");
+            }
             route.next_hop = choice<std::string>(r.req("next_hop"), "next_hop",
                                                  {{"internet", "internet"}, {"onprem", "onprem"}, {"vnet", "vnet"},
                                                   {"appliance", "appliance"}, {"none", "none"}});
@@ -618,7 +672,8 @@ void ScenarioBuilder::read_vms(const YamlNode& node) {
 }
 
 void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
-    auto f = fields(item, "a VM", {"name", "site", "cloud", "host", "dns_name", "dns_ttl", "app", "nics", "target_ip", "resources"});
+    auto f = fields(item, "a VM", {"name", "site", "cloud", "host", "dns_name", "dns_ttl", "app", "nics", "target_ip", "resources",
+                                   "target_resources"});
     const YamlNode& name_node = f.req("name");
     std::string vm_name = name(name_node, "name");
     auto range = brace_range(name_node, vm_name);
@@ -715,12 +770,8 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
         tmpl.nics.push_back(std::move(nic));
     }
     if (auto* n = f.opt("target_ip")) tmpl.target_ip = address(*n, "target_ip");
-    if (auto* n = f.opt("resources"))
-        for (const YamlNode& r : sequence(*n, "resources").items)
-            tmpl.resources.push_back(choice<std::string>(r, "resources", {{"nsg", "nsg"}, {"public_ip", "public_ip"},
-                                                                          {"load_balancer", "load_balancer"}, {"route_table", "route_table"},
-                                                                          {"gateway", "gateway"}, {"peering", "peering"},
-                                                                          {"expressroute_connection", "expressroute_connection"}}));
+    if (auto* n = f.opt("resources")) tmpl.resources = resources(*n, "resources");
+    if (auto* n = f.opt("target_resources")) tmpl.target_resources = resources(*n, "target_resources");
 
     if (static_addresses_.size() < s_.networks.size()) static_addresses_.resize(s_.networks.size());
     if (count > 1) {
@@ -874,9 +925,9 @@ void ScenarioBuilder::read_recovery_plans(const YamlNode& node) {
 
 void ScenarioBuilder::read_plan_step(const YamlNode& node, RecoveryPlanSpec& plan) {
     static const std::vector<std::string_view> kinds = {"manual", "script", "dns_update", "update_routes", "connect", "disconnect",
-                                                        "subnet_failover"};
+                                                        "subnet_failover", "create_resources"};
     auto f = fields(node, "a recovery plan step", {"after_group", "manual", "script", "dns_update", "update_routes", "connect",
-                                                   "disconnect", "subnet_failover", "duration"});
+                                                   "disconnect", "subnet_failover", "create_resources", "duration"});
     PlanStepSpec step;
     step.loc = node.loc;
     const YamlNode& after = f.req("after_group");
@@ -910,6 +961,12 @@ void ScenarioBuilder::read_plan_step(const YamlNode& node, RecoveryPlanSpec& pla
     } else if (kind == "connect" || kind == "disconnect") {
         step.kind = kind == "connect" ? PlanStepKind::connect : PlanStepKind::disconnect;
         step.target = s_.connections[resolve(connections_, value, kind, "connection")].name;
+    } else if (kind == "create_resources") {
+        step.kind = PlanStepKind::create_resources;
+        auto cr = fields(value, "'create_resources'", {"vm", "resources"});
+        step.target = s_.vms[vm_index(cr.req("vm"), "vm")].name;
+        step.resources = resources(cr.req("resources"), "resources");
+        if (step.resources.empty()) fail(cr.req("resources").loc, "'resources': expected at least one resource, found an empty list");
     } else {
         step.kind = PlanStepKind::subnet_failover;
         auto sf = fields(value, "'subnet_failover'", {"network", "subnet"});

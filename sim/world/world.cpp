@@ -42,6 +42,8 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
     for (const auto& s : scenario.sites) add_site(s);
     for (const auto& n : scenario.networks) {
         Id net = add_network(n.name, site_id(n.site), n.address_space, n.logical_network);
+        networks[net].outbound = n.outbound;
+        networks[net].routes = n.routes;
         for (const auto& sn : n.subnets)
             add_subnet(net, sn.name, sn.prefix, sn.pool, sn.stretched_to.empty() ? kNone : site_id(sn.stretched_to));
     }
@@ -102,6 +104,7 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
         vm.host = spec.host.empty() ? kNone : host_id(spec.host);
         vm.properties_ip = spec.target_ip;
         vm.resources = spec.resources;
+        vm.target_resources = spec.target_resources;
         for (auto& inst : vm.instances) inst.vm = id;
         Instance& home = vm.instance(Slot::home);
         home.exists = true;

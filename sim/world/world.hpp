@@ -60,6 +60,10 @@ struct Network {
     std::vector<std::pair<std::uint32_t, Id>> subnet_by_address;  ///< (network address, subnet), sorted
     Id first_alpha_subnet = kNone;  ///< SUBNET-FIRST-ALPHA, kept current as subnets are added
     bool created_at_run_time = false;  ///< MAP-AUTO-ASR-NETWORK
+    /// Outbound rules and user-defined routes as declared (SPEC §7); a network drsim creates has
+    /// none (Site Recovery does not copy them: NOT-REPLICATED).
+    std::optional<OutboundSpec> outbound;
+    std::vector<RouteSpec> routes;
     TopologyVertex vertex{};
 };
 
@@ -89,6 +93,8 @@ enum class ReplicationState : std::uint8_t {
     unprotected, enabling, protected_, failing_over, failed_over, committed, reprotecting
 };
 std::string_view to_string(ReplicationState s);
+/// "degraded" or "normal" (FORCED-TUNNEL-NO-UDR).
+inline std::string_view health_name(bool degraded) { return degraded ? "degraded" : "normal"; }
 
 /// Target settings of one direction of a replication ("Compute and Network").
 struct TargetSettings {
@@ -110,6 +116,9 @@ struct Replication {
     bool test_running = false;
     bool job_running = false;  ///< enabling/failover/reprotect job in flight
     engine::EventId job{};
+    /// FORCED-TUNNEL-NO-UDR: the source's Site Recovery traffic is forced on-premises. Decided when
+    /// replication is enabled (and again at reprotect, for the reverse direction); cleared by disable.
+    bool degraded = false;
     Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
     std::vector<std::pair<Millis, Millis>> unprotected_windows;
     Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
@@ -140,7 +149,8 @@ struct Vm {
     Id cloud = kNone;  ///< VMM cloud (kNone when not declared)
     Id host = kNone;
     std::optional<Ipv4Address> properties_ip;  ///< target_ip set in the VM's properties (Hyper-V -> Azure)
-    std::vector<std::string> resources;
+    std::vector<std::string> resources;         ///< what the source has that is not replicated (NOT-REPLICATED)
+    std::vector<std::string> target_resources;  ///< of those kinds, what exists at the recovery site
     std::array<Instance, 3> instances;  ///< indexed by Slot
     Replication replication;
 

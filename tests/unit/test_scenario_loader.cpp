@@ -159,8 +159,8 @@ networks:
     site: Azure East
     address_space: [10.0.0.0/16]
     subnets: [{name: app, prefix: 10.0.0.0/24}]
-    outbound: {restricted: true, allow: [AzureActiveDirectory, 13.107.6.152/31], proxy: anonymous}
-    routes: [{prefix: 0.0.0.0/0, next_hop: onprem}]
+    outbound: {restricted: true, allow: [AzureActiveDirectory, 13.107.6.152/31, {range: 40.69.144.231/32, endpoint: site_recovery}], proxy: anonymous}
+    routes: [{prefix: 0.0.0.0/0, next_hop: onprem}, {prefix: AzureSiteRecovery, next_hop: internet}, {prefix: 52.165.34.144/32, endpoint: monitoring, next_hop: internet}]
     gateway: true
 vms:
   - name: app1
@@ -174,6 +174,7 @@ vms:
       - {network: vmnet-p, subnet: db}
     target_ip: 10.0.0.20
     resources: [nsg, public_ip]
+    target_resources: [nsg]
 circuits:
   - {name: er1, site: Azure East, peering_location: Amsterdam, premium: true}
 connections:
@@ -289,11 +290,20 @@ events:
     const NetworkSpec& e = s.networks[2];
     REQUIRE(e.outbound.has_value());
     CHECK(e.outbound->restricted);
-    CHECK(e.outbound->allow == std::vector<std::string>{"AzureActiveDirectory", "13.107.6.152/31"});
+    REQUIRE(e.outbound->allow.size() == 3);
+    CHECK(e.outbound->allow[0].text == "AzureActiveDirectory");
+    CHECK_FALSE(e.outbound->allow[0].range.has_value());
+    CHECK(e.outbound->allow[1].range == cidr("13.107.6.152/31"));
+    CHECK_FALSE(e.outbound->allow[1].endpoint.has_value());
+    CHECK(e.outbound->allow[2].range == cidr("40.69.144.231/32"));
+    CHECK(e.outbound->allow[2].endpoint == SrEndpoint::site_recovery);
     CHECK(e.outbound->proxy == "anonymous");
-    REQUIRE(e.routes.size() == 1);
+    REQUIRE(e.routes.size() == 3);
     CHECK(e.routes[0].prefix == cidr("0.0.0.0/0"));
     CHECK(e.routes[0].next_hop == "onprem");
+    CHECK(e.routes[1].destination == "AzureSiteRecovery");
+    CHECK_FALSE(e.routes[1].prefix.has_value());
+    CHECK(e.routes[2].endpoint == SrEndpoint::monitoring);
     CHECK(e.gateway);
     CHECK_FALSE(p.gateway);
 
@@ -310,6 +320,7 @@ events:
     CHECK(vm.nics[1].subnet == "db");
     CHECK(vm.target_ip == ip("10.0.0.20"));
     CHECK(vm.resources == std::vector<std::string>{"nsg", "public_ip"});
+    CHECK(vm.target_resources == std::vector<std::string>{"nsg"});
 
     REQUIRE(s.circuits.size() == 1);
     CHECK(s.circuits[0].premium);
@@ -380,7 +391,7 @@ events:
     CHECK(x.running == true);
     CHECK(x.exists == true);
     CHECK(ev[4].expect_error == "MAP-CHANGE-REVERSE-FIRST");
-    CHECK(ev[4].expect_error_loc.line == 86);
+    CHECK(ev[4].expect_error_loc.line == 87);
     CHECK(ev[5].op.recovery_plan == "rp-crm");
     CHECK_FALSE(ev[5].op.planned);
     REQUIRE(ev[6].expects.size() == 4);
@@ -686,6 +697,15 @@ TEST_CASE("refused: networks and subnets") {
     check_refused(n + "  - {name: v, site: A, routes: [{prefix: 0.0.0.0/0, next_hop: $$on-prem}]}\n", "(did you mean 'onprem'?)");
     check_refused(n + "  - {name: v, site: A, outbound: {restricted: $$yes}}\n", "'restricted': expected a boolean (true or false), found 'yes'");
     check_refused(n + "  - {name: v, site: A, outbound: {proxy: $$basic}}\n", "'proxy': expected one of none | anonymous | authenticated");
+    check_refused(n + "  - {name: v, site: A, outbound: {allow: [$$10.0.0.1/24]}}\n", "'allow': '10.0.0.1/24' has host bits set (did you mean '10.0.0.0/24'?)");
+    check_refused(n + "  - {name: v, site: A, outbound: {allow: [{range: 10.0.0.0/24, endpoint: $$storag}]}}\n", "(did you mean 'storage'?)");
+    check_refused(n + "  - {name: v, site: A, outbound: {allow: [$${range: 10.0.0.0/24}]}}\n", "missing required key 'endpoint'");
+    check_refused(n + "  - {name: v, site: A, outbound: {allow: [$$[AzureSiteRecovery]]}}\n", "'allow': expected a URL, a service tag, a CIDR or {range");
+    check_refused(n + "  - {name: v, site: A, routes: [{prefix: $$\"Azure Site Recovery\", next_hop: internet}]}\n",
+                  "'prefix': expected a CIDR prefix like 10.0.0.0/24 or a service tag");
+    check_refused(n + "  - {name: v, site: A, routes: [{prefix: $$10.0.0/24, next_hop: internet}]}\n", "'prefix': expected a CIDR prefix");
+    check_refused(n + "  - {name: v, site: A, routes: [{prefix: Storage, endpoint: $$storage, next_hop: internet}]}\n",
+                  "the route's prefix 'Storage' is a service tag");
     check_refused(n + "  - {name: v, site: A, $$adress_space: [10.0.0.0/16]}\n", "unknown key 'adress_space' in a network (did you mean 'address_space'?)");
     check_refused(n + "  - {name: v, site: A, subnets: [{name: a, $$prefx: 10.0.0.0/24}]}\n", "(did you mean 'prefix'?)");
     check_refused(n + "  - {name: v, site: A, address_space: $$[]}\n", "expected at least one prefix");
@@ -717,6 +737,9 @@ TEST_CASE("refused: VMs") {
     check_refused(v + "  - {name: x, site: East US, nics: $$[]}\n", "expected at least one NIC");
     check_refused(v + "  - {name: x, site: East US, nics: $${network: vnet-east, subnet: app}}\n", "'nics': expected a list, found a mapping");
     check_refused(v + "  - {name: x, site: East US, resources: [$$nsgs], nics: [{network: vnet-east, subnet: app}]}\n", "(did you mean 'nsg'?)");
+    check_refused(v + "  - {name: x, site: East US, resources: [nsg, $$nsg], nics: [{network: vnet-east, subnet: app}]}\n", "'nsg' is listed twice");
+    check_refused(v + "  - {name: x, site: East US, target_resources: [$$lb], nics: [{network: vnet-east, subnet: app}]}\n",
+                  "'target_resources': expected one of nsg | public_ip | load_balancer");
     check_refused(v + "  - {name: x, site: East US, target_ip: $$10.0.0, nics: [{network: vnet-east, subnet: app}]}\n", "'target_ip': expected an IPv4 address");
     check_refused(v + "  - {name: x, site: East US, $$dns: x.example, nics: [{network: vnet-east, subnet: app}]}\n", "unknown key 'dns' in a VM; valid keys: name, site, cloud, host, dns_name");
     check_refused(v + "  - {name: x, site: East US, dns_name: $$\"x{n}.example\", nics: [{network: vnet-east, subnet: app}]}\n", "needs a brace range");
@@ -838,6 +861,10 @@ TEST_CASE("refused: events and operations") {
     check_refused(e + "  - {at: 0, subnet_failover: {network: vnet-east, subnet: app, to_site: $$Wset US}}\n", "unknown site 'Wset US'");
     check_refused(e + "  - {at: 0, broadcast_storm: {network: hq-net, subnet: lan, duration: $$forever}}\n", "'duration': expected a duration");
     check_refused(e + "  - {at: 0, update_routes: {$$now: true}}\n", "unknown key 'now' in 'update_routes'");
+    check_refused(e + "  - {at: 0, create_resources: {vm: web1, resources: [$$lb]}}\n", "'resources': expected one of nsg | public_ip");
+    check_refused(e + "  - {at: 0, create_resources: {vm: web1, resources: $$[]}}\n", "expected at least one resource");
+    check_refused(e + "  - {at: 0, create_resources: $${vm: web1}}\n", "missing required key 'resources' in 'create_resources'");
+    check_refused(e + "  - {at: 0, expect: {vm: web1, health: $$slow}}\n", "'health': expected one of normal | degraded");
     check_refused(e + "  - {at: 0, connect: {connection: $$s2}}\n", "unknown connection 's2' (did you mean 's2s'?)");
     check_refused(e + "  - {at: 0, disconnect: {$$conection: s2s}}\n", "(did you mean 'connection'?)");
     check_refused(e + "  - {at: 0, site_down: {site: $$HQ2}}\n", "unknown site 'HQ2' (did you mean 'HQ'?)");
