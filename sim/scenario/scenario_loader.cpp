@@ -580,9 +580,12 @@ void ScenarioBuilder::read_network(const YamlNode& item) {
                                      "' is a service tag, which names its endpoint itself");
                 route.endpoint = sr_endpoint(*e, "endpoint");
             }
+            // drsim's words, or Azure's nextHopType for the same.
             route.next_hop = choice<std::string>(r.req("next_hop"), "next_hop",
                                                  {{"internet", "internet"}, {"onprem", "onprem"}, {"vnet", "vnet"},
-                                                  {"appliance", "appliance"}, {"none", "none"}});
+                                                  {"appliance", "appliance"}, {"none", "none"}, {"Internet", "internet"},
+                                                  {"VirtualNetworkGateway", "onprem"}, {"VnetLocal", "vnet"},
+                                                  {"VirtualAppliance", "appliance"}, {"None", "none"}});
             route.loc = r_node.loc;
             net.routes.push_back(std::move(route));
         }
