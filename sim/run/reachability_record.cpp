@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <thread>
 
 #include "sim/routing/reachability.hpp"
 
@@ -99,15 +100,6 @@ void ReachabilityRecord::mark(Id v) {
     dirty_.push_back(v);
 }
 
-void ReachabilityRecord::recompute_outcomes(const RoutingState& routing, std::uint64_t key) {
-    auto& outcomes = outcomes_[key];
-    std::vector<RoutingState::Outcome> fresh = outcomes_of(routing, key);
-    if (fresh == outcomes) return;
-    outcomes = std::move(fresh);
-    if (auto it = vms_at_key_.find(key); it != vms_at_key_.end())
-        for (Id v : it->second) mark(v);
-}
-
 std::vector<RoutingState::Outcome> ReachabilityRecord::outcomes_of(const RoutingState& routing, std::uint64_t key) const {
     const Ipv4Address probe = RoutingState::prefix_of(key).network();
     std::vector<RoutingState::Outcome> out;
@@ -117,7 +109,29 @@ std::vector<RoutingState::Outcome> ReachabilityRecord::outcomes_of(const Routing
     return out;
 }
 
-void ReachabilityRecord::ensure_outcomes(const RoutingState& routing, std::uint64_t key) { outcomes_[key] = outcomes_of(routing, key); }
+std::vector<std::vector<RoutingState::Outcome>> ReachabilityRecord::outcomes_of(const RoutingState& routing,
+                                                                                 const std::vector<std::uint64_t>& keys) const {
+    std::vector<std::vector<RoutingState::Outcome>> out(keys.size());
+    auto work = [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) out[i] = outcomes_of(routing, keys[i]);
+    };
+    // Each key's walks only read the routes and the world: many keys are shared out over the
+    // cores, each result in its own slot, so the answer does not depend on the number of threads.
+    constexpr std::size_t per_thread = 256;
+    const std::size_t threads = std::min<std::size_t>({std::max(1u, std::thread::hardware_concurrency()), 8,
+                                                       (keys.size() + per_thread - 1) / per_thread});
+    if (threads <= 1) {
+        work(0, keys.size());
+        return out;
+    }
+    std::vector<std::thread> pool;
+    const std::size_t chunk = (keys.size() + threads - 1) / threads;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work, std::min(keys.size(), t * chunk), std::min(keys.size(), (t + 1) * chunk));
+    work(0, std::min(keys.size(), chunk));
+    for (auto& th : pool) th.join();
+    return out;
+}
 
 void ReachabilityRecord::record(std::size_t s, bool reachable, Rule rule, std::string detail, Millis now,
                                 const std::optional<std::pair<Rule, std::string>>& cause, std::vector<std::size_t>& changed) {
@@ -156,7 +170,7 @@ void ReachabilityRecord::record(std::size_t s, bool reachable, Rule rule, std::s
 }
 
 std::vector<std::size_t> ReachabilityRecord::observe(const World& world, RoutingState& routing, World& touched, Millis now,
-                                                     const std::optional<Cause>& cause, const std::vector<std::pair<Id, Cause>>& vm_causes) {
+                                                     const std::optional<Cause>& cause, const VmCause& vm_cause) {
     const std::size_t vm_count = world.vms.size();
     for (Id v : touched.take_touched()) mark(v);
     bool all = false;
@@ -170,17 +184,28 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
         dirty_.clear();
         return {};
     }
-    // Route outcomes of the keys whose routes changed (a key inside a changed prefix).
+    // Route outcomes of the keys whose routes changed (a key inside a changed prefix); the VMs at a
+    // key whose outcomes differ are re-checked.
+    std::vector<std::uint64_t> stale;
     if (all) {
-        for (const auto& [key, vms] : vms_at_key_) recompute_outcomes(routing, key);
+        for (const auto& [key, vms] : vms_at_key_) stale.push_back(key);
     } else {
         for (std::uint64_t prefix : changed_prefixes) {
             // Keys are ordered by address: those inside `prefix` start at its network address.
             const Ipv4Prefix p = RoutingState::prefix_of(prefix);
             for (auto it = vms_at_key_.lower_bound(std::uint64_t{p.network().value()} << 8);
                  it != vms_at_key_.end() && p.contains(RoutingState::prefix_of(it->first).network()); ++it)
-                if (holds(prefix, it->first)) recompute_outcomes(routing, it->first);
+                if (holds(prefix, it->first)) stale.push_back(it->first);
         }
+        std::sort(stale.begin(), stale.end());
+        stale.erase(std::unique(stale.begin(), stale.end()), stale.end());
+    }
+    std::vector<std::vector<RoutingState::Outcome>> fresh = outcomes_of(routing, stale);
+    for (std::size_t i = 0; i < stale.size(); ++i) {
+        auto& outcomes = outcomes_[stale[i]];
+        if (fresh[i] == outcomes) continue;
+        outcomes = std::move(fresh[i]);
+        for (Id v : vms_at_key_.at(stale[i])) mark(v);
     }
     // Re-check the dirty VMs at every site. Strings are built only for an answer that changes.
     std::vector<Id> dirty = std::move(dirty_);
@@ -190,10 +215,12 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
     std::vector<std::size_t> changed_series;
     // What made a VM reachable: what happened to it in this instant, else to anything.
     auto cause_of = [&](Id v) -> std::optional<Cause> {
-        auto it = std::lower_bound(vm_causes.begin(), vm_causes.end(), v, [](const auto& c, Id id) { return c.first < id; });
-        if (it == vm_causes.end() || it->first != v) return cause;
-        return it->second;
+        if (vm_cause)
+            if (auto c = vm_cause(v)) return c;
+        return cause;
     };
+    // First where each dirty VM is looked for now, and the outcomes of keys seen for the first time.
+    std::vector<std::uint64_t> new_keys;
     for (Id v : dirty) {
         const Vm& vm = world.vms[v];
         const Instance& inst = vm.instance(vm.active_slot());
@@ -218,10 +245,18 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
             }
             if (now_at.placed) {
                 vms_at_key_[now_at.key].push_back(v);
-                if (!outcomes_.contains(now_at.key)) ensure_outcomes(routing, now_at.key);
+                if (outcomes_.try_emplace(now_at.key).second) new_keys.push_back(now_at.key);
             }
         }
         was = now_at;
+    }
+    fresh = outcomes_of(routing, new_keys);
+    for (std::size_t i = 0; i < new_keys.size(); ++i) outcomes_[new_keys[i]] = std::move(fresh[i]);
+    // Then each dirty VM from every site.
+    for (Id v : dirty) {
+        const Vm& vm = world.vms[v];
+        const Instance& inst = vm.instance(vm.active_slot());
+        const VmAt& now_at = at_[v];
         const std::vector<RoutingState::Outcome>* outs = now_at.placed ? &outcomes_[now_at.key] : nullptr;
         // The holder at the place a site's route leads to: the same place for most sites, so it is
         // looked up once per place.

@@ -14,6 +14,7 @@
 //   reaches them a TTL later, when the expiry touches the VM (ops/dns_operations).
 // The world changes only in events, so this runs once at the end of each simulated instant in which
 // something happened.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,11 +52,12 @@ public:
     ReachabilityRecord(const World& world, const std::vector<std::pair<std::string, std::string>>& wanted);
 
     using Cause = std::pair<Rule, std::string>;
+    using VmCause = std::function<std::optional<Cause>(Id vm)>;
     /// Brings the record to `now`; returns the pairs whose answer changed. An interval that becomes
-    /// reachable gets the cause of the VM that made it so (`vm_causes`: what happened to a VM in this
-    /// instant, sorted by VM), else `cause`, what happened in this instant.
+    /// reachable gets the cause of the VM that made it so (`vm_cause`: what happened to a VM in this
+    /// instant, when anything did), else `cause`, what happened in this instant.
     std::vector<std::size_t> observe(const World& world, RoutingState& routing, World& touched, Millis now,
-                                     const std::optional<Cause>& cause, const std::vector<std::pair<Id, Cause>>& vm_causes = {});
+                                     const std::optional<Cause>& cause, const VmCause& vm_cause = {});
     /// Closes the open intervals at `end`.
     void close(Millis end);
 
@@ -82,10 +84,8 @@ private:
     std::uint64_t key_of(Ipv4Prefix subnet_prefix, Ipv4Address ip) const;
     /// The route outcome of a key from every site.
     std::vector<RoutingState::Outcome> outcomes_of(const RoutingState& routing, std::uint64_t key) const;
-    /// Computes the outcomes of a key seen for the first time.
-    void ensure_outcomes(const RoutingState& routing, std::uint64_t key);
-    /// Recomputes a key's outcomes; when they changed, its VMs join `dirty_`.
-    void recompute_outcomes(const RoutingState& routing, std::uint64_t key);
+    /// The outcomes of each of `keys`, in order, shared out over the cores when there are many.
+    std::vector<std::vector<RoutingState::Outcome>> outcomes_of(const RoutingState& routing, const std::vector<std::uint64_t>& keys) const;
     void mark(Id vm);
     void record(std::size_t series, bool reachable, Rule rule, std::string detail, Millis now,
                 const std::optional<std::pair<Rule, std::string>>& cause, std::vector<std::size_t>& changed_series);

@@ -146,20 +146,26 @@ void Simulation::observe_reachability(bool log_changes) {
             cause.emplace(r.decisions.front().rule, std::string{r.op} + (r.target.empty() ? "" : " " + r.target));
             break;
         }
-    // What happened to each VM in this instant: its boot, else the first rule of its last record.
-    std::vector<std::pair<Id, ReachabilityRecord::Cause>> vm_causes;
-    for (std::size_t i = log_seen_; i < log_.size(); ++i) {
-        const LogRecord& r = log_[i];
-        const Id vm = r.op == "vm_boot" || !r.decisions.empty() ? world_.vm_id(r.target) : kNone;
-        if (vm == kNone) continue;
-        vm_causes.emplace_back(vm, ReachabilityRecord::Cause{r.op == "vm_boot" ? Rule::VmBooted : r.decisions.front().rule,
-                                                             std::string{r.op} + " " + r.target});
-    }
-    // The last record of a VM stands: sort by VM, keeping file order among equals, then keep the last.
-    std::stable_sort(vm_causes.begin(), vm_causes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    const auto last = std::unique(vm_causes.rbegin(), vm_causes.rend(), [](const auto& a, const auto& b) { return a.first == b.first; });
-    vm_causes.erase(vm_causes.begin(), last.base());
-    const std::vector<std::size_t> changed = reachability_.observe(world_, ctx_.routing, world_, kernel_.now(), cause, vm_causes);
+    // What happened to a VM in this instant: its boot, else the first rule of its last record. Looked
+    // up only when a regain asks (an instant may hold a record per VM): the index is built then.
+    std::unordered_map<Id, ReachabilityRecord::Cause> vm_causes;
+    bool indexed = false;
+    auto vm_cause = [&](Id vm) -> std::optional<ReachabilityRecord::Cause> {
+        if (!indexed) {
+            indexed = true;
+            for (std::size_t i = log_seen_; i < log_.size(); ++i) {
+                const LogRecord& r = log_[i];
+                if (r.op != "vm_boot" && r.decisions.empty()) continue;
+                if (const Id v = world_.vm_id(r.target); v != kNone)
+                    vm_causes.insert_or_assign(v, ReachabilityRecord::Cause{r.op == "vm_boot" ? Rule::VmBooted : r.decisions.front().rule,
+                                                                            std::string{r.op} + " " + r.target});
+            }
+        }
+        auto it = vm_causes.find(vm);
+        if (it == vm_causes.end()) return std::nullopt;
+        return it->second;
+    };
+    const std::vector<std::size_t> changed = reachability_.observe(world_, ctx_.routing, world_, kernel_.now(), cause, vm_cause);
     log_seen_ = log_.size();
     if (!log_changes) return;
     // One record per change, naming the clients that see it (the clients of one site see the same).
