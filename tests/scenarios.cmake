@@ -95,3 +95,21 @@ drsim_exit_test(cli/not-replicated-at-failover 0 explain ${DRSIM_PRECONDITIONS}/
                 MATCH "failover web3  \\[warning -> failing_over\\].*NOT-REPLICATED  warning: a public IP never moves: the replica's public IP, created at the target, has a new address")
 drsim_exit_test(cli/wrong-health-exits-1 1 run --quiet ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/wrong-health.yaml
                 MATCH "expected state=protected, health=normal, found state=protected, health=degraded")
+
+# Studies (SPEC §11): compare runs the base and every variant; a design that misses the base's
+# objective fails the comparison; a sweep's summary is the same bytes however it is spread.
+set(DRSIM_STUDY ${PROJECT_SOURCE_DIR}/scenarios/studies/retain-ip-vs-change-ip.yaml)
+drsim_exit_test(cli/compare-json 1 compare ${DRSIM_STUDY} --json -
+                MATCH "\"expectations_held\": false.*\"clients\".*\"name\": \"change-ip-ttl-1h\".*\"clients\".*\"name\": \"retain-ip-subnet-failover\"")
+drsim_exit_test(cli/compare-table 1 compare ${DRSIM_STUDY}
+                MATCH "boston-users -> app erp: downtime +12m +1h7m +7m30s +7m \\*")
+drsim_exit_test(cli/compare-one-variant 0 compare ${DRSIM_STUDY} --variant base --variant stretched-vlan MATCH "OK: every design")
+drsim_exit_test(cli/run-variant 0 run --quiet --variant retain-ip-subnet-failover ${DRSIM_STUDY} MATCH "OK: 4 of 4")
+drsim_exit_test(cli/unknown-variant 2 run --variant stretched-vlam ${DRSIM_STUDY} MATCH "did you mean 'stretched-vlan'")
+drsim_exit_test(cli/validate-variants 0 validate ${DRSIM_STUDY} MATCH "variant stretched-vlan\\): valid")
+add_test(NAME cli/sweep-same-bytes
+         COMMAND ${CMAKE_COMMAND} -DDRSIM=$<TARGET_FILE:drsim> -DFILE=${DRSIM_STUDY} -DDIR=${CMAKE_CURRENT_BINARY_DIR}
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/sweep_same_bytes.cmake)
+# An error inside a variant's patch is located at the patch.
+drsim_exit_test(cli/variant-error-at-patch 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/variant-patch-error.yaml
+                MATCH "variant-patch-error\\.yaml:8:31: error: unknown site 'C' \\(did you mean 'A'\\?\\)")

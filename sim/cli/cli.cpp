@@ -1,7 +1,12 @@
 #include "sim/cli/cli.hpp"
 
 #include <boost/program_options.hpp>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,6 +20,8 @@
 #include "sim/run/simulation.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/study/compare.hpp"
+#include "sim/study/sweep.hpp"
 
 namespace po = boost::program_options;
 
@@ -30,6 +37,9 @@ constexpr const char* kUsage =
     "  validate FILE   check a scenario without running it\n"
     "  explain FILE    run a scenario and show every decision about one VM (--vm NAME)\n"
     "  graph FILE      print the topology as Graphviz DOT (--after: as it is at the end of the run)\n"
+    "  compare FILE    run the base and each variant with one seed; their figures side by side\n"
+    "  sweep FILE      run each variant N times over random timings and faults; percentiles\n"
+    "  sweep-merge FILE...  merge the run files of a sweep's shards into its summary\n"
     "  rules           print the rule catalogue (Markdown)\n"
     "\n"
     "options:\n"
@@ -71,22 +81,51 @@ Command make_command(const std::string& name) {
     Command c{name, "", po::options_description("options of drsim " + name), true};
     c.options.add_options()("help,h", "show this help");
     if (name == "run") {
-        c.summary = "drsim run FILE [--json FILE|-] [--csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
+        c.summary = "drsim run FILE [--variant NAME] [--json FILE|-] [--csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
                     "Replays FILE and prints the timeline: every operation, its outcome, the decisions with\n"
                     "their rules, the state after; then the expectations and the final state.";
         c.options.add_options()("json", po::value<std::string>(), "write the run as JSON to FILE (- for standard output)")(
             "csv", po::value<std::string>(), "write the event log as CSV to FILE (- for standard output)")(
             "report", po::value<std::string>(), "write the run as a self-contained HTML page to FILE")(
             "quiet,q", "print only the expectations that failed and the summary line")(
-            "verbose,v", "print every record of long runs of like records");
+            "verbose,v", "print every record of long runs of like records")(
+            "variant", po::value<std::string>(), "run variant NAME of the scenario (its `variants:`) instead of the base");
     } else if (name == "validate") {
-        c.summary = "drsim validate FILE\nChecks FILE against the scenario format; prints a summary of what it declares.";
+        c.summary = "drsim validate FILE\nChecks FILE, and each of its variants, against the scenario format; prints a summary of\n"
+                    "what it declares and its planning warnings.";
     } else if (name == "explain") {
         c.summary = "drsim explain FILE --vm NAME\nRuns FILE and prints every decision about one VM, with its rule and inputs.";
-        c.options.add_options()("vm", po::value<std::string>(), "the VM to explain");
+        c.options.add_options()("vm", po::value<std::string>(), "the VM to explain")(
+            "variant", po::value<std::string>(), "explain it in variant NAME of the scenario");
     } else if (name == "graph") {
         c.summary = "drsim graph FILE [--after]\nPrints the topology (sites, networks, subnets, circuits, connections, mappings) as DOT.";
-        c.options.add_options()("after", "the topology at the end of the run instead of before it");
+        c.options.add_options()("after", "the topology at the end of the run instead of before it")(
+            "variant", po::value<std::string>(), "the topology of variant NAME of the scenario");
+    } else if (name == "compare") {
+        c.summary = "drsim compare FILE [--variant NAME]... [--json FILE|-] [--csv FILE|-]\n"
+                    "Runs the base and each variant (all by default; 'base' names the base) with the scenario's seed and\n"
+                    "prints their figures side by side; * marks the lowest of a row where they differ. Exit status as run,\n"
+                    "over every variant.";
+        c.options.add_options()("variant", po::value<std::vector<std::string>>(), "a variant to compare (repeatable)")(
+            "json", po::value<std::string>(), "write the comparison as JSON to FILE (- for standard output)")(
+            "csv", po::value<std::string>(), "write the comparison table as CSV to FILE (- for standard output)");
+    } else if (name == "sweep") {
+        c.summary = "drsim sweep FILE --runs N [--seed S] [--variant NAME]... [--jobs J] [--shard K/M] [--runs-out FILE] [--json FILE|-]\n"
+                    "Runs each variant N times; run r draws its random timings and faults from (S, r, name). Prints the\n"
+                    "summary: per variant, the share of runs whose expectations all held, and per metric count, mean, p50,\n"
+                    "p90, p99 (nearest rank) and max. The summary is the same bytes whatever J and however runs are spread.";
+        c.options.add_options()("runs", po::value<std::uint64_t>(), "runs per variant")(
+            "seed", po::value<std::uint64_t>(), "the sweep's seed (default: the scenario's)")(
+            "variant", po::value<std::vector<std::string>>(), "a variant to sweep (repeatable; default: base and every variant)")(
+            "jobs,j", po::value<unsigned>(), "runs at once (default: the number of cores)")(
+            "shard", po::value<std::string>(), "K/M: run only share K (1..M) of M, for a job array; merge with sweep-merge")(
+            "runs-out", po::value<std::string>(), "write one JSON line per run to FILE")(
+            "json", po::value<std::string>(), "write the summary as JSON to FILE (- for standard output)");
+    } else if (name == "sweep-merge") {
+        c.summary = "drsim sweep-merge FILE... [--json FILE|-]\nMerges the --runs-out files of every shard of one sweep into its summary,\n"
+                    "byte for byte the summary of the sweep run in one process.";
+        c.options.add_options()("json", po::value<std::string>(), "write the summary as JSON to FILE (- for standard output)");
+        c.takes_file = false;
     } else if (name == "rules") {
         c.summary = "drsim rules\nPrints the rule catalogue as Markdown (the text of docs/rules.md).";
         c.takes_file = false;
@@ -100,6 +139,10 @@ po::variables_map parse(const Command& c, const std::vector<std::string>& args, 
     all.add_options()("file", po::value<std::string>(), "scenario file");
     po::positional_options_description positional;
     if (c.takes_file) positional.add("file", 1);
+    if (c.name == "sweep-merge") {
+        all.add_options()("files", po::value<std::vector<std::string>>(), "run files");
+        positional.add("files", -1);
+    }
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
@@ -123,8 +166,13 @@ void keep_until_exit(std::unique_ptr<T>& p) {
 #endif
 }
 
+// The scenario the command line names: FILE, or its --variant NAME.
+Scenario load_named(const po::variables_map& vm, const std::string& file) {
+    return ScenarioDocument::from_file(file).load(vm.count("variant") ? vm["variant"].as<std::string>() : "");
+}
+
 int command_run(const po::variables_map& vm, const std::string& file, std::ostream& out) {
-    auto scenario_holder = std::make_unique<Scenario>(load_scenario_file(file));
+    auto scenario_holder = std::make_unique<Scenario>(load_named(vm, file));
     auto sim_holder = std::make_unique<Simulation>(*scenario_holder);
     Simulation& sim = *sim_holder;
     sim.run();
@@ -162,21 +210,28 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
 }
 
 int command_validate(const std::string& file, std::ostream& out) {
-    Scenario s = load_scenario_file(file);
-    std::size_t expects = 0;
-    for (const auto& e : s.events) expects += e.expects.size() + (e.expect_error.empty() ? 0 : 1);
-    out << file << ": valid scenario '" << s.name << "': " << s.sites.size() << " sites, " << s.networks.size()
-        << " networks, " << s.vms.size() << " VMs, " << s.recovery_plans.size() << " recovery plans, " << s.events.size()
-        << " events, " << expects << " checks\n";
-    auto sim = std::make_unique<Simulation>(s);  // the world as it starts: connections are checked too
-    for (const auto& w : sim->planning_warnings())
-        out << file << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": " << w.detail << "\n";
+    const ScenarioDocument doc = ScenarioDocument::from_file(file);
+    std::vector<std::string> names{""};
+    for (const auto& v : doc.variants()) names.push_back(v.name);
+    for (const auto& variant : names) {
+        Scenario s = doc.load(variant);
+        std::size_t expects = 0;
+        for (const auto& e : s.events) expects += e.expects.size() + (e.expect_error.empty() ? 0 : 1);
+        out << file << (variant.empty() ? "" : " (variant " + variant + ")") << ": valid scenario '" << s.name << "': " << s.sites.size()
+            << " sites, " << s.networks.size() << " networks, " << s.vms.size() << " VMs, " << s.recovery_plans.size()
+            << " recovery plans, " << s.events.size() << " events, " << expects << " checks"
+            << (s.faults.empty() ? "" : ", " + std::to_string(s.faults.size()) + " random faults") << "\n";
+        auto sim = std::make_unique<Simulation>(s);  // the world as it starts: connections are checked too
+        for (const auto& w : sim->planning_warnings())
+            out << file << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": "
+                << (variant.empty() ? "" : "(variant " + variant + ") ") << w.detail << "\n";
+    }
     return 0;
 }
 
 int command_explain(const po::variables_map& vm, const std::string& file, std::ostream& out) {
     if (!vm.count("vm")) throw InputError("explain needs --vm NAME (see drsim explain --help)");
-    Scenario scenario = load_scenario_file(file);
+    Scenario scenario = load_named(vm, file);
     const std::string name = vm["vm"].as<std::string>();
     std::vector<std::string> names;
     for (const auto& v : scenario.vms) names.push_back(v.name);
@@ -189,10 +244,109 @@ int command_explain(const po::variables_map& vm, const std::string& file, std::o
 }
 
 int command_graph(const po::variables_map& vm, const std::string& file, std::ostream& out) {
-    Scenario scenario = load_scenario_file(file);
+    Scenario scenario = load_named(vm, file);
     Simulation sim(scenario);
     if (vm.count("after")) sim.run();
     out << topology_dot(sim.world());
+    return 0;
+}
+
+int command_compare(const po::variables_map& vm, const std::string& file, std::ostream& out) {
+    const ScenarioDocument doc = ScenarioDocument::from_file(file);
+    const std::vector<std::string> asked = vm.count("variant") ? vm["variant"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const Comparison c = compare(doc, asked);
+    const reporting::Table table = comparison_table(c);
+    const bool to_stdout = (vm.count("json") && vm["json"].as<std::string>() == "-") || (vm.count("csv") && vm["csv"].as<std::string>() == "-");
+    if (vm.count("json")) write_output(vm["json"].as<std::string>(), comparison_json(c).dump(2) + "\n", out);
+    if (vm.count("csv")) write_output(vm["csv"].as<std::string>(), reporting::render_csv(table), out);
+    if (!to_stdout) {
+        out << "drsim compare: " << c.scenario << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
+            << reporting::render_text(table) << "\n";
+        for (const auto& v : c.variants)
+            if (!v.description.empty()) out << v.name << ": " << v.description << "\n";
+        out << "\n" << (c.all_held() ? "OK: every design held its expectations" : "FAILED: some designs did not hold their expectations") << "\n";
+    }
+    return c.all_held() ? 0 : 1;
+}
+
+// "K/M" with 1 <= K <= M.
+std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
+    const auto slash = text.find('/');
+    std::uint64_t k = 0, m = 0;
+    try {
+        if (slash == std::string::npos) throw std::invalid_argument("no /");
+        std::size_t used = 0;
+        k = std::stoull(text.substr(0, slash), &used);
+        if (used != slash) throw std::invalid_argument("K");
+        m = std::stoull(text.substr(slash + 1), &used);
+        if (used != text.size() - slash - 1) throw std::invalid_argument("M");
+    } catch (const std::exception&) {
+        throw InputError("--shard: expected K/M (share K of M, 1 <= K <= M), found '" + text + "'");
+    }
+    if (m == 0 || k == 0 || k > m) throw InputError("--shard: expected K/M with 1 <= K <= M, found '" + text + "'");
+    return {k - 1, m};
+}
+
+int command_sweep(const po::variables_map& vm, const std::string& file, std::ostream& out, std::ostream& err) {
+    if (!vm.count("runs") || vm["runs"].as<std::uint64_t>() == 0) throw InputError("sweep needs --runs N (N >= 1) (see drsim sweep --help)");
+    const ScenarioDocument doc = ScenarioDocument::from_file(file);
+    SweepPlan plan;
+    plan.runs = vm["runs"].as<std::uint64_t>();
+    if (vm.count("variant")) {
+        plan.variants = vm["variant"].as<std::vector<std::string>>();
+    } else {
+        plan.variants.push_back("base");
+        for (const auto& v : doc.variants()) plan.variants.push_back(v.name);
+    }
+    const Scenario base = doc.load(plan.variants.front());  // validates, and names the scenario
+    plan.scenario = base.name;
+    plan.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : base.seed;
+    const unsigned jobs = vm.count("jobs") ? std::max(1u, vm["jobs"].as<unsigned>()) : std::max(1u, std::thread::hardware_concurrency());
+    auto [shard, shards] = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : std::pair<std::uint64_t, std::uint64_t>{0, 1};
+    if (shards > 1 && !vm.count("runs-out"))
+        throw InputError("--shard writes its runs for sweep-merge: give --runs-out FILE (see drsim sweep --help)");
+    // A progress line on a terminal only: runs done, runs per second, time left.
+    const bool tty = isatty(fileno(stderr)) != 0;
+    const auto started = std::chrono::steady_clock::now();
+    auto progress = [&](std::uint64_t done, std::uint64_t total) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+        char line[160];
+        std::snprintf(line, sizeof line, "\r%llu/%llu runs, %.1f runs/s, %.0f s left   ", static_cast<unsigned long long>(done),
+                      static_cast<unsigned long long>(total), rate, rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
+        err << line << (done == total ? "\n" : "") << std::flush;
+    };
+    const std::vector<SweepRun> runs =
+        run_sweep(doc, plan, jobs, shard, shards, tty ? std::function<void(std::uint64_t, std::uint64_t)>(progress) : nullptr);
+    if (vm.count("runs-out")) {
+        std::string lines;
+        for (const auto& r : runs) lines += run_line(plan, r);
+        write_output(vm["runs-out"].as<std::string>(), lines, out);
+    }
+    if (shards > 1) return 0;  // the summary comes from sweep-merge
+    const nlohmann::json summary = sweep_summary(plan, runs);
+    const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
+    if (vm.count("json")) write_output(vm["json"].as<std::string>(), summary.dump(2) + "\n", out);
+    if (!to_stdout) out << sweep_summary_text(summary);
+    return 0;
+}
+
+int command_sweep_merge(const po::variables_map& vm, std::ostream& out) {
+    if (!vm.count("files")) throw InputError("sweep-merge needs the run files of every shard (see drsim sweep-merge --help)");
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& path : vm["files"].as<std::vector<std::string>>()) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw InputError(path, 0, 0, "cannot read run file: " + std::string{std::strerror(errno)});
+        std::ostringstream text;
+        text << in.rdbuf();
+        files.emplace_back(path, text.str());
+    }
+    SweepPlan plan;
+    const std::vector<SweepRun> runs = read_run_lines(files, plan);
+    const nlohmann::json summary = sweep_summary(plan, runs);
+    const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
+    if (vm.count("json")) write_output(vm["json"].as<std::string>(), summary.dump(2) + "\n", out);
+    if (!to_stdout) out << sweep_summary_text(summary);
     return 0;
 }
 
@@ -226,7 +380,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             out << "drsim " << DRSIM_VERSION << "\n";
             return 0;
         }
-        const std::vector<std::string> known{"run", "validate", "explain", "graph", "rules"};
+        const std::vector<std::string> known{"run", "validate", "explain", "graph", "compare", "sweep", "sweep-merge", "rules"};
         Command c = make_command(args[0]);
         if (c.summary.empty())
             throw InputError("unknown command '" + args[0] + "'" + did_you_mean(closest_name(args[0], known)) +
@@ -242,6 +396,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (c.name == "validate") return command_validate(file, out);
         if (c.name == "explain") return command_explain(vm, file, out);
         if (c.name == "graph") return command_graph(vm, file, out);
+        if (c.name == "compare") return command_compare(vm, file, out);
+        if (c.name == "sweep") return command_sweep(vm, file, out, err);
+        if (c.name == "sweep-merge") return command_sweep_merge(vm, out);
         out << rules_markdown();
         return 0;
     } catch (const InputError& e) {

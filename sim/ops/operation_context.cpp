@@ -5,8 +5,9 @@
 
 namespace drsim {
 
-OperationContext::OperationContext(const Scenario& s, World& w, engine::Simulator& k, RunLog& l)
-    : scenario(s), world(w), kernel(k), log(l), routing(w), stalled_by_site(w.sites.size()), random_(s.seed) {
+OperationContext::OperationContext(const Scenario& s, World& w, engine::Simulator& k, RunLog& l, std::uint64_t seed,
+                                   std::uint64_t run_id)
+    : scenario(s), world(w), kernel(k), log(l), routing(w), stalled_by_site(w.sites.size()), random_(seed, run_id) {
     for (const auto& plan : s.recovery_plans) {
         if (plan.reip.empty()) continue;
         for (const auto& group : plan.groups)
@@ -25,23 +26,21 @@ std::vector<ReipRule> OperationContext::reip_rules(const std::vector<ReipRule>& 
     return rules;
 }
 
-Millis OperationContext::duration(const Distribution& d, std::string_view stream) {
+Millis draw(const Distribution& d, engine::RandomStream& r) {
     switch (d.kind) {
         case Distribution::Kind::fixed: return d.value;
-        case Distribution::Kind::uniform: {
-            auto& r = random_.stream(stream);
-            return static_cast<Millis>(r.uniform_int(static_cast<std::uint64_t>(d.low), static_cast<std::uint64_t>(d.high)));
-        }
-        case Distribution::Kind::normal: {
-            double v = random_.stream(stream).normal(static_cast<double>(d.mean), static_cast<double>(d.stddev));
-            return std::max<Millis>(0, std::llround(v));
-        }
-        case Distribution::Kind::lognormal: {
-            double v = random_.stream(stream).lognormal(static_cast<double>(d.median), d.sigma);
-            return std::max<Millis>(0, std::llround(v));
-        }
+        case Distribution::Kind::uniform:
+            return static_cast<Millis>(r.uniform_int(static_cast<std::int64_t>(d.low), static_cast<std::int64_t>(d.high)));
+        case Distribution::Kind::normal: return std::max<Millis>(0, std::llround(r.normal(static_cast<double>(d.mean), static_cast<double>(d.stddev))));
+        case Distribution::Kind::lognormal:
+            return std::max<Millis>(0, std::llround(r.lognormal(static_cast<double>(d.median), d.sigma)));
     }
     return d.value;
+}
+
+Millis OperationContext::duration(const Distribution& d, std::string_view stream) {
+    if (d.kind == Distribution::Kind::fixed) return d.value;
+    return draw(d, random_.stream(stream));
 }
 
 const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line) {

@@ -34,9 +34,14 @@ struct OpResult {
     }
 };
 
+/// A duration drawn from `d` on `stream` (fixed values draw nothing). >= 0.
+Millis draw(const Distribution& d, engine::RandomStream& stream);
+
 class OperationContext {
 public:
-    OperationContext(const Scenario& scenario, World& world, engine::Simulator& kernel, RunLog& log);
+    /// Random timings are drawn from streams of (`seed`, `run_id`, name) (engine/random_streams).
+    OperationContext(const Scenario& scenario, World& world, engine::Simulator& kernel, RunLog& log, std::uint64_t seed,
+                     std::uint64_t run_id = 0);
 
     const Scenario& scenario;
     World& world;

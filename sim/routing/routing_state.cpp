@@ -79,6 +79,7 @@ void RoutingState::start() {
     sync_where([&](Id c) {
         return carrying_[c] && (world_.connections[c].routing != Routing::static_routes || initially_carrying_[c]);
     });
+    route_changes_ = 0;  // the design, not a change
     static_pending_ = false;
     all_dirty_ = true;
 }
@@ -448,6 +449,7 @@ void RoutingState::apply(const RouteUpdate& u) {
                       PlaceHops{u.place, u.hops});
         r.table.add(u.prefix, u.place);
         r.hops[key].push_back(NextHop{u.connection, u.hops});
+        ++route_changes_;
         return;
     }
     if (it == places.end()) {
@@ -457,6 +459,7 @@ void RoutingState::apply(const RouteUpdate& u) {
     places.erase(it);
     if (places.empty()) installed_[u.connection][u.toward].erase(prefix);
     r.table.remove(u.prefix, u.place);
+    ++route_changes_;
     auto hops = r.hops.find(key);
     std::erase_if(hops->second, [&](const NextHop& h) { return h.connection == u.connection; });
     if (hops->second.empty()) r.hops.erase(hops);

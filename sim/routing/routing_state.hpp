@@ -75,6 +75,8 @@ public:
     /// Installs updates (a BGP convergence that has elapsed). An update made before its connection
     /// last stopped carrying is stale and skipped. Returns how many were installed.
     std::size_t install(const std::vector<RouteUpdate>& updates);
+    /// Routes learnt or withdrawn over connections since the start (the design at 0s is not counted).
+    std::uint64_t route_changes() const { return route_changes_; }
     /// `update_routes`: every static connection that carries installs its desired view (of `only`
     /// when given). Before `start`, it makes the static connections carrying then start with their
     /// routes. Returns how many routes changed.
@@ -236,6 +238,7 @@ private:
     /// Prefixes whose routes changed anywhere since the last take_dirty (all of them when all_dirty_).
     std::vector<std::uint64_t> dirty_;
     bool all_dirty_ = true;
+    std::uint64_t route_changes_ = 0;
 };
 
 }  // namespace drsim

@@ -63,24 +63,25 @@ std::vector<std::pair<std::string, std::string>> checked_pairs(const Scenario& s
 }
 }  // namespace
 
-Simulation::Simulation(const Scenario& scenario)
+Simulation::Simulation(const Scenario& scenario, RunSetup setup)
     : scenario_(scenario),
+      extra_events_(std::move(setup.extra_events)),
       world_(scenario),
-      ctx_(scenario_, world_, kernel_, log_),
+      ctx_(scenario_, world_, kernel_, log_, setup.seed.value_or(scenario.seed), setup.run_id),
       plans_(ctx_),
       reachability_(world_, checked_pairs(scenario)) {
-    order_.resize(scenario.events.size());
+    order_.resize(scenario.events.size() + extra_events_.size());
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
-    // Stable: events at one time run in file order (SPEC §9).
+    // Stable: events at one time run in file order (SPEC §9), added events after the file's.
     std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
-        const auto& ea = scenario.events[a];
-        const auto& eb = scenario.events[b];
+        const auto& ea = event(a);
+        const auto& eb = event(b);
         if (ea.at_end != eb.at_end) return !ea.at_end;
         return !ea.at_end && ea.at < eb.at;
     });
     first_end_ = order_.size();
     for (std::size_t i = 0; i < order_.size(); ++i)
-        if (scenario.events[order_[i]].at_end) {
+        if (event(order_[i]).at_end) {
             first_end_ = i;
             break;
         }
@@ -108,7 +109,7 @@ void Simulation::run() {
     }
     // The state at the start is the one after the events at time 0 (a mapping made at 0 is the
     // design, not a change): observed now only when nothing happens at 0.
-    if (first_end_ == 0 || scenario_.events[order_[0]].at > 0) observe_reachability(false);
+    if (first_end_ == 0 || event(order_[0]).at > 0) observe_reachability(false);
     if (first_end_ > 0) schedule_event(0);
     run_kernel();
     // `at: end`: after the last event has settled.
@@ -209,7 +210,9 @@ void Simulation::list_unexpected_refusals() {
     std::vector<ExpectationResult> refusals;
     for (const LogRecord& r : log_) {
         if (r.outcome != Outcome::refused || r.event_index < 0) continue;
-        if (!scenario_.events[static_cast<std::size_t>(r.event_index)].expect_error.empty()) continue;
+        // An injected event (a sweep's fault) that is refused changes nothing: not the drill's failure.
+        if (static_cast<std::size_t>(r.event_index) >= scenario_.events.size()) continue;
+        if (!event(static_cast<std::size_t>(r.event_index)).expect_error.empty()) continue;
         ExpectationResult res;
         res.time = r.time;
         res.ok = scenario_.allow_refusals;
@@ -235,7 +238,7 @@ void Simulation::list_unexpected_refusals() {
 }
 
 void Simulation::schedule_event(std::size_t position) {
-    const EventSpec& e = scenario_.events[order_[position]];
+    const EventSpec& e = event(order_[position]);
     kernel_.schedule_at(std::max(e.at, kernel_.now()), [this, position] {
         // Determinism and intent: a scenario event at time t runs after every job transition due
         // at t (a job that ends at t has ended for an operation at t). Jobs scheduled at t are
@@ -291,7 +294,7 @@ std::vector<Id> Simulation::resolve_vms(const OperationSpec& op) const {
 }
 
 void Simulation::dispatch(std::size_t index) {
-    const EventSpec& e = scenario_.events[index];
+    const EventSpec& e = event(index);
     if (e.op.kind == OpKind::expect) {
         check(e);
         return;

@@ -24,9 +24,18 @@ struct DowntimeMetric {
     std::vector<std::pair<Millis, Millis>> outage_intervals;
 };
 
+/// How one run of a scenario differs from another (a sweep's run r): the seed its random timings
+/// are drawn from, the run id that separates its streams, and events added to the scenario's (the
+/// faults a sweep drew for it).
+struct RunSetup {
+    std::optional<std::uint64_t> seed;  ///< default: the scenario's
+    std::uint64_t run_id = 0;
+    std::vector<EventSpec> extra_events;
+};
+
 class Simulation {
 public:
-    explicit Simulation(const Scenario& scenario);
+    explicit Simulation(const Scenario& scenario, RunSetup setup = {});
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
 
@@ -78,7 +87,13 @@ private:
     /// Lists every refusal of an event without `expect_error` (SPEC §9), after the run.
     void list_unexpected_refusals();
 
+    /// Event `index`: the scenario's, then the setup's extra events.
+    const EventSpec& event(std::size_t index) const {
+        return index < scenario_.events.size() ? scenario_.events[index] : extra_events_[index - scenario_.events.size()];
+    }
+
     const Scenario& scenario_;
+    std::vector<EventSpec> extra_events_;
     World world_;
     engine::Simulator kernel_;
     RunLog log_;

@@ -339,9 +339,21 @@ std::string_view op_name(OpKind kind);
 /// Glob over a whole VM name: '*' any run of characters, '?' one character (a `vms:` pattern).
 bool glob_match(std::string_view pattern, std::string_view text);
 
+/// A random fault of a sweep (SPEC §11): in each run it happens with `probability`, at a time drawn
+/// from `at`, and (for site_down, peering_location_down, disconnect) ends after `duration`; a storm
+/// lasts its `duration`. `event.op` is the operation as an event would hold it.
+struct FaultSpec {
+    EventSpec event;
+    double probability = 1.0;
+    Distribution at;
+    std::optional<Distribution> duration;
+    Location loc;
+};
+
 struct Scenario {
     std::string file;  ///< path as given, for messages
     std::string name;
+    std::string variant;  ///< "" for the base, else the variant loaded (SPEC §11)
     std::string description;
     Fabric fabric = Fabric::azure_to_azure;
     std::uint64_t seed = 0;
@@ -360,6 +372,7 @@ struct Scenario {
     DnsSpec dns;
     std::vector<ClientSpec> clients;
     std::vector<EventSpec> events;  ///< in file order (the loader does not sort)
+    std::vector<FaultSpec> faults;  ///< random faults, drawn only by a sweep
 };
 
 }  // namespace drsim

@@ -145,6 +145,8 @@ public:
 
     // ---- events (scenario_events.cpp) ----
     void read_events(const YamlNode& node);
+    /// `faults:` (SPEC §11): random faults of a sweep.
+    void read_faults(const YamlNode& node);
 
 private:
     void read_top_level(const YamlNode& root);

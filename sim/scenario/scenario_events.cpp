@@ -109,6 +109,33 @@ void ScenarioBuilder::read_event(const YamlNode& node) {
     s_.events.push_back(std::move(event));
 }
 
+void ScenarioBuilder::read_faults(const YamlNode& node) {
+    static const std::vector<std::string_view> kinds = {"site_down", "peering_location_down", "broadcast_storm", "disconnect"};
+    for (const YamlNode& item : sequence(node, "faults").items) {
+        auto f = fields(item, "a fault", {"site_down", "peering_location_down", "broadcast_storm", "disconnect", "probability", "at",
+                                          "duration"});
+        const YamlNode* op_key = nullptr;
+        for (std::size_t i = 0; i < item.entry_count(); ++i) {
+            const YamlNode& key = item.key(i);
+            if (std::find(kinds.begin(), kinds.end(), key.text) == kinds.end()) continue;
+            if (op_key) fail(key.loc, "a fault has exactly one of site_down, peering_location_down, broadcast_storm or disconnect; found '" + op_key->text + "' and '" + key.text + "'");
+            op_key = &key;
+        }
+        if (!op_key) fail(item.loc, "a fault needs one of site_down, peering_location_down, broadcast_storm or disconnect");
+        FaultSpec fault;
+        fault.loc = item.loc;
+        fault.event.loc = item.loc;
+        read_operation(*find_op(op_key->text), *op_key, *item.find(op_key->text), fault.event);
+        const YamlNode& p = f.req("probability");
+        fault.probability = number(p, "probability");
+        if (!(fault.probability >= 0.0 && fault.probability <= 1.0))
+            fail(p.loc, "'probability': expected a number from 0 to 1, found " + describe_node(p));
+        fault.at = distribution(f.req("at"), "at");
+        if (auto* d = f.opt("duration")) fault.duration = distribution(*d, "duration");
+        s_.faults.push_back(std::move(fault));
+    }
+}
+
 std::size_t ScenarioBuilder::event_network(const YamlNode& node, std::string_view key) const {
     std::string text = name(node, key);
     if (auto i = networks_.find(text)) return *i;

@@ -388,7 +388,7 @@ void ScenarioBuilder::read_top_level(const YamlNode& root) {
     auto f = fields(root, "the scenario (top level)",
                     {
              "scenario", "description", "fabric", "seed", "allow_refusals", "timing", "sites", "logical_networks", "clouds", "hosts",
-             "networks", "vms", "circuits", "connections", "recovery_plans", "dns", "clients", "events"});
+             "networks", "vms", "circuits", "connections", "recovery_plans", "dns", "clients", "events", "faults", "variants"});
     s_.name = name(f.req("scenario"), "scenario");
     if (auto* n = f.opt("description")) s_.description = scalar(*n, "description");
     if (auto* n = f.opt("fabric"))
@@ -412,6 +412,8 @@ void ScenarioBuilder::read_top_level(const YamlNode& root) {
     if (auto* n = f.opt("dns")) read_dns(*n);
     if (auto* n = f.opt("clients")) read_clients(*n);
     if (auto* n = f.opt("events")) read_events(*n);
+    if (auto* n = f.opt("faults")) read_faults(*n);
+    // `variants` was read when the file was parsed (scenario/variants).
 }
 
 void ScenarioBuilder::read_timing(const YamlNode& node) {
@@ -1012,22 +1014,23 @@ void ScenarioBuilder::check_subnet(std::size_t net, const YamlNode& node, std::s
 
 // ---------------------------------------------------------------------------------------------
 
-Scenario load_scenario_text(const std::string& text, const std::string& file) {
+namespace {
+
+// Runs `load`, turning anything but an InputError into one: bad input is never a crash.
+template <typename Load>
+auto guarded(const std::string& file, Load load) {
     try {
-        YamlNode root = parse_yaml_document(text, file);
-        detail::ScenarioBuilder builder(file);
-        return builder.build(root);
+        return load();
     } catch (const InputError&) {
         throw;
     } catch (const std::bad_alloc&) {
         throw InputError(file, 0, 0, "the scenario is too large to load (out of memory)");
     } catch (const std::exception& e) {
-        // Nothing else should escape; if it does, it is still reported as bad input, never a crash.
         throw InputError(file, 0, 0, std::string{"cannot load scenario: "} + e.what());
     }
 }
 
-Scenario load_scenario_file(const std::string& path) {
+std::string read_file(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, 0, "cannot read scenario file: it is a directory");
     std::ifstream in(path, std::ios::binary);
@@ -1035,7 +1038,36 @@ Scenario load_scenario_file(const std::string& path) {
     std::ostringstream content;
     content << in.rdbuf();
     if (in.bad()) throw InputError(path, 0, 0, "cannot read scenario file: read error");
-    return load_scenario_text(content.str(), path);
+    return content.str();
 }
+
+}  // namespace
+
+ScenarioDocument ScenarioDocument::from_text(const std::string& text, const std::string& file) {
+    return guarded(file, [&] {
+        ScenarioDocument doc;
+        doc.file_ = file;
+        doc.root_ = parse_yaml_document(text, file);
+        doc.variants_ = variants_of(doc.root_, file);
+        return doc;
+    });
+}
+
+ScenarioDocument ScenarioDocument::from_file(const std::string& path) { return from_text(read_file(path), path); }
+
+Scenario ScenarioDocument::load(const std::string& variant) const {
+    return guarded(file_, [&] {
+        detail::ScenarioBuilder builder(file_);
+        // The base is read as parsed (the builder passes over `variants`); a variant from a copy.
+        const bool base = variant.empty() || variant == "base";
+        Scenario s = base ? builder.build(root_) : builder.build(apply_variant(root_, variant, file_));
+        s.variant = variant == "base" ? "" : variant;
+        return s;
+    });
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& file) { return ScenarioDocument::from_text(text, file).load(); }
+
+Scenario load_scenario_file(const std::string& path) { return ScenarioDocument::from_file(path).load(); }
 
 }  // namespace drsim

@@ -5,8 +5,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/scenario/scenario.hpp"
+#include "sim/scenario/variants.hpp"
+#include "sim/scenario/yaml_reader.hpp"
 
 namespace drsim {
 
@@ -17,6 +20,26 @@ Scenario load_scenario_file(const std::string& path);
 /// Same for text already in memory; `file` names it in messages.
 /// Linear in the size of the file plus the number of VMs (compact entries expanded).
 Scenario load_scenario_text(const std::string& text, const std::string& file);
+
+/// A scenario file read and parsed once: its base and each of its variants (SPEC §11) load from it.
+class ScenarioDocument {
+public:
+    /// Reads and parses; throws InputError (a located syntax error, an unreadable file, a
+    /// malformed `variants:`).
+    static ScenarioDocument from_file(const std::string& path);
+    static ScenarioDocument from_text(const std::string& text, const std::string& file);
+
+    const std::string& file() const { return file_; }
+    const std::vector<VariantInfo>& variants() const { return variants_; }
+    /// The base ("" or "base") or variant `name`, validated. Throws InputError, located in the patch
+    /// for what a patch brought. O(size of the document).
+    Scenario load(const std::string& variant = "") const;
+
+private:
+    std::string file_;
+    YamlNode root_;
+    std::vector<VariantInfo> variants_;
+};
 
 /// Parses a duration ("0", "90s", "5m", "1h30m", "2d", "250ms"); nullopt when malformed or absurd (> 100 years).
 std::optional<Millis> parse_duration(std::string_view text);

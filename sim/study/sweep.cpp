@@ -1,0 +1,195 @@
+#include "sim/study/sweep.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "reporting/document.hpp"
+#include "sim/scenario/input_error.hpp"
+
+namespace drsim {
+
+std::vector<SweepRun> run_sweep(const ScenarioDocument& document, const SweepPlan& plan, unsigned jobs, std::uint64_t shard,
+                                std::uint64_t shards, const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+    // Each variant is loaded once; runs share it read-only.
+    std::vector<Scenario> scenarios;
+    for (const auto& v : plan.variants) scenarios.push_back(document.load(v));
+    struct Task {
+        std::size_t variant;
+        std::uint64_t run;
+    };
+    std::vector<Task> tasks;
+    for (std::size_t v = 0; v < plan.variants.size(); ++v)
+        for (std::uint64_t r = 0; r < plan.runs; ++r)
+            if (r % shards == shard) tasks.push_back({v, r});
+    std::vector<SweepRun> out(tasks.size());
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::uint64_t> done{0};
+    std::mutex progress_mutex;
+    auto worker = [&] {
+        for (std::size_t i = next++; i < tasks.size(); i = next++) {
+            const Task& t = tasks[i];
+            const Scenario& s = scenarios[t.variant];
+            RunSetup setup;
+            setup.seed = plan.seed;
+            setup.run_id = t.run;
+            setup.extra_events = draw_faults(s, plan.seed, t.run);
+            RunMetrics m = run_scenario(s, std::move(setup));
+            SweepRun& r = out[i];
+            r.variant = plan.variants[t.variant];
+            r.run = t.run;
+            r.expectations_held = m.expectations_held;
+            r.faults = std::move(m.faults);
+            for (std::size_t k = 0; k < m.names.size(); ++k) r.metrics.emplace_back(std::move(m.names[k]), m.values[k]);
+            std::sort(r.metrics.begin(), r.metrics.end());
+            const std::uint64_t finished = ++done;
+            if (progress) {
+                std::lock_guard lock(progress_mutex);
+                progress(finished, tasks.size());
+            }
+        }
+    };
+    const unsigned threads = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(std::max<std::size_t>(1, tasks.size()))));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& th : pool) th.join();
+    return out;
+}
+
+std::string run_line(const SweepPlan& plan, const SweepRun& run) {
+    nlohmann::json j;
+    j["scenario"] = plan.scenario;
+    j["seed"] = plan.seed;
+    j["runs"] = plan.runs;
+    j["variants"] = plan.variants;
+    j["variant"] = run.variant;
+    j["run"] = run.run;
+    j["expectations_held"] = run.expectations_held;
+    j["faults"] = run.faults;
+    auto& metrics = j["metrics"] = nlohmann::json::object();
+    for (const auto& [name, value] : run.metrics) metrics[name] = value;
+    return j.dump() + "\n";
+}
+
+std::vector<SweepRun> read_run_lines(const std::vector<std::pair<std::string, std::string>>& files, SweepPlan& plan) {
+    std::vector<SweepRun> runs;
+    bool have_plan = false;
+    for (const auto& [file, text] : files) {
+        std::istringstream in(text);
+        std::string line;
+        int number = 0;
+        while (std::getline(in, line)) {
+            ++number;
+            if (line.empty()) continue;
+            try {
+                const nlohmann::json j = nlohmann::json::parse(line);
+                SweepPlan p{j.at("scenario").get<std::string>(), j.at("seed").get<std::uint64_t>(), j.at("runs").get<std::uint64_t>(),
+                            j.at("variants").get<std::vector<std::string>>()};
+                if (!have_plan) {
+                    plan = p;
+                    have_plan = true;
+                } else if (p.scenario != plan.scenario || p.seed != plan.seed || p.runs != plan.runs || p.variants != plan.variants) {
+                    throw InputError(file, number, 1, "this run belongs to another sweep (scenario, seed, runs or variants differ)");
+                }
+                SweepRun r;
+                r.variant = j.at("variant").get<std::string>();
+                r.run = j.at("run").get<std::uint64_t>();
+                r.expectations_held = j.at("expectations_held").get<bool>();
+                r.faults = j.at("faults").get<std::vector<std::string>>();
+                for (const auto& [name, value] : j.at("metrics").items()) r.metrics.emplace_back(name, value.get<double>());
+                std::sort(r.metrics.begin(), r.metrics.end());
+                runs.push_back(std::move(r));
+            } catch (const nlohmann::json::exception& e) {
+                throw InputError(file, number, 1, std::string{"not a run line of drsim sweep: "} + e.what());
+            }
+        }
+    }
+    if (!have_plan) throw InputError("no runs to merge");
+    // Every (variant, run) exactly once, in plan order.
+    auto index = [&](const SweepRun& r) {
+        auto it = std::find(plan.variants.begin(), plan.variants.end(), r.variant);
+        if (it == plan.variants.end() || r.run >= plan.runs) throw InputError("run " + std::to_string(r.run) + " of '" + r.variant + "' is not in the sweep");
+        return static_cast<std::uint64_t>(it - plan.variants.begin()) * plan.runs + r.run;
+    };
+    std::sort(runs.begin(), runs.end(), [&](const SweepRun& a, const SweepRun& b) { return index(a) < index(b); });
+    for (std::size_t i = 0; i < runs.size(); ++i)
+        if (index(runs[i]) != i) {
+            const bool twice = i > 0 && index(runs[i]) == index(runs[i - 1]);
+            throw InputError("the shards " + std::string{twice ? "hold run " : "miss a run before run "} + std::to_string(runs[i].run) +
+                             " of '" + runs[i].variant + "'" + (twice ? " twice" : "") + ": merge every shard of one sweep, once");
+        }
+    if (runs.size() != plan.variants.size() * plan.runs)
+        throw InputError("the shards hold " + std::to_string(runs.size()) + " runs of " + std::to_string(plan.variants.size() * plan.runs) +
+                         ": merge every shard of the sweep");
+    return runs;
+}
+
+nlohmann::json sweep_summary(const SweepPlan& plan, const std::vector<SweepRun>& runs) {
+    nlohmann::json j;
+    j["scenario"] = plan.scenario;
+    j["seed"] = plan.seed;
+    j["runs"] = plan.runs;
+    j["percentiles"] = "nearest rank";
+    auto& variants = j["variants"] = nlohmann::json::array();
+    for (const auto& name : plan.variants) {
+        // The values of each metric over the variant's runs, in run order.
+        std::map<std::string, std::vector<double>> values;
+        std::uint64_t count = 0, held = 0;
+        for (const auto& r : runs) {
+            if (r.variant != name) continue;
+            ++count;
+            held += r.expectations_held;
+            for (const auto& [metric, value] : r.metrics) values[metric].push_back(value);
+        }
+        nlohmann::json v;
+        v["name"] = name;
+        v["expectations_held_share"] = count ? static_cast<double>(held) / static_cast<double>(count) : 0.0;
+        auto& metrics = v["metrics"] = nlohmann::json::array();
+        for (auto& [metric, xs] : values) {
+            double sum = 0;
+            for (double x : xs) sum += x;  // in run order: the same sum however the runs were spread
+            std::sort(xs.begin(), xs.end());
+            auto rank = [&](double p) {
+                const auto k = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(xs.size())));
+                return xs[std::max<std::size_t>(k, 1) - 1];
+            };
+            metrics.push_back({{"metric", metric},
+                               {"count", xs.size()},
+                               {"mean", sum / static_cast<double>(xs.size())},
+                               {"p50", rank(50)},
+                               {"p90", rank(90)},
+                               {"p99", rank(99)},
+                               {"max", xs.back()}});
+        }
+        variants.push_back(std::move(v));
+    }
+    return j;
+}
+
+std::string sweep_summary_text(const nlohmann::json& summary) {
+    std::ostringstream out;
+    out << "drsim sweep: " << summary["scenario"].get<std::string>() << " (" << summary["runs"].get<std::uint64_t>()
+        << " runs per variant, seed " << summary["seed"].get<std::uint64_t>() << "; percentiles by nearest rank)\n";
+    for (const auto& v : summary["variants"]) {
+        out << "\n" << v["name"].get<std::string>() << ": every expectation held in "
+            << std::llround(v["expectations_held_share"].get<double>() * 1000.0) / 10.0 << "% of runs\n";
+        reporting::Table t{"", {"metric", "count", "mean", "p50", "p90", "p99", "max"}, {}};
+        auto num = [](const nlohmann::json& x) {
+            std::ostringstream s;
+            s << x.get<double>();
+            return s.str();
+        };
+        for (const auto& m : v["metrics"])
+            t.rows.push_back({m["metric"].get<std::string>(), std::to_string(m["count"].get<std::uint64_t>()), num(m["mean"]), num(m["p50"]),
+                              num(m["p90"]), num(m["p99"]), num(m["max"])});
+        out << reporting::render_text(t);
+    }
+    return out.str();
+}
+
+}  // namespace drsim
