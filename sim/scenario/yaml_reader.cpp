@@ -73,7 +73,7 @@ Location location_of(const yaml_mark_t& mark) {
 bool is_continuation_byte(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 // Byte offsets where each line of `text` starts, with libyaml's line breaks: LF, CR LF, a lone CR,
-// and U+0085, U+2028, U+2029. Built only when a message needs a line's bytes.
+// and U+0085, U+2028, U+2029. Built only when a message or a check needs a line's bytes.
 std::vector<std::size_t> line_starts(const std::string& text) {
     std::vector<std::size_t> starts{0};
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -206,8 +206,12 @@ private:
                 // the "billion laughs" expansion problem instead of bounding it.
                 fail(loc, "YAML aliases (*name) are not allowed in a scenario; write the value out");
             case YAML_SCALAR_EVENT: scalar(event, loc); break;
-            case YAML_SEQUENCE_START_EVENT: open(YamlNode::Type::sequence, loc); break;
-            case YAML_MAPPING_START_EVENT: open(YamlNode::Type::mapping, loc); break;
+            case YAML_SEQUENCE_START_EVENT:
+                open(YamlNode::Type::sequence, loc, event.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE);
+                break;
+            case YAML_MAPPING_START_EVENT:
+                open(YamlNode::Type::mapping, loc, event.data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE);
+                break;
             case YAML_SEQUENCE_END_EVENT:
             case YAML_MAPPING_END_EVENT: close(); break;
             default: break;  // stream start, document end: nothing to build
@@ -227,11 +231,36 @@ private:
             node.quoted = !plain;
             node.text.assign(value);
         }
+        if ((s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) &&
+            event.end_mark.line > event.start_mark.line)
+            check_quoted_lines(event, loc);
         attach(std::move(node));
+    }
+
+    // A quoted scalar may run over several lines, but in a block collection each further line must
+    // be indented past that collection (YAML's rule, which libyaml does not check). Checking it
+    // catches a missing closing quote where it is, instead of where the next quote makes it show.
+    void check_quoted_lines(const yaml_event_t& event, Location loc) {
+        int parent_column = stack_.empty() ? -1 : stack_.back()->block_column;
+        if (parent_column < 0) return;
+        if (starts_.empty()) starts_ = line_starts(text_);
+        for (std::size_t line = event.start_mark.line + 1; line <= event.end_mark.line && line < starts_.size(); ++line) {
+            std::size_t at = starts_[line];
+            int indent = 0;
+            while (at < text_.size() && text_[at] == ' ') ++at, ++indent;
+            std::size_t stop = line + 1 < starts_.size() ? starts_[line + 1] : text_.size();
+            bool blank = true;
+            for (std::size_t i = at; i < stop && blank; ++i) blank = text_[i] == '\t' || text_[i] == '\n' || text_[i] == '\r';
+            if (blank || indent > parent_column) continue;
+            fail(loc, "a quoted scalar starts here and continues on line " + std::to_string(line + 1) +
+                          ", which is not indented past its parent (column " + std::to_string(parent_column + 1) +
+                          "): is its closing quote missing?");
+        }
     }
 
     struct Frame {
         YamlNode node;
+        int block_column = -1;  ///< 0-based column of the innermost block collection around here; -1: none
         // Keys seen so far, only for big mappings: small ones are searched linearly.
         std::unordered_map<std::string, int> keys;
     };
@@ -240,13 +269,14 @@ private:
         throw InputError(file_, loc.line, loc.column, message);
     }
 
-    void open(YamlNode::Type type, Location loc) {
+    void open(YamlNode::Type type, Location loc, bool block) {
         if (static_cast<int>(stack_.size()) >= max_yaml_depth)
             fail(loc, "nesting deeper than " + std::to_string(max_yaml_depth) + " levels; a scenario never needs that");
         if (!stack_.empty()) check_key_position(loc, type);
         auto frame = std::make_unique<Frame>();
         frame->node.type = type;
         frame->node.loc = loc;
+        frame->block_column = block ? loc.column - 1 : stack_.empty() ? -1 : stack_.back()->block_column;
         stack_.push_back(std::move(frame));
     }
 
@@ -298,6 +328,7 @@ private:
 
     const std::string& text_;
     const std::string& file_;
+    std::vector<std::size_t> starts_;  // line_starts(text_), when a check needs it
     std::vector<std::unique_ptr<Frame>> stack_;
     YamlNode root_;
     bool has_root_ = false;

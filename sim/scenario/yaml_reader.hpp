@@ -37,8 +37,9 @@ inline constexpr int max_yaml_depth = 64;
 
 /// Parses `text` (one YAML document, UTF-8) into a located tree. Throws InputError naming `file`
 /// for a syntax error or text that is not UTF-8 (located; see yaml_reader.cpp for where), an empty
-/// file (1:1), a second document, an alias (`*x`), a duplicate or non-scalar key, or nesting deeper
-/// than max_yaml_depth. Linear in the size of the text.
+/// file (1:1), a second document, an alias (`*x`), a duplicate or non-scalar key, a quoted scalar
+/// whose further lines are not indented past its block collection, or nesting deeper than
+/// max_yaml_depth. Linear in the size of the text.
 YamlNode parse_yaml_document(const std::string& text, const std::string& file);
 
 /// What a message says was found: "a mapping", "a list", "an empty value", "'text'".

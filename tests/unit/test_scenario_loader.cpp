@@ -611,6 +611,10 @@ TEST_CASE("refused: what a lenient YAML parser lets through") {
     check_refused(head + "description: $$'never closed\n", "found unexpected end of stream while scanning a quoted scalar");
     check_refused("scenario: t\ndescription: $$\"swallows\nsites:\n  - {name: A, kind: azure}\n",
                   "found unexpected end of stream while scanning a quoted scalar (started here and still open at the end of the file)");
+    check_refused(head + "  - {name: $$\"B, kind: azure}\n  - {name: \"C\", kind: azure}\n",
+                  "a quoted scalar starts here and continues on line 5, which is not indented past its parent (column 3): "
+                  "is its closing quote missing?");
+    check_refused(head + "description: $$\"a\nevents: \"b\"\n", "continues on line 5, which is not indented past its parent (column 1)");
     // Text that is not UTF-8, and control characters.
     check_refused("scenario: caf$$\xe9\nsites:\n  - {name: A, kind: azure}\n",
                   "not valid YAML text: invalid trailing UTF-8 octet (byte 0xE9); a scenario file must be UTF-8");
@@ -629,6 +633,15 @@ TEST_CASE("refused: what a lenient YAML parser lets through") {
     check_refused("scenario: t\nsites: [{name: A, kind: azure}, $$, {name: B, kind: azure}]\n", "did not find expected node content");
     check_refused(head + "...\n$$events: []\n", "did not find expected <document start>");
     check_refused(head + "description: \"a $$\\q\"\n", "found unknown escape character while parsing a quoted scalar");
+}
+
+TEST_CASE("accepted: quoted scalars over several lines, indented past their collection") {
+    Scenario s = load_scenario_text("scenario: \"two\n  lines\"\nsites:\n  - {name: 'A\n     B', kind: azure}\n"
+                                    "description: \"x\n\n y\"\n",
+                                    "multi.yaml");
+    CHECK(s.name == "two lines");
+    CHECK(s.sites[0].name == "A B");
+    CHECK(s.description == "x\ny");
 }
 
 TEST_CASE("refused: top level") {
