@@ -1,16 +1,13 @@
 #include "sim/scenario/yaml_reader.hpp"
 
+#include <yaml.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <memory>
-#include <optional>
-#include <sstream>
+#include <new>
 #include <unordered_map>
 #include <utility>
-
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
 
 #include "sim/scenario/input_error.hpp"
 
@@ -35,280 +32,235 @@ std::string describe_node(const YamlNode& node) {
 
 namespace {
 
-Location location_of(const YAML::Mark& mark) {
-    // yaml-cpp marks are 0-based (and -1 when unknown); messages are 1-based.
-    return Location{mark.line < 0 ? 1 : mark.line + 1, mark.column < 0 ? 1 : mark.column + 1};
-}
+// ---- libyaml resources, freed on every path (a refusal is thrown from inside the event loop).
 
-// ---- Fast path for single-line flow items.
-// yaml-cpp scans about 1 MB/s (its per-character regular expressions), too slow for a file of
-// 10,000 VMs written one per line. Lines of the form `<indent>- {...}` or `<indent>- [...]` whose
-// flow collection is simple (plain or simply quoted scalars, no anchors, aliases, tags, escapes,
-// tabs or non-ASCII) are parsed here and replaced by a short placeholder that yaml-cpp sees as a
-// plain sequence item; the tree builder replays the parsed events in its place, so every check
-// (depth, duplicate keys) runs the same way. Whenever anything does not fit, or any error occurs,
-// the original text is parsed by yaml-cpp alone, so messages and locations never depend on this.
-
-struct FlowEvent {
-    enum class Kind { map_start, seq_start, end, scalar, null };
-    Kind kind = Kind::scalar;
-    Location loc;
-    bool quoted = false;
-    std::string text;
-};
-
-struct FastPathMismatch {};
-
-constexpr std::string_view flow_placeholder = "_dF_";
-
-// Parses one flow collection starting at line[pos] ('{' or '['); on success appends its events,
-// sets `pos` past it and returns true. Returns false for anything outside the simple subset.
-class FlowLineParser {
+class LibyamlParser {
 public:
-    FlowLineParser(std::string_view line, int line_number, std::vector<FlowEvent>& out)
-        : line_(line), line_number_(line_number), out_(out) {}
-
-    bool collection(std::size_t& pos, int depth) {
-        if (depth > 16) return false;  // deep documents take the ordinary path and its checks
-        char open = line_[pos];
-        char close = open == '{' ? '}' : ']';
-        out_.push_back({open == '{' ? FlowEvent::Kind::map_start : FlowEvent::Kind::seq_start, here(pos), false, {}});
-        ++pos;
-        skip_spaces(pos);
-        if (pos < line_.size() && line_[pos] == close) {
-            ++pos;
-            out_.push_back({FlowEvent::Kind::end, {}, false, {}});
-            return true;
-        }
-        while (true) {
-            if (open == '{') {
-                if (!scalar(pos, true)) return false;
-                skip_spaces(pos);
-                if (pos + 1 >= line_.size() || line_[pos] != ':' || line_[pos + 1] != ' ') return false;
-                ++pos;
-                skip_spaces(pos);
-            }
-            if (!node(pos, depth)) return false;
-            skip_spaces(pos);
-            if (pos >= line_.size()) return false;
-            if (line_[pos] == close) {
-                ++pos;
-                out_.push_back({FlowEvent::Kind::end, {}, false, {}});
-                return true;
-            }
-            if (line_[pos] != ',') return false;
-            ++pos;
-            skip_spaces(pos);
-            if (pos >= line_.size() || line_[pos] == close || line_[pos] == ',') return false;  // no trailing or empty entries
-        }
+    explicit LibyamlParser(const std::string& text) {
+        if (!yaml_parser_initialize(&parser_)) throw std::bad_alloc();
+        yaml_parser_set_input_string(&parser_, reinterpret_cast<const unsigned char*>(text.data()), text.size());
     }
+    ~LibyamlParser() { yaml_parser_delete(&parser_); }
+    LibyamlParser(const LibyamlParser&) = delete;
+    LibyamlParser& operator=(const LibyamlParser&) = delete;
+
+    yaml_parser_t* get() { return &parser_; }
 
 private:
-    Location here(std::size_t pos) const { return Location{line_number_, static_cast<int>(pos) + 1}; }
-
-    void skip_spaces(std::size_t& pos) const {
-        while (pos < line_.size() && line_[pos] == ' ') ++pos;
-    }
-
-    bool node(std::size_t& pos, int depth) {
-        if (pos >= line_.size()) return false;
-        if (line_[pos] == '{' || line_[pos] == '[') return collection(pos, depth + 1);
-        return scalar(pos, false);
-    }
-
-    bool scalar(std::size_t& pos, bool is_key) {
-        if (pos >= line_.size()) return false;
-        std::size_t start = pos;
-        char first = line_[pos];
-        if (first == '\'' || first == '"') {
-            std::string text;
-            ++pos;
-            while (true) {
-                if (pos >= line_.size()) return false;
-                char c = line_[pos];
-                if (first == '"' && c == '\\') return false;  // escapes: leave to yaml-cpp
-                if (c == first) {
-                    if (first == '\'' && pos + 1 < line_.size() && line_[pos + 1] == '\'') {
-                        text += '\'';
-                        pos += 2;
-                        continue;
-                    }
-                    ++pos;
-                    break;
-                }
-                text += c;
-                ++pos;
-            }
-            out_.push_back({FlowEvent::Kind::scalar, here(start), true, std::move(text)});
-            return true;
-        }
-        // Plain scalar: a conservative character set; it ends before ',', ']', '}' or ': '.
-        std::size_t end = pos;
-        while (end < line_.size()) {
-            char c = line_[end];
-            if (c == ',' || c == ']' || c == '}') break;
-            if (c == ':') {
-                if (end + 1 < line_.size() && line_[end + 1] == ' ' && is_key) break;
-                return false;
-            }
-            bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ' || c == '.' ||
-                      c == '_' || c == '/' || c == '(' || c == ')' || c == '+' || c == '=' || c == ';' || c == '~' ||
-                      (c == '-' && end > pos);
-            if (!ok) return false;
-            ++end;
-        }
-        std::size_t last = end;
-        while (last > pos && line_[last - 1] == ' ') --last;
-        if (last == pos) return false;
-        std::string text{line_.substr(pos, last - pos)};
-        pos = end;
-        if (text == "~" || text == "null" || text == "Null" || text == "NULL") {
-            if (is_key) return false;
-            out_.push_back({FlowEvent::Kind::null, here(start), false, {}});
-        } else {
-            if (text.find('~') != std::string::npos) return false;
-            out_.push_back({FlowEvent::Kind::scalar, here(start), false, std::move(text)});
-        }
-        return true;
-    }
-
-    std::string_view line_;
-    int line_number_;
-    std::vector<FlowEvent>& out_;
+    yaml_parser_t parser_{};
 };
 
-// Replaces the eligible flow items of `text` with placeholders; returns nullopt when none is.
-std::optional<std::string> extract_flow_items(const std::string& text, std::vector<std::vector<FlowEvent>>& flows) {
-    if (text.find(flow_placeholder) != std::string::npos) return std::nullopt;
-    std::string out;
-    out.reserve(text.size() / 2);
-    std::size_t start = 0;
-    int line_number = 0;
-    while (start < text.size()) {
-        ++line_number;
-        std::size_t newline = text.find('\n', start);
-        std::size_t stop = newline == std::string::npos ? text.size() : newline;
-        std::string_view line{text.data() + start, stop - start};
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        std::size_t indent = line.find_first_not_of(' ');
-        bool replaced = false;
-        if (indent != std::string_view::npos && indent + 2 < line.size() && line[indent] == '-' && line[indent + 1] == ' ' &&
-            (line[indent + 2] == '{' || line[indent + 2] == '[')) {
-            bool ascii = std::all_of(line.begin(), line.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-            std::vector<FlowEvent> events;
-            std::size_t pos = indent + 2;
-            if (ascii && FlowLineParser(line, line_number, events).collection(pos, 2)) {
-                std::size_t rest = line.find_first_not_of(' ', pos);
-                // Only a comment may follow, separated by a space.
-                if (rest == std::string_view::npos || (line[rest] == '#' && rest > pos)) {
-                    out.append(line.substr(0, indent + 2));
-                    out.append(flow_placeholder);
-                    out.append(std::to_string(flows.size()));
-                    flows.push_back(std::move(events));
-                    replaced = true;
-                }
-            }
-        }
-        if (!replaced) out.append(text, start, stop - start);
-        if (newline != std::string::npos) out += '\n';
-        start = stop + 1;
-    }
-    if (flows.empty()) return std::nullopt;
-    return out;
+class LibyamlEvent {
+public:
+    LibyamlEvent() = default;
+    ~LibyamlEvent() { yaml_event_delete(&event_); }  // a zeroed (never filled) event is fine too
+    LibyamlEvent(const LibyamlEvent&) = delete;
+    LibyamlEvent& operator=(const LibyamlEvent&) = delete;
+
+    yaml_event_t* get() { return &event_; }
+    const yaml_event_t& operator*() const { return event_; }
+
+private:
+    yaml_event_t event_{};
+};
+
+// ---- Positions. libyaml marks are 0-based and count characters; messages are 1-based.
+
+Location location_of(const yaml_mark_t& mark) {
+    return Location{static_cast<int>(mark.line) + 1, static_cast<int>(mark.column) + 1};
 }
 
-// Builds the tree from parser events. Each open collection is a frame; a finished node is moved
-// into its parent. Refusals are thrown from inside the callbacks, so a deep or aliased document is
+bool is_continuation_byte(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Byte offsets where each line of `text` starts, with libyaml's line breaks: LF, CR LF, a lone CR,
+// and U+0085, U+2028, U+2029. Built only when a message or a check needs a line's bytes.
+std::vector<std::size_t> line_starts(const std::string& text) {
+    std::vector<std::size_t> starts{0};
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            starts.push_back(i + 1);
+        } else if (c == '\r') {
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            starts.push_back(i + 1);
+        } else if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x85) {
+            i += 1;
+            starts.push_back(i + 1);
+        } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+            i += 2;
+            starts.push_back(i + 1);
+        }
+    }
+    return starts;
+}
+
+// The 1-based position of byte `offset` (columns count characters, as libyaml's marks do).
+Location location_of_offset(const std::string& text, std::size_t offset) {
+    offset = std::min(offset, text.size());
+    std::vector<std::size_t> starts = line_starts(text);
+    std::size_t line = static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin()) - 1;
+    int column = 1;
+    for (std::size_t i = starts[line]; i < offset; ++i)
+        if (!is_continuation_byte(static_cast<unsigned char>(text[i]))) ++column;
+    return Location{static_cast<int>(line) + 1, column};
+}
+
+std::string hex_byte(int value) {
+    char buffer[8];
+    std::snprintf(buffer, sizeof buffer, "0x%02X", static_cast<unsigned>(value) & 0xFFu);
+    return buffer;
+}
+
+// libyaml's reader refuses bytes that are not UTF-8 (or UTF-16 with a BOM) and control characters.
+[[noreturn]] void reader_error(const yaml_parser_t& parser, const std::string& text, const std::string& file) {
+    std::string problem = parser.problem ? parser.problem : "unreadable text";
+    std::size_t offset = parser.problem_offset;
+    bool utf8 = problem.find("UTF-8") != std::string::npos;
+    // A bad trailing octet is reported at that octet; point at the first byte of its character
+    // instead (a Latin-1 'é' is one byte that starts a sequence it cannot finish).
+    if (problem == "invalid trailing UTF-8 octet" && offset <= text.size()) {
+        while (offset > 0 && is_continuation_byte(static_cast<unsigned char>(text[offset - 1]))) --offset;
+        if (offset > 0) --offset;
+    }
+    Location loc = location_of_offset(text, offset);
+    std::string message = "not valid YAML text: " + problem;
+    if (utf8) {
+        if (offset < text.size()) message += " (byte " + hex_byte(static_cast<unsigned char>(text[offset])) + ")";
+        message += "; a scenario file must be UTF-8 (was it saved as Latin-1 or Windows-1252?)";
+    } else if (parser.problem_value >= 0) {
+        message += " (character " + hex_byte(parser.problem_value) + ")";
+    }
+    throw InputError(file, loc.line, loc.column, message);
+}
+
+bool same_mark(const yaml_mark_t& a, const yaml_mark_t& b) { return a.line == b.line && a.column == b.column; }
+
+// A scanner or parser error: libyaml's problem, and the construct it was reading (its context)
+// with where that started. Located at the problem, except at the end of the input, where the start
+// of the construct left open (a quoted scalar, a flow collection) is the useful place.
+[[noreturn]] void syntax_error(const yaml_parser_t& parser, const std::string& text, const std::string& file) {
+    std::string problem = parser.problem ? parser.problem : "cannot parse";
+    bool has_context = parser.context != nullptr;
+    bool at_end = problem.find("end of stream") != std::string::npos ||
+                  parser.problem_mark.index >= static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+                      return !is_continuation_byte(static_cast<unsigned char>(c));
+                  }));
+    const yaml_mark_t& at = has_context && at_end ? parser.context_mark : parser.problem_mark;
+    std::string message = "YAML syntax error: " + problem;
+    if (has_context) {
+        message += std::string{" "} + parser.context;
+        if (!same_mark(at, parser.context_mark)) {
+            Location start = location_of(parser.context_mark);
+            message += " (started at line " + std::to_string(start.line) + ", column " + std::to_string(start.column) + ")";
+        } else if (!same_mark(at, parser.problem_mark)) {
+            message += " (started here and still open at the end of the file)";
+        }
+    }
+    // Tabs are the commonest cause of "cannot start any token": say so.
+    std::vector<std::size_t> starts = line_starts(text);
+    if (parser.problem_mark.line < starts.size()) {
+        std::size_t byte = starts[parser.problem_mark.line];
+        for (std::size_t col = 0; col < parser.problem_mark.column && byte < text.size(); ++byte)
+            if (!is_continuation_byte(static_cast<unsigned char>(text[byte]))) ++col;
+        while (byte < text.size() && is_continuation_byte(static_cast<unsigned char>(text[byte]))) ++byte;
+        if (byte < text.size() && text[byte] == '\t') message += "; YAML indents with spaces, never tabs";
+    }
+    Location loc = location_of(at);
+    throw InputError(file, loc.line, loc.column, message);
+}
+
+// Builds the tree from libyaml's events. Each open collection is a frame; a finished node is moved
+// into its parent. Refusals are thrown as the events stream past, so a deep or aliased document is
 // never built past the point where it goes wrong.
-class TreeBuilder : public YAML::EventHandler {
+class TreeBuilder {
 public:
-    TreeBuilder(const std::string& file, std::vector<std::vector<FlowEvent>>* flows) : file_(file), flows_(flows) {
-        if (flows_) used_.assign(flows_->size(), false);
-    }
+    TreeBuilder(const std::string& text, const std::string& file) : text_(text), file_(file) {}
 
-    /// True when every single-line flow item taken out of the text came back exactly once.
-    bool all_flows_replayed() const { return std::find(used_.begin(), used_.end(), false) == used_.end(); }
-
-    YamlNode take_root() { return std::move(root_); }
-    bool has_root() const { return has_root_; }
-    int documents() const { return documents_; }
-
-    void OnDocumentStart(const YAML::Mark& mark) override {
-        ++documents_;
-        if (documents_ > 1) fail(location_of(mark), "a scenario file holds one YAML document; a second one starts here");
-    }
-    void OnDocumentEnd() override {}
-
-    void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
-        YamlNode node;
-        node.loc = location_of(mark);
-        attach(std::move(node));
-    }
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-        // Aliases are refused outright: scenarios do not need them, and refusing them removes the
-        // "billion laughs" expansion problem instead of bounding it.
-        fail(location_of(mark), "YAML aliases (*name) are not allowed in a scenario; write the value out");
-    }
-    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t, const std::string& value) override {
-        if (flows_ && value.find(flow_placeholder) != std::string::npos) {
-            replay_flow(tag, value);
-            return;
+    YamlNode parse() {
+        LibyamlParser parser(text_);
+        while (true) {
+            LibyamlEvent event;
+            if (!yaml_parser_parse(parser.get(), event.get())) {
+                const yaml_parser_t& p = *parser.get();
+                if (p.error == YAML_MEMORY_ERROR) throw std::bad_alloc();
+                if (p.error == YAML_READER_ERROR) reader_error(p, text_, file_);
+                syntax_error(p, text_, file_);
+            }
+            if ((*event).type == YAML_STREAM_END_EVENT) break;
+            handle(*event);
         }
-        YamlNode node;
-        node.type = YamlNode::Type::scalar;
-        node.loc = location_of(mark);
-        node.quoted = tag != "?";  // "?" = plain scalar; "!" = quoted; anything else an explicit tag
-        node.text = value;
-        attach(std::move(node));
+        if (!has_root_) throw InputError(file_, 1, 1, "empty file: expected a scenario mapping (scenario:, sites:, ...)");
+        return std::move(root_);
     }
-    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-        open(YamlNode::Type::sequence, location_of(mark));
-    }
-    void OnSequenceEnd() override { close(); }
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
-        open(YamlNode::Type::mapping, location_of(mark));
-    }
-    void OnMapEnd() override { close(); }
 
 private:
-    // The placeholder must stand alone as a plain sequence item; anything else (inside a block
-    // scalar, a continued plain scalar, a comment) means the text was not what the pre-scan
-    // assumed, and the caller parses the original text instead.
-    void replay_flow(const std::string& tag, const std::string& value) {
-        std::size_t index = 0;
-        bool exact = tag == "?" && value.size() > flow_placeholder.size() &&
-                     value.compare(0, flow_placeholder.size(), flow_placeholder) == 0 &&
-                     value.find_first_not_of("0123456789", flow_placeholder.size()) == std::string::npos;
-        if (exact) index = std::stoul(value.substr(flow_placeholder.size()));
-        if (!exact || index >= flows_->size() || used_[index] || stack_.empty() || !stack_.back()->node.is_sequence())
-            throw FastPathMismatch{};
-        used_[index] = true;
-        for (const FlowEvent& e : (*flows_)[index]) {
-            switch (e.kind) {
-                case FlowEvent::Kind::map_start: open(YamlNode::Type::mapping, e.loc); break;
-                case FlowEvent::Kind::seq_start: open(YamlNode::Type::sequence, e.loc); break;
-                case FlowEvent::Kind::end: close(); break;
-                case FlowEvent::Kind::null: {
-                    YamlNode node;
-                    node.loc = e.loc;
-                    attach(std::move(node));
-                    break;
-                }
-                case FlowEvent::Kind::scalar: {
-                    YamlNode node;
-                    node.type = YamlNode::Type::scalar;
-                    node.loc = e.loc;
-                    node.quoted = e.quoted;
-                    node.text = e.text;
-                    attach(std::move(node));
-                    break;
-                }
-            }
+    void handle(const yaml_event_t& event) {
+        Location loc = location_of(event.start_mark);
+        switch (event.type) {
+            case YAML_DOCUMENT_START_EVENT:
+                if (++documents_ > 1) fail(loc, "a scenario file holds one YAML document; a second one starts here");
+                break;
+            case YAML_ALIAS_EVENT:
+                // Aliases are refused outright: scenarios do not need them, and refusing them removes
+                // the "billion laughs" expansion problem instead of bounding it.
+                fail(loc, "YAML aliases (*name) are not allowed in a scenario; write the value out");
+            case YAML_SCALAR_EVENT: scalar(event, loc); break;
+            case YAML_SEQUENCE_START_EVENT:
+                open(YamlNode::Type::sequence, loc, event.data.sequence_start.style == YAML_BLOCK_SEQUENCE_STYLE);
+                break;
+            case YAML_MAPPING_START_EVENT:
+                open(YamlNode::Type::mapping, loc, event.data.mapping_start.style == YAML_BLOCK_MAPPING_STYLE);
+                break;
+            case YAML_SEQUENCE_END_EVENT:
+            case YAML_MAPPING_END_EVENT: close(); break;
+            default: break;  // stream start, document end: nothing to build
+        }
+    }
+
+    // A plain scalar without a tag is "plain" (the loader reads numbers, booleans from it); an empty
+    // one, `~` or `null` is a null node. Quoted, literal, folded or tagged scalars are strings.
+    void scalar(const yaml_event_t& event, Location loc) {
+        const auto& s = event.data.scalar;
+        bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr;
+        std::string_view value{reinterpret_cast<const char*>(s.value), s.length};
+        YamlNode node;
+        node.loc = loc;
+        if (!(plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL"))) {
+            node.type = YamlNode::Type::scalar;
+            node.quoted = !plain;
+            node.text.assign(value);
+        }
+        if ((s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) &&
+            event.end_mark.line > event.start_mark.line)
+            check_quoted_lines(event, loc);
+        attach(std::move(node));
+    }
+
+    // A quoted scalar may run over several lines, but in a block collection each further line must
+    // be indented past that collection (YAML's rule, which libyaml does not check). Checking it
+    // catches a missing closing quote where it is, instead of where the next quote makes it show.
+    void check_quoted_lines(const yaml_event_t& event, Location loc) {
+        int parent_column = stack_.empty() ? -1 : stack_.back()->block_column;
+        if (parent_column < 0) return;
+        if (starts_.empty()) starts_ = line_starts(text_);
+        for (std::size_t line = event.start_mark.line + 1; line <= event.end_mark.line && line < starts_.size(); ++line) {
+            std::size_t at = starts_[line];
+            int indent = 0;
+            while (at < text_.size() && text_[at] == ' ') ++at, ++indent;
+            std::size_t stop = line + 1 < starts_.size() ? starts_[line + 1] : text_.size();
+            bool blank = true;
+            for (std::size_t i = at; i < stop && blank; ++i) blank = text_[i] == '\t' || text_[i] == '\n' || text_[i] == '\r';
+            if (blank || indent > parent_column) continue;
+            fail(loc, "a quoted scalar starts here and continues on line " + std::to_string(line + 1) +
+                          ", which is not indented past its parent (column " + std::to_string(parent_column + 1) +
+                          "): is its closing quote missing?");
         }
     }
 
     struct Frame {
         YamlNode node;
+        int block_column = -1;  ///< 0-based column of the innermost block collection around here; -1: none
         // Keys seen so far, only for big mappings: small ones are searched linearly.
         std::unordered_map<std::string, int> keys;
     };
@@ -317,13 +269,14 @@ private:
         throw InputError(file_, loc.line, loc.column, message);
     }
 
-    void open(YamlNode::Type type, Location loc) {
+    void open(YamlNode::Type type, Location loc, bool block) {
         if (static_cast<int>(stack_.size()) >= max_yaml_depth)
             fail(loc, "nesting deeper than " + std::to_string(max_yaml_depth) + " levels; a scenario never needs that");
         if (!stack_.empty()) check_key_position(loc, type);
         auto frame = std::make_unique<Frame>();
         frame->node.type = type;
         frame->node.loc = loc;
+        frame->block_column = block ? loc.column - 1 : stack_.empty() ? -1 : stack_.back()->block_column;
         stack_.push_back(std::move(frame));
     }
 
@@ -373,9 +326,9 @@ private:
         fail(key.loc, "duplicate key '" + key.text + "' in one mapping (first at line " + std::to_string(first_line) + ")");
     }
 
+    const std::string& text_;
     const std::string& file_;
-    std::vector<std::vector<FlowEvent>>* flows_;
-    std::vector<bool> used_;
+    std::vector<std::size_t> starts_;  // line_starts(text_), when a check needs it
     std::vector<std::unique_ptr<Frame>> stack_;
     YamlNode root_;
     bool has_root_ = false;
@@ -384,45 +337,8 @@ private:
 
 }  // namespace
 
-namespace {
-
-YamlNode parse_with(const std::string& text, const std::string& file, std::vector<std::vector<FlowEvent>>* flows) {
-    std::istringstream stream(text);
-    TreeBuilder builder(file, flows);
-    try {
-        YAML::Parser parser(stream);
-        while (parser.HandleNextDocument(builder)) {
-        }
-    } catch (const InputError&) {
-        throw;
-    } catch (const FastPathMismatch&) {
-        throw;
-    } catch (const YAML::Exception& e) {
-        Location loc = location_of(e.mark);
-        throw InputError(file, loc.line, loc.column, "YAML syntax error: " + e.msg);
-    } catch (const std::exception& e) {
-        throw InputError(file, 1, 1, std::string{"cannot parse YAML: "} + e.what());
-    }
-    if (flows && !builder.all_flows_replayed()) throw FastPathMismatch{};
-    if (!builder.has_root()) throw InputError(file, 1, 1, "empty file: expected a scenario mapping (scenario:, sites:, ...)");
-    return builder.take_root();
-}
-
-}  // namespace
-
-YamlNode parse_yaml_document(const std::string& text, const std::string& file, YamlParsePath path) {
-    if (path == YamlParsePath::fast_when_possible) {
-        std::vector<std::vector<FlowEvent>> flows;
-        if (auto shortened = extract_flow_items(text, flows)) {
-            try {
-                return parse_with(*shortened, file, &flows);
-            } catch (const FastPathMismatch&) {
-            } catch (const InputError&) {
-                // Fall through: the message must come from the text as written.
-            }
-        }
-    }
-    return parse_with(text, file, nullptr);
+YamlNode parse_yaml_document(const std::string& text, const std::string& file) {
+    return TreeBuilder(text, file).parse();
 }
 
 }  // namespace drsim

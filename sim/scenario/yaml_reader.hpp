@@ -1,8 +1,8 @@
 #pragma once
-// A located YAML tree for the scenario loader. yaml-cpp's own YAML::Node keeps no mark on keys,
-// silently keeps one of two duplicate keys, expands aliases and recurses without a useful bound; so
-// the loader builds this tree itself from yaml-cpp's parser events, refusing those cases as they
-// stream past (before anything is built from them).
+// A located YAML tree for the scenario loader, built from libyaml's parser events. A YAML library's
+// own document model keeps no mark on keys, silently keeps one of two duplicate keys, expands
+// aliases and recurses without a useful bound; so the loader builds this tree itself, refusing
+// those cases as the events stream past (before anything is built from them).
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -35,15 +35,12 @@ struct YamlNode {
 /// Most levels of nesting a scenario may use; deeper documents are refused while parsing.
 inline constexpr int max_yaml_depth = 64;
 
-/// How parse_yaml_document reads: normally with a fast path for single-line flow items (same
-/// result, checked by a differential test); `yaml_cpp_only` forces the plain yaml-cpp reading.
-enum class YamlParsePath { fast_when_possible, yaml_cpp_only };
-
-/// Parses `text` (one YAML document) into a located tree. Throws InputError naming `file` for a
-/// syntax error, an empty file (1:1), a second document, an alias (`*x`), a duplicate or non-scalar
-/// key, or nesting deeper than max_yaml_depth. Linear in the size of the text.
-YamlNode parse_yaml_document(const std::string& text, const std::string& file,
-                             YamlParsePath path = YamlParsePath::fast_when_possible);
+/// Parses `text` (one YAML document, UTF-8) into a located tree. Throws InputError naming `file`
+/// for a syntax error or text that is not UTF-8 (located; see yaml_reader.cpp for where), an empty
+/// file (1:1), a second document, an alias (`*x`), a duplicate or non-scalar key, a quoted scalar
+/// whose further lines are not indented past its block collection, or nesting deeper than
+/// max_yaml_depth. Linear in the size of the text.
+YamlNode parse_yaml_document(const std::string& text, const std::string& file);
 
 /// What a message says was found: "a mapping", "a list", "an empty value", "'text'".
 std::string describe_node(const YamlNode& node);

@@ -3,8 +3,6 @@
 // minimal validator (the one below) and a YAML language server both understand.
 #include <doctest/doctest.h>
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -19,18 +17,20 @@
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/scenario/yaml_reader.hpp"
 
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
 
-// ---- YAML -> JSON: plain scalars that read as null, booleans, integers or decimals become those
-// types; everything else (and every quoted scalar) stays a string.
+// ---- YAML -> JSON, from the loader's own YAML tree: plain scalars that read as booleans, integers
+// or decimals become those types, null nodes (empty, `~`, `null`) become null; everything else (and
+// every quoted scalar) stays a string.
 
-json scalar_to_json(const YAML::Node& node) {
-    const std::string& text = node.Scalar();
-    if (node.Tag() != "?") return text;  // quoted or explicitly tagged: a string
+json scalar_to_json(const drsim::YamlNode& node) {
+    const std::string& text = node.text;
+    if (node.quoted) return text;  // quoted or explicitly tagged: a string
     if (text == "true" || text == "True" || text == "TRUE") return true;
     if (text == "false" || text == "False" || text == "FALSE") return false;
     static const std::regex integer(R"(^-?[0-9]+$)");
@@ -51,26 +51,25 @@ json scalar_to_json(const YAML::Node& node) {
     return text;
 }
 
-json yaml_to_json(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Null:
-        case YAML::NodeType::Undefined: return nullptr;
-        case YAML::NodeType::Scalar: return scalar_to_json(node);
-        case YAML::NodeType::Sequence: {
+json yaml_to_json(const drsim::YamlNode& node) {
+    switch (node.type) {
+        case drsim::YamlNode::Type::null: return nullptr;
+        case drsim::YamlNode::Type::scalar: return scalar_to_json(node);
+        case drsim::YamlNode::Type::sequence: {
             json out = json::array();
-            for (const auto& item : node) out.push_back(yaml_to_json(item));
+            for (const auto& item : node.items) out.push_back(yaml_to_json(item));
             return out;
         }
-        case YAML::NodeType::Map: {
+        case drsim::YamlNode::Type::mapping: {
             json out = json::object();
-            for (const auto& entry : node) out[entry.first.as<std::string>()] = yaml_to_json(entry.second);
+            for (std::size_t i = 0; i < node.entry_count(); ++i) out[node.key(i).text] = yaml_to_json(node.value(i));
             return out;
         }
     }
     return nullptr;
 }
 
-json yaml_text_to_json(const std::string& text) { return yaml_to_json(YAML::Load(text)); }
+json yaml_text_to_json(const std::string& text) { return yaml_to_json(drsim::parse_yaml_document(text, "schema-test.yaml")); }
 
 // ---- A minimal JSON Schema validator for exactly the constructs the schema may use.
 
@@ -330,7 +329,7 @@ TEST_CASE("a small inline scenario and every scenario under scenarios/ validate"
             json document;
             try {
                 document = yaml_text_to_json(text.str());
-            } catch (const YAML::Exception& e) {
+            } catch (const drsim::InputError& e) {
                 FAIL_CHECK("not YAML: " << e.what());
                 continue;
             }
