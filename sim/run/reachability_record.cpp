@@ -67,7 +67,7 @@ ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std
             if (targets[g].app.empty() && !world.vms[targets[g].vm].app.empty() &&
                 std::find(singles.begin(), singles.end(), std::pair<std::string, Id>{world.clients[c].name, targets[g].vm}) == singles.end())
                 continue;
-            const std::size_t series = site_of_client_[c] * groups + g;
+            const std::size_t series = g * sites_.size() + site_of_client_[c];
             pairs_of_series_[series].push_back(pairs_.size());
             pairs_.push_back(ReachPair{c, targets[g].app, targets[g].vm, series});
         }
@@ -279,12 +279,12 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
                 }
                 ok = last_ok;
             }
-            std::uint8_t& bit = reach_[s * vm_count + v];
+            std::uint8_t& bit = reach_[v * sites_.size() + s];
             const bool first = !started_;
             if (!first && bit == static_cast<std::uint8_t>(ok)) continue;
             bit = ok;
             for (std::uint32_t g : groups_of_vm_[v]) {
-                const std::size_t series = s * groups_.size() + g;
+                const std::size_t series = g * sites_.size() + s;
                 Series& sr = series_[series];
                 if (!ok) ++sr.down;
                 else if (!first) --sr.down;

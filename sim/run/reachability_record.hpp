@@ -94,10 +94,10 @@ private:
     std::vector<std::size_t> site_of_client_;
     std::vector<Group> groups_;
     std::vector<std::vector<std::uint32_t>> groups_of_vm_;
-    std::vector<Series> series_;            ///< [site * groups + group]
+    std::vector<Series> series_;            ///< [group * sites + site]
     std::vector<ReachPair> pairs_;
     std::vector<std::vector<std::size_t>> pairs_of_series_;
-    std::vector<std::uint8_t> reach_;       ///< [site * vms + vm]: 1 reachable
+    std::vector<std::uint8_t> reach_;       ///< [vm * sites + site]: 1 reachable (a VM's sites side by side: it is checked at every site at once)
     std::vector<VmAt> at_;                  ///< per VM
     /// VMs by key, ordered by key (address, then length): the keys inside a changed prefix are a
     /// range, found without a pass over every key.
