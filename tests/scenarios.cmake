@@ -113,3 +113,5 @@ add_test(NAME cli/sweep-same-bytes
 # An error inside a variant's patch is located at the patch.
 drsim_exit_test(cli/variant-error-at-patch 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/variant-patch-error.yaml
                 MATCH "variant-patch-error\\.yaml:8:31: error: unknown site 'C' \\(did you mean 'A'\\?\\)")
+drsim_exit_test(cli/compare-expressroute 0 compare ${PROJECT_SOURCE_DIR}/scenarios/studies/expressroute-same-or-different-ranges.yaml
+                MATCH "hq-users -> app crm: downtime +7m \\* +12m +2h")

@@ -118,8 +118,13 @@ std::vector<std::vector<RoutingState::Outcome>> ReachabilityRecord::outcomes_of(
     // Each key's walks only read the routes and the world: many keys are shared out over the
     // cores, each result in its own slot, so the answer does not depend on the number of threads.
     constexpr std::size_t per_thread = 256;
-    const std::size_t threads = std::min<std::size_t>({std::max(1u, std::thread::hardware_concurrency()), 8,
-                                                       (keys.size() + per_thread - 1) / per_thread});
+    if (keys.size() < 2 * per_thread) {
+        work(0, keys.size());
+        return out;
+    }
+    // Asked once: the C library reads it from the system on every call.
+    static const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t threads = std::min<std::size_t>({cores, 8, (keys.size() + per_thread - 1) / per_thread});
     if (threads <= 1) {
         work(0, keys.size());
         return out;
