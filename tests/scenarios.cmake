@@ -107,9 +107,13 @@ drsim_exit_test(cli/compare-one-variant 0 compare ${DRSIM_STUDY} --variant base 
 drsim_exit_test(cli/run-variant 0 run --quiet --variant retain-ip-subnet-failover ${DRSIM_STUDY} MATCH "OK: 4 of 4")
 drsim_exit_test(cli/unknown-variant 2 run --variant stretched-vlam ${DRSIM_STUDY} MATCH "did you mean 'stretched-vlan'")
 drsim_exit_test(cli/validate-variants 0 validate ${DRSIM_STUDY} MATCH "variant stretched-vlan\\): valid")
+set(DRSIM_TEST_MPIEXEC "")
+if(DRSIM_WITH_MPI)
+  set(DRSIM_TEST_MPIEXEC ${MPIEXEC_EXECUTABLE})
+endif()
 add_test(NAME cli/sweep-same-bytes
          COMMAND ${CMAKE_COMMAND} -DDRSIM=$<TARGET_FILE:drsim> -DFILE=${DRSIM_STUDY} -DDIR=${CMAKE_CURRENT_BINARY_DIR}
-                 -P ${CMAKE_CURRENT_SOURCE_DIR}/sweep_same_bytes.cmake)
+                 -DMPIEXEC=${DRSIM_TEST_MPIEXEC} -P ${CMAKE_CURRENT_SOURCE_DIR}/sweep_same_bytes.cmake)
 # An error inside a variant's patch is located at the patch.
 drsim_exit_test(cli/variant-error-at-patch 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/variant-patch-error.yaml
                 MATCH "variant-patch-error\\.yaml:8:31: error: unknown site 'C' \\(did you mean 'A'\\?\\)")

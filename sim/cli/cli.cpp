@@ -21,6 +21,7 @@
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/study/compare.hpp"
+#include "sim/study/mpi_session.hpp"
 #include "sim/study/sweep.hpp"
 
 namespace po = boost::program_options;
@@ -287,6 +288,37 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
     return {k - 1, m};
 }
 
+// Writes the summary (and the runs) of a sweep: to --json / --runs-out, and as text unless the JSON
+// goes to standard output.
+int write_sweep(const po::variables_map& vm, const SweepPlan& plan, const std::vector<SweepRun>& runs, std::ostream& out) {
+    if (vm.count("runs-out")) {
+        std::string lines;
+        for (const auto& r : runs) lines += run_line(plan, r);
+        write_output(vm["runs-out"].as<std::string>(), lines, out);
+    }
+    const nlohmann::json summary = sweep_summary(plan, runs);
+    const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
+    if (vm.count("json")) write_output(vm["json"].as<std::string>(), summary.dump(2) + "\n", out);
+    if (!to_stdout) out << sweep_summary_text(summary);
+    return 0;
+}
+
+// Rank r runs share r of the ranks' count; rank 0 gathers every rank's run lines, reads them as
+// sweep-merge does (so the summary is the single process's, byte for byte) and writes it.
+int sweep_under_mpi(const po::variables_map& vm, const ScenarioDocument& doc, const SweepPlan& plan, unsigned jobs,
+                    const MpiSession& mpi, std::ostream& out) {
+    const auto rank = static_cast<std::uint64_t>(mpi.rank()), size = static_cast<std::uint64_t>(mpi.size());
+    std::string lines;
+    for (const auto& r : run_sweep(doc, plan, jobs, rank, size, nullptr)) lines += run_line(plan, r);
+    const std::vector<std::string> all = mpi.gather(lines);
+    if (rank != 0) return 0;
+    std::vector<std::pair<std::string, std::string>> texts;
+    for (std::size_t r = 0; r < all.size(); ++r) texts.emplace_back("rank " + std::to_string(r), all[r]);
+    SweepPlan merged;
+    const std::vector<SweepRun> runs = read_run_lines(texts, merged);
+    return write_sweep(vm, merged, runs, out);
+}
+
 int command_sweep(const po::variables_map& vm, const std::string& file, std::ostream& out, std::ostream& err) {
     if (!vm.count("runs") || vm["runs"].as<std::uint64_t>() == 0) throw InputError("sweep needs --runs N (N >= 1) (see drsim sweep --help)");
     const ScenarioDocument doc = ScenarioDocument::from_file(file);
@@ -305,6 +337,14 @@ int command_sweep(const po::variables_map& vm, const std::string& file, std::ost
     auto [shard, shards] = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : std::pair<std::uint64_t, std::uint64_t>{0, 1};
     if (shards > 1 && !vm.count("runs-out"))
         throw InputError("--shard writes its runs for sweep-merge: give --runs-out FILE (see drsim sweep --help)");
+    // Under mpirun the ranks split the runs as shards do, and rank 0 merges them and writes.
+    if (MpiSession::launched() && !MpiSession::built_with_mpi())
+        throw InputError("this drsim was built without MPI: run the sweep in one process, or in shards with --shard K/M");
+    MpiSession mpi;
+    if (mpi.size() > 1) {
+        if (vm.count("shard")) throw InputError("--shard and mpirun both split the runs: use one of them");
+        return sweep_under_mpi(vm, doc, plan, jobs, mpi, out);
+    }
     // A progress line on a terminal only: runs done, runs per second, time left.
     const bool tty = isatty(fileno(stderr)) != 0;
     const auto started = std::chrono::steady_clock::now();
@@ -318,17 +358,13 @@ int command_sweep(const po::variables_map& vm, const std::string& file, std::ost
     };
     const std::vector<SweepRun> runs =
         run_sweep(doc, plan, jobs, shard, shards, tty ? std::function<void(std::uint64_t, std::uint64_t)>(progress) : nullptr);
-    if (vm.count("runs-out")) {
+    if (shards > 1) {  // the summary comes from sweep-merge
         std::string lines;
         for (const auto& r : runs) lines += run_line(plan, r);
         write_output(vm["runs-out"].as<std::string>(), lines, out);
+        return 0;
     }
-    if (shards > 1) return 0;  // the summary comes from sweep-merge
-    const nlohmann::json summary = sweep_summary(plan, runs);
-    const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
-    if (vm.count("json")) write_output(vm["json"].as<std::string>(), summary.dump(2) + "\n", out);
-    if (!to_stdout) out << sweep_summary_text(summary);
-    return 0;
+    return write_sweep(vm, plan, runs, out);
 }
 
 int command_sweep_merge(const po::variables_map& vm, std::ostream& out) {
@@ -343,11 +379,7 @@ int command_sweep_merge(const po::variables_map& vm, std::ostream& out) {
     }
     SweepPlan plan;
     const std::vector<SweepRun> runs = read_run_lines(files, plan);
-    const nlohmann::json summary = sweep_summary(plan, runs);
-    const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
-    if (vm.count("json")) write_output(vm["json"].as<std::string>(), summary.dump(2) + "\n", out);
-    if (!to_stdout) out << sweep_summary_text(summary);
-    return 0;
+    return write_sweep(vm, plan, runs, out);
 }
 
 }  // namespace
