@@ -127,7 +127,7 @@ nlohmann::json seconds(Millis ms) {
 reporting::Document build_document(const Simulation& sim, const ReportOptions& options) {
     const World& w = sim.world();
     reporting::Document doc;
-    doc.title = "drsim: " + sim.scenario().name;
+    doc.title = "drsim: " + sim.scenario().name + (sim.scenario().variant.empty() ? "" : " (variant " + sim.scenario().variant + ")");
 
     reporting::Section timeline_section;
     timeline_section.heading = "Timeline";
@@ -226,6 +226,7 @@ nlohmann::json build_json(const Simulation& sim) {
     const World& w = sim.world();
     nlohmann::json j;
     j["scenario"] = sim.scenario().name;
+    if (!sim.scenario().variant.empty()) j["variant"] = sim.scenario().variant;
     j["file"] = sim.scenario().file;
     j["seed"] = sim.scenario().seed;
     j["end_time"] = seconds(sim.end_time());
