@@ -13,6 +13,46 @@
 
 namespace drsim {
 
+namespace {
+
+// How one variant's runs name their metrics: the names as a run gives them, the order that sorts
+// them, and the sorted names every such run shares. Runs of a variant nearly always measure the
+// same things in the same order, so the sort is done once, not once per run.
+struct NameOrder {
+    std::vector<std::string> raw;
+    std::vector<std::size_t> order;
+    std::shared_ptr<const std::vector<std::string>> sorted;
+};
+
+// Puts (names, values) into `run` sorted by name, reusing `known` (guarded by `mutex`) when the run
+// named its metrics as the variant's first run did.
+void set_metrics(SweepRun& run, std::vector<std::string> names, const std::vector<double>& values, NameOrder& known,
+                 std::mutex& mutex) {
+    {
+        std::lock_guard lock(mutex);
+        if (known.sorted && known.raw == names) {
+            run.names = known.sorted;
+            run.values.reserve(values.size());
+            for (std::size_t i : known.order) run.values.push_back(values[i]);
+            return;
+        }
+    }
+    std::vector<std::size_t> order(names.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return names[a] < names[b]; });
+    auto sorted = std::make_shared<std::vector<std::string>>();
+    sorted->reserve(names.size());
+    for (std::size_t i : order) {
+        sorted->push_back(names[i]);
+        run.values.push_back(values[i]);
+    }
+    run.names = sorted;
+    std::lock_guard lock(mutex);
+    if (!known.sorted) known = NameOrder{std::move(names), std::move(order), std::move(sorted)};
+}
+
+}  // namespace
+
 std::vector<SweepRun> run_sweep(const ScenarioDocument& document, const SweepPlan& plan, unsigned jobs, std::uint64_t shard,
                                 std::uint64_t shards, const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
     // Each variant is loaded once; runs share it read-only.
@@ -27,6 +67,8 @@ std::vector<SweepRun> run_sweep(const ScenarioDocument& document, const SweepPla
         for (std::uint64_t r = 0; r < plan.runs; ++r)
             if (r % shards == shard) tasks.push_back({v, r});
     std::vector<SweepRun> out(tasks.size());
+    std::vector<NameOrder> shared(plan.variants.size());
+    std::mutex shared_mutex;
     std::atomic<std::size_t> next{0};
     std::atomic<std::uint64_t> done{0};
     std::mutex progress_mutex;
@@ -44,8 +86,7 @@ std::vector<SweepRun> run_sweep(const ScenarioDocument& document, const SweepPla
             r.run = t.run;
             r.expectations_held = m.expectations_held;
             r.faults = std::move(m.faults);
-            for (std::size_t k = 0; k < m.names.size(); ++k) r.metrics.emplace_back(std::move(m.names[k]), m.values[k]);
-            std::sort(r.metrics.begin(), r.metrics.end());
+            set_metrics(r, std::move(m.names), m.values, shared[t.variant], shared_mutex);
             const std::uint64_t finished = ++done;
             if (progress) {
                 std::lock_guard lock(progress_mutex);
@@ -72,12 +113,13 @@ std::string run_line(const SweepPlan& plan, const SweepRun& run) {
     j["expectations_held"] = run.expectations_held;
     j["faults"] = run.faults;
     auto& metrics = j["metrics"] = nlohmann::json::object();
-    for (const auto& [name, value] : run.metrics) metrics[name] = value;
+    for (std::size_t i = 0; i < run.values.size(); ++i) metrics[(*run.names)[i]] = run.values[i];
     return j.dump() + "\n";
 }
 
 std::vector<SweepRun> read_run_lines(const std::vector<std::pair<std::string, std::string>>& files, SweepPlan& plan) {
     std::vector<SweepRun> runs;
+    std::map<std::string, std::shared_ptr<const std::vector<std::string>>> last_names;  // shared as run_sweep shares them
     bool have_plan = false;
     for (const auto& [file, text] : files) {
         std::istringstream in(text);
@@ -101,8 +143,15 @@ std::vector<SweepRun> read_run_lines(const std::vector<std::pair<std::string, st
                 r.run = j.at("run").get<std::uint64_t>();
                 r.expectations_held = j.at("expectations_held").get<bool>();
                 r.faults = j.at("faults").get<std::vector<std::string>>();
-                for (const auto& [name, value] : j.at("metrics").items()) r.metrics.emplace_back(name, value.get<double>());
-                std::sort(r.metrics.begin(), r.metrics.end());
+                // JSON objects keep their keys sorted: the names come in the order runs keep them.
+                auto names = std::make_shared<std::vector<std::string>>();
+                for (const auto& [name, value] : j.at("metrics").items()) {
+                    names->push_back(name);
+                    r.values.push_back(value.get<double>());
+                }
+                auto& last = last_names[r.variant];
+                if (last && *last == *names) r.names = last;
+                else r.names = last = std::move(names);
                 runs.push_back(std::move(r));
             } catch (const nlohmann::json::exception& e) {
                 throw InputError(file, number, 1, std::string{"not a run line of drsim sweep: "} + e.what());
@@ -140,11 +189,19 @@ nlohmann::json sweep_summary(const SweepPlan& plan, const std::vector<SweepRun>&
         // The values of each metric over the variant's runs, in run order.
         std::map<std::string, std::vector<double>> values;
         std::uint64_t count = 0, held = 0;
+        // Runs sharing one list of names share one list of slots: a name is looked up once per list.
+        const std::vector<std::string>* seen = nullptr;
+        std::vector<std::vector<double>*> slots;
         for (const auto& r : runs) {
             if (r.variant != name) continue;
             ++count;
             held += r.expectations_held;
-            for (const auto& [metric, value] : r.metrics) values[metric].push_back(value);
+            if (r.names.get() != seen) {
+                seen = r.names.get();
+                slots.clear();
+                for (const auto& metric : *r.names) slots.push_back(&values[metric]);
+            }
+            for (std::size_t i = 0; i < r.values.size(); ++i) slots[i]->push_back(r.values[i]);
         }
         nlohmann::json v;
         v["name"] = name;

@@ -6,6 +6,7 @@
 // computed from the runs in (variant, run) order, whoever ran them.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,10 @@ struct SweepRun {
     std::uint64_t run = 0;
     bool expectations_held = false;
     std::vector<std::string> faults;
-    std::vector<std::pair<std::string, double>> metrics;  ///< sorted by name
+    /// The metric names, sorted; shared by the runs of a variant that measured the same things, so
+    /// a sweep of thousands of runs keeps each name once, not once per run.
+    std::shared_ptr<const std::vector<std::string>> names;
+    std::vector<double> values;  ///< aligned with *names
 };
 
 struct SweepPlan {
