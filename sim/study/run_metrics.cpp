@@ -50,11 +50,13 @@ RunMetrics run_scenario(const Scenario& scenario, RunSetup setup, bool shaped) {
         for (const auto& [from, to] : vm.replication.unprotected_windows) unprotected += to - from;
         if (vm.replication.unprotected_since >= 0) unprotected += sim->end_time() - vm.replication.unprotected_since;
         add("vm/" + vm.name + "/unprotected", secs(unprotected));
-        const Instance& active = vm.instance(vm.active_slot());
-        const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
-        m.facts.emplace_back("vm/" + vm.name + "/site", active.exists ? w.sites[active.site].name : "-");
-        m.facts.emplace_back("vm/" + vm.name + "/network", nic.network == kNone ? "-" : w.networks[nic.network].name);
-        m.facts.emplace_back("vm/" + vm.name + "/address", nic.ip ? nic.ip->to_string() : "-");
+        if (shaped) {  // where it came back: for compare's table, not a sweep's numbers
+            const Instance& active = vm.instance(vm.active_slot());
+            const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
+            m.facts.emplace_back("vm/" + vm.name + "/site", active.exists ? w.sites[active.site].name : "-");
+            m.facts.emplace_back("vm/" + vm.name + "/network", nic.network == kNone ? "-" : w.networks[nic.network].name);
+            m.facts.emplace_back("vm/" + vm.name + "/address", nic.ip ? nic.ip->to_string() : "-");
+        }
         if (vm.dns_record != kNone) dns_changes += w.dns.record(vm.dns_record).history.size();
     }
     std::uint64_t refused = 0;

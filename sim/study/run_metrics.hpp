@@ -19,13 +19,14 @@ struct RunMetrics {
     bool expectations_held = false;
     std::vector<std::string> names;   ///< in the order of the report: apps, clients, VMs, the run
     std::vector<double> values;       ///< aligned with names
-    std::vector<std::pair<std::string, std::string>> facts;
+    std::vector<std::pair<std::string, std::string>> facts;  ///< with `shaped` only
     std::vector<std::string> faults;  ///< what the injected events were ("site_down New York at 2h13m")
     /// With `shaped`: the metrics as `run --json` shapes them (vms, apps, clients), for compare.
     nlohmann::json shaped;
 };
 
-/// Runs `scenario` as `setup` says and measures it; `shaped` also fills RunMetrics::shaped.
+/// Runs `scenario` as `setup` says and measures it; `shaped` (for compare) also fills
+/// RunMetrics::shaped and the facts.
 /// O(the run + VMs + clients x apps).
 RunMetrics run_scenario(const Scenario& scenario, RunSetup setup = {}, bool shaped = false);
 
