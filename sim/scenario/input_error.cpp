@@ -40,6 +40,33 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
     return row[b.size()];
 }
 
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t bound) {
+    if (a.size() < b.size()) std::swap(a, b);  // b the shorter: rows as long as it
+    if (a.size() - b.size() > bound) return bound + 1;
+    const std::size_t over = bound + 1;
+    auto lower = [](char ch) { return std::tolower(static_cast<unsigned char>(ch)); };
+    std::vector<std::size_t> row(b.size() + 1, over);
+    for (std::size_t j = 0; j <= std::min(b.size(), bound); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        // Only cells with |i - j| <= bound can hold a distance within the bound.
+        const std::size_t from = i > bound ? i - bound : 1;
+        const std::size_t to = std::min(b.size(), i + bound);
+        std::size_t diagonal = from >= 1 ? row[from - 1] : over;
+        row[from - 1] = i <= bound && from == 1 ? i : over;
+        std::size_t smallest = row[from - 1];
+        for (std::size_t j = from; j <= to; ++j) {
+            const std::size_t above = row[j];
+            const std::size_t cell = std::min({above + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
+            row[j] = std::min(cell, over);
+            diagonal = above;
+            smallest = std::min(smallest, row[j]);
+        }
+        if (to < b.size()) row[to + 1] = over;
+        if (smallest > bound) return over;
+    }
+    return row[b.size()];
+}
+
 std::string did_you_mean(const std::string& suggestion) {
     return suggestion.empty() ? std::string{} : " (did you mean '" + suggestion + "'?)";
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace drsim {
 
@@ -28,26 +29,36 @@ private:
 
 /// Levenshtein distance, case-insensitive.
 std::size_t edit_distance(const std::string& a, const std::string& b);
+/// The same when it is at most `bound`, else any value above `bound`: only the band of cells within
+/// `bound` of the diagonal is computed, and it stops as soon as every cell of a row exceeds it.
+/// O(min(|a|, |b|) x bound).
+std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t bound);
 
 /// " (did you mean 'x'?)" or "" — the suffix every unknown-name message ends with.
 std::string did_you_mean(const std::string& suggestion);
 
 /// The candidate closest to `name` by edit distance (case-insensitive), or "" when none is close
-/// enough to be a plausible misspelling (distance > max(2, name.size() / 3)).
+/// enough to be a plausible misspelling (distance > max(2, name.size() / 3)). Bounded: a candidate
+/// whose length alone puts it past the best so far is not compared, and a comparison stops at that
+/// bound, so a long unknown name among a million names answers at once.
 template <typename Range>
 std::string closest_name(const std::string& name, const Range& candidates) {
-    std::string best;
-    std::size_t best_distance = static_cast<std::size_t>(-1);
+    const std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
+    std::string_view best;
+    std::size_t best_distance = limit + 1;  // only a plausible misspelling counts
     for (const auto& c : candidates) {
-        std::string candidate{c};
-        auto d = edit_distance(name, candidate);
-        if (d < best_distance) {  // first minimum wins: deterministic
+        const std::string_view candidate{c};
+        const std::size_t bound = best_distance - 1;  // strictly better than the best so far
+        const std::size_t gap = candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
+        if (gap > bound) continue;
+        const std::size_t d = edit_distance_within(name, candidate, bound);
+        if (d <= bound) {  // first minimum wins: deterministic
             best_distance = d;
             best = candidate;
+            if (d == 0) break;
         }
     }
-    std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
-    return best_distance <= limit ? best : std::string{};
+    return std::string{best};
 }
 
 }  // namespace drsim
