@@ -26,14 +26,26 @@ std::vector<ReipRule> OperationContext::reip_rules(const std::vector<ReipRule>& 
     return rules;
 }
 
+namespace {
+
+// A sample as a duration: rounded, and held within [0, 100 years] — the longest duration the format
+// accepts — so a far tail never wraps (llround of a value past int64 is undefined) or becomes 0.
+Millis clamp_sample(double ms) {
+    constexpr double longest = 100.0 * 365 * 24 * 3600 * 1000;
+    if (!(ms > 0)) return 0;  // negative, or NaN
+    if (ms >= longest) return static_cast<Millis>(longest);
+    return std::llround(ms);
+}
+
+}  // namespace
+
 Millis draw(const Distribution& d, engine::RandomStream& r) {
     switch (d.kind) {
         case Distribution::Kind::fixed: return d.value;
         case Distribution::Kind::uniform:
             return static_cast<Millis>(r.uniform_int(static_cast<std::int64_t>(d.low), static_cast<std::int64_t>(d.high)));
-        case Distribution::Kind::normal: return std::max<Millis>(0, std::llround(r.normal(static_cast<double>(d.mean), static_cast<double>(d.stddev))));
-        case Distribution::Kind::lognormal:
-            return std::max<Millis>(0, std::llround(r.lognormal(static_cast<double>(d.median), d.sigma)));
+        case Distribution::Kind::normal: return clamp_sample(r.normal(static_cast<double>(d.mean), static_cast<double>(d.stddev)));
+        case Distribution::Kind::lognormal: return clamp_sample(r.lognormal(static_cast<double>(d.median), d.sigma));
     }
     return d.value;
 }

@@ -7,11 +7,36 @@
 namespace drsim {
 
 namespace {
-std::string located(const std::string& file, int line, int column, const std::string& message) {
-    std::string out = file;
-    if (line > 0) out += ':' + std::to_string(line) + ':' + std::to_string(column);
-    return out + ": error: " + message;
+
+// A message is one line of printable text: control characters (a newline or an escape sequence in
+// a name read from the file) are shown escaped, so they can neither forge a second diagnostic nor
+// reach the terminal.
+std::string printable(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char ch : text) {
+        if (ch >= 0x20 && ch != 0x7f) {
+            out += static_cast<char>(ch);
+        } else if (ch == '\n') {
+            out += "\\n";
+        } else if (ch == '\t') {
+            out += "\\t";
+        } else {
+            static const char hex[] = "0123456789abcdef";
+            out += "\\x";
+            out += hex[ch >> 4];
+            out += hex[ch & 15];
+        }
+    }
+    return out;
 }
+
+std::string located(const std::string& file, int line, int column, const std::string& message) {
+    std::string out = printable(file);
+    if (line > 0) out += ':' + std::to_string(line) + ':' + std::to_string(column);
+    return out + ": error: " + printable(message);
+}
+
 }  // namespace
 
 InputError::InputError(std::string file, int line, int column, std::string message)
@@ -21,7 +46,7 @@ InputError::InputError(std::string file, int line, int column, std::string messa
       column_(column),
       message_(std::move(message)) {}
 
-InputError::InputError(std::string message) : std::runtime_error("error: " + message), message_(std::move(message)) {}
+InputError::InputError(std::string message) : std::runtime_error("error: " + printable(message)), message_(std::move(message)) {}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);

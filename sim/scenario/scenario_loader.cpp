@@ -253,8 +253,9 @@ Ipv4Prefix ScenarioBuilder::prefix(const YamlNode& node, std::string_view key) c
         std::string len_text = text.substr(slash + 1);
         int length = -1;
         auto [ptr, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), length);
-        if (address && with_zero_host && ec == std::errc{} && ptr == len_text.data() + len_text.size() && length >= 0 &&
-            length <= 32) {
+        const bool plain_length = !len_text.empty() && len_text.size() <= 2 && (len_text.size() == 1 || len_text[0] != '0');
+        if (address && with_zero_host && plain_length && ec == std::errc{} && ptr == len_text.data() + len_text.size() &&
+            length >= 0 && length <= 32) {
             std::uint32_t mask = length == 0 ? 0u : ~std::uint32_t{0} << (32 - length);
             Ipv4Prefix meant{Ipv4Address{address->value() & mask}, length};
             fail(node.loc, quoted(key) + ": '" + text + "' has host bits set" + did_you_mean(meant.to_string()));
@@ -1035,10 +1036,19 @@ std::string read_file(const std::string& path) {
     if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, 0, "cannot read scenario file: it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, 0, "cannot read scenario file: " + std::string{std::strerror(errno)});
-    std::ostringstream content;
-    content << in.rdbuf();
+    // Read in pieces up to the limit, so that an endless source (/dev/zero, a pipe) is refused
+    // instead of filling memory.
+    std::string content;
+    std::vector<char> piece(1 << 20);
+    while (in) {
+        in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+        content.append(piece.data(), static_cast<std::size_t>(in.gcount()));
+        if (content.size() > max_scenario_bytes)
+            throw InputError(path, 0, 0, "the scenario file is larger than " + std::to_string(max_scenario_bytes >> 20) +
+                                             " MiB; write many VMs with compact entries (docs/scenario-format.md)");
+    }
     if (in.bad()) throw InputError(path, 0, 0, "cannot read scenario file: read error");
-    return content.str();
+    return content;
 }
 
 }  // namespace

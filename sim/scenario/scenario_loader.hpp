@@ -13,6 +13,10 @@
 
 namespace drsim {
 
+/// The largest scenario file read (a million VMs written one per line fit in it; compact entries
+/// stand for any number).
+inline constexpr std::size_t max_scenario_bytes = std::size_t{512} << 20;
+
 /// Reads, parses and validates a scenario file; throws InputError (one message, located) on any problem.
 /// An unreadable file is an InputError naming the file with line 0.
 Scenario load_scenario_file(const std::string& path);

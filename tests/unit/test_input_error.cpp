@@ -42,3 +42,11 @@ TEST_CASE("closest_name: the nearest plausible name, and none for a long strange
     CHECK(closest_name(std::string(3000, 'x'), many).empty());  // a length filter, not 10^6 full comparisons
     CHECK(closest_name(std::string{"vm-99999x"}, many) == "vm-99999");
 }
+
+TEST_CASE("a message is one printable line: control characters from the file are shown escaped") {
+    const InputError e("f.yaml", 3, 7, "unknown site 'A\nf.yaml:1:1: error: forged\x1b[31m'");
+    const std::string what = e.what();
+    CHECK(what.find('\n') == std::string::npos);
+    CHECK(what.find('\x1b') == std::string::npos);
+    CHECK(what == "f.yaml:3:7: error: unknown site 'A\\nf.yaml:1:1: error: forged\\x1b[31m'");
+}
