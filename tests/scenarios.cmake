@@ -119,3 +119,13 @@ drsim_exit_test(cli/variant-error-at-patch 2 validate ${CMAKE_CURRENT_SOURCE_DIR
                 MATCH "variant-patch-error\\.yaml:8:31: error: unknown site 'C' \\(did you mean 'A'\\?\\)")
 drsim_exit_test(cli/compare-expressroute 0 compare ${PROJECT_SOURCE_DIR}/scenarios/studies/expressroute-same-or-different-ranges.yaml
                 MATCH "hq-users -> app crm: downtime +7m \\* +12m +2h")
+
+# Out of memory ends with one message and exit 3 (README), not an abort. Under `ulimit -v`, which the
+# sanitizers' own reservations cannot run in: checked in builds without them (scripts/bench's).
+if(NOT DRSIM_SANITIZE)
+  add_test(NAME cli/out-of-memory-exits-3
+           COMMAND sh -c "ulimit -v 300000; \"$0\" run -q \"$1\"; echo \"exit status $?\""
+                   $<TARGET_FILE:drsim> ${PROJECT_SOURCE_DIR}/tests/scenarios/large-for-memory.yaml)
+  set_tests_properties(cli/out-of-memory-exits-3 PROPERTIES
+                       PASS_REGULAR_EXPRESSION "drsim: error: out of memory.*exit status 3")
+endif()

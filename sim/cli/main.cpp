@@ -1,8 +1,42 @@
+#include <unistd.h>
+
+#ifdef DRSIM_WITH_MIMALLOC
+#include <mimalloc.h>
+
+#include <cerrno>
+#endif
+
 #include <iostream>
+#include <new>
 
 #include "sim/cli/cli.hpp"
 
+namespace {
+
+// Out of memory: one message and exit 3, as the README promises. mimalloc (the Release program's
+// allocator) reports the failure to a registered error function and would then abort; the standard
+// allocator calls the new handler. Either way the process ends here the same way: no output file is
+// renamed into place, since outputs are written last.
+[[noreturn]] void out_of_memory() {
+    static const char message[] = "drsim: error: out of memory\n";
+    (void)!write(STDERR_FILENO, message, sizeof message - 1);
+    _exit(3);
+}
+
+#ifdef DRSIM_WITH_MIMALLOC
+// mimalloc reports an allocation it cannot satisfy here before it would abort.
+void allocator_error(int error, void*) {
+    if (error == ENOMEM || error == EOVERFLOW) out_of_memory();
+}
+#endif
+
+}  // namespace
+
 int main(int argc, char** argv) {
+    std::set_new_handler(out_of_memory);
+#ifdef DRSIM_WITH_MIMALLOC
+    mi_register_error(allocator_error, nullptr);
+#endif
     std::vector<std::string> args(argv + 1, argv + argc);
     return drsim::run_cli(args, std::cout, std::cerr);
 }
