@@ -119,3 +119,16 @@ drsim_exit_test(cli/variant-error-at-patch 2 validate ${CMAKE_CURRENT_SOURCE_DIR
                 MATCH "variant-patch-error\\.yaml:8:31: error: unknown site 'C' \\(did you mean 'A'\\?\\)")
 drsim_exit_test(cli/compare-expressroute 0 compare ${PROJECT_SOURCE_DIR}/scenarios/studies/expressroute-same-or-different-ranges.yaml
                 MATCH "hq-users -> app crm: downtime +7m \\* +12m +2h")
+
+# Outputs (sim/cli/output_files.hpp): devices and FIFOs written in place, no predictable temporary,
+# write errors reported with exit 4, all outputs or none, an output never replacing the scenario.
+add_test(NAME cli/output-files
+         COMMAND ${CMAKE_COMMAND} -DDRSIM=$<TARGET_FILE:drsim> -DFILE=${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                 -DDIR=${CMAKE_CURRENT_BINARY_DIR}/output-files -P ${CMAKE_CURRENT_SOURCE_DIR}/output_files.cmake)
+# Contradicting options and one file named by two outputs are refused before anything runs.
+drsim_exit_test(cli/quiet-and-verbose 2 run --quiet --verbose ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "^drsim: error: --quiet and --verbose contradict each other")
+drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "^drsim: error: --csv same.out: --json writes the same file")
+drsim_exit_test(cli/compare-two-outputs-one-path 2 compare --json ./same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "--json writes the same file")
