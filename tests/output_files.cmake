@@ -57,6 +57,17 @@ if(NOT statuses STREQUAL "0;0" OR NOT through_fifo MATCHES "\"expectations\"")
 endif()
 expect_file_type(-p ${DIR}/fifo)
 
+# A signal while a temporary is in flight removes it: out.json's temporary is complete when drsim
+# waits to open the FIFO (no reader), and `timeout` sends the signal then.
+foreach(sig TERM INT)
+  execute_process(COMMAND timeout -s ${sig} 3 ${DRSIM} run --quiet --json ${DIR}/signalled.json --csv ${DIR}/fifo ${FILE}
+                  RESULT_VARIABLE status OUTPUT_QUIET ERROR_QUIET)
+  file(GLOB leftovers ${DIR}/.signalled.json.*)
+  if(NOT status EQUAL 124 OR leftovers OR EXISTS ${DIR}/signalled.json)
+    message(FATAL_ERROR "SIG${sig} while writing: status ${status} (124 expected), left behind: ${leftovers}")
+  endif()
+endforeach()
+
 # A symlink planted at the old predictable temporary name is not followed.
 file(WRITE ${DIR}/victim "precious")
 file(CREATE_LINK ${DIR}/victim ${DIR}/out.json.tmp SYMBOLIC)
