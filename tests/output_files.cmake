@@ -81,6 +81,22 @@ if(leftovers)
   message(FATAL_ERROR "temporaries left behind: ${leftovers}")
 endif()
 
+# Two runs writing one path at once: each has its own temporary, neither fails, the last rename wins.
+foreach(round RANGE 1 5)
+  execute_process(COMMAND sh -c "'${DRSIM}' run --quiet --json '${DIR}/both.json' '${FILE}' & first=$!
+                                 '${DRSIM}' run --quiet --json '${DIR}/both.json' '${FILE}'; second=$?
+                                 wait $first; exit $(( $? + second ))"
+                  RESULT_VARIABLE status OUTPUT_QUIET ERROR_VARIABLE err)
+  file(GLOB leftovers ${DIR}/.both.json.*)
+  if(NOT status EQUAL 0 OR leftovers)
+    message(FATAL_ERROR "two runs writing one path: status ${status}, left behind: ${leftovers}\n${err}")
+  endif()
+endforeach()
+file(READ ${DIR}/both.json both)
+if(NOT both MATCHES "\"all_held\": true")
+  message(FATAL_ERROR "two runs writing one path left:\n${both}")
+endif()
+
 # A write error on standard output or on a device: one line, exit 4.
 expect_status(4 run --json - ${FILE} STDOUT /dev/full MATCH "^drsim: error: cannot write standard output: No space left on device\n$")
 expect_status(4 run ${FILE} STDOUT /dev/full MATCH "^drsim: error: cannot write standard output: No space left on device\n$")

@@ -89,7 +89,13 @@ public:
         path_ = (dir == "/" ? "/" : dir + "/") + "." + base + ".XXXXXX";
         fd_ = ::mkostemp(path_.data(), O_CLOEXEC);  // O_CREAT | O_EXCL: never follows a planted link
         if (fd_ < 0) fail(target, errno);
-        slot_ = register_temporary(path_.c_str());
+        try {
+            slot_ = register_temporary(path_.c_str());
+        } catch (...) {  // the destructor does not run for a constructor that throws
+            ::close(fd_);
+            ::unlink(path_.c_str());
+            throw;
+        }
         registered_ = true;
         if (existing) {
             (void)!::fchown(fd_, existing->st_uid, existing->st_gid);  // as root: keep the owner; else as it may
@@ -97,7 +103,7 @@ public:
         } else {
             mode_ = new_file_mode();
         }
-        if (::fchmod(fd_, mode_) != 0) {  // the destructor does not run for a constructor that throws
+        if (::fchmod(fd_, mode_) != 0) {
             const int e = errno;
             ::close(fd_);
             ::unlink(path_.c_str());
