@@ -129,3 +129,16 @@ if(NOT DRSIM_SANITIZE)
   set_tests_properties(cli/out-of-memory-exits-3 PROPERTIES
                        PASS_REGULAR_EXPRESSION "drsim: error: out of memory.*exit status 3")
 endif()
+
+# Outputs (sim/cli/output_files.hpp): devices and FIFOs written in place, no predictable temporary,
+# write errors reported with exit 4, all outputs or none, an output never replacing the scenario.
+add_test(NAME cli/output-files
+         COMMAND ${CMAKE_COMMAND} -DDRSIM=$<TARGET_FILE:drsim> -DFILE=${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                 -DDIR=${CMAKE_CURRENT_BINARY_DIR}/output-files -P ${CMAKE_CURRENT_SOURCE_DIR}/output_files.cmake)
+# Contradicting options and one file named by two outputs are refused before anything runs.
+drsim_exit_test(cli/quiet-and-verbose 2 run --quiet --verbose ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "^drsim: error: --quiet and --verbose contradict each other")
+drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "^drsim: error: --csv same.out: --json writes the same file")
+drsim_exit_test(cli/compare-two-outputs-one-path 2 compare --json ./same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "--json writes the same file")

@@ -1,9 +1,12 @@
 #include "sim/cli/cli.hpp"
 
+#include "sim/cli/output_files.hpp"
+
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <thread>
@@ -49,7 +52,9 @@ constexpr const char* kUsage =
     "\n"
     "exit status: 0 ran and every expect held; 1 ran and some expect failed or an operation was refused\n"
     "  without expect_error (unless allow_refusals: true); 2 invalid file or command line;\n"
-    "             3 internal error (out of memory, or a bug)\n";
+    "             3 internal error (out of memory, or a bug);\n"
+    "             4 an output could not be written (standard output or an output file: disk full, no permission);\n"
+    "               with several outputs, none is replaced unless all can be\n";
 
 struct Command {
     std::string name;
@@ -57,26 +62,6 @@ struct Command {
     po::options_description options;
     bool takes_file = true;
 };
-
-// Writes `text` to `path` ("-" = `out`) through a temporary file renamed into place, so a reader
-// never sees a half-written file.
-void write_output(const std::string& path, const std::string& text, std::ostream& out) {
-    if (path == "-") {
-        out << text;
-        return;
-    }
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-        if (!f) throw InputError("cannot write " + path);
-        f << text;
-        if (!f.flush()) throw InputError("cannot write " + path);
-    }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        std::remove(temp.c_str());
-        throw InputError("cannot write " + path);
-    }
-}
 
 Command make_command(const std::string& name) {
     Command c{name, "", po::options_description("options of drsim " + name), true};
@@ -183,9 +168,11 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     options.verbose = vm.count("verbose") > 0;
     reporting::Document doc;
     if (vm.count("report") || (!json_to_stdout && !csv_to_stdout && !vm.count("quiet"))) doc = build_document(sim, options);
-    if (vm.count("json")) write_output(vm["json"].as<std::string>(), build_json(sim).dump(2) + "\n", out);
-    if (vm.count("csv")) write_output(vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim)), out);
-    if (vm.count("report")) write_output(vm["report"].as<std::string>(), reporting::render_html(doc), out);
+    std::vector<Output> outputs;  // every one rendered before any is written
+    if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), build_json(sim).dump(2) + "\n"});
+    if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim))});
+    if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(doc)});
+    write_outputs(outputs, out);
     const ExpectationCounts counts = count_expectations(sim);
     if (!json_to_stdout && !csv_to_stdout) {
         if (vm.count("quiet")) {
@@ -258,8 +245,10 @@ int command_compare(const po::variables_map& vm, const std::string& file, std::o
     const Comparison c = compare(doc, asked);
     const reporting::Table table = comparison_table(c);
     const bool to_stdout = (vm.count("json") && vm["json"].as<std::string>() == "-") || (vm.count("csv") && vm["csv"].as<std::string>() == "-");
-    if (vm.count("json")) write_output(vm["json"].as<std::string>(), comparison_json(c).dump(2) + "\n", out);
-    if (vm.count("csv")) write_output(vm["csv"].as<std::string>(), reporting::render_csv(table), out);
+    std::vector<Output> outputs;
+    if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), comparison_json(c).dump(2) + "\n"});
+    if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(table)});
+    write_outputs(outputs, out);
     if (!to_stdout) {
         out << "drsim compare: " << c.scenario << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
             << reporting::render_text(table) << "\n";
@@ -291,14 +280,16 @@ std::pair<std::uint64_t, std::uint64_t> parse_shard(const std::string& text) {
 // Writes the summary (and the runs) of a sweep: to --json / --runs-out, and as text unless the JSON
 // goes to standard output.
 int write_sweep(const po::variables_map& vm, const SweepPlan& plan, const std::vector<SweepRun>& runs, std::ostream& out) {
+    std::vector<Output> outputs;
     if (vm.count("runs-out")) {
         std::string lines;
         for (const auto& r : runs) lines += run_line(plan, r);
-        write_output(vm["runs-out"].as<std::string>(), lines, out);
+        outputs.push_back({"--runs-out", vm["runs-out"].as<std::string>(), std::move(lines)});
     }
     const nlohmann::json summary = sweep_summary(plan, runs);
     const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
-    if (vm.count("json")) write_output(vm["json"].as<std::string>(), summary.dump(2) + "\n", out);
+    if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), summary.dump(2) + "\n"});
+    write_outputs(outputs, out);
     if (!to_stdout) out << sweep_summary_text(summary);
     return 0;
 }
@@ -361,7 +352,7 @@ int command_sweep(const po::variables_map& vm, const std::string& file, std::ost
     if (shards > 1) {  // the summary comes from sweep-merge
         std::string lines;
         for (const auto& r : runs) lines += run_line(plan, r);
-        write_output(vm["runs-out"].as<std::string>(), lines, out);
+        write_outputs({{"--runs-out", vm["runs-out"].as<std::string>(), std::move(lines)}}, out);
         return 0;
     }
     return write_sweep(vm, plan, runs, out);
@@ -382,6 +373,33 @@ int command_sweep_merge(const po::variables_map& vm, std::ostream& out) {
     return write_sweep(vm, plan, runs, out);
 }
 
+// Refusals that need the whole command line: contradicting options, an output path named twice
+// or naming the file read (which the output would replace before it is read again).
+void check_command_line(const Command& c, const po::variables_map& vm, const std::string& file) {
+    if (vm.count("quiet") && vm.count("verbose"))
+        throw InputError("--quiet and --verbose contradict each other: give one (see drsim " + c.name + " --help)");
+    std::vector<std::pair<std::string, std::string>> outputs;
+    for (const char* option : {"json", "csv", "report", "runs-out"})
+        if (vm.count(option)) outputs.emplace_back(std::string{"--"} + option, vm[option].as<std::string>());
+    std::vector<std::string> inputs;
+    if (!file.empty()) inputs.push_back(file);
+    if (vm.count("files"))
+        for (const auto& f : vm["files"].as<std::vector<std::string>>()) inputs.push_back(f);
+    check_output_paths(outputs, inputs, c.name);
+}
+
+int run_command(const Command& c, const po::variables_map& vm, const std::string& file, std::ostream& out, std::ostream& err) {
+    if (c.name == "run") return command_run(vm, file, out);
+    if (c.name == "validate") return command_validate(file, out);
+    if (c.name == "explain") return command_explain(vm, file, out);
+    if (c.name == "graph") return command_graph(vm, file, out);
+    if (c.name == "compare") return command_compare(vm, file, out);
+    if (c.name == "sweep") return command_sweep(vm, file, out, err);
+    if (c.name == "sweep-merge") return command_sweep_merge(vm, out);
+    out << rules_markdown();
+    return 0;
+}
+
 }  // namespace
 
 std::string rules_markdown() {
@@ -396,43 +414,52 @@ std::string rules_markdown() {
     return md;
 }
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    try {
-        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-            if (args.size() > 1) {
-                Command c = make_command(args[1]);
-                if (c.summary.empty()) throw InputError("unknown command '" + args[1] + "'");
-                out << c.summary << "\n\n" << c.options;
-                return 0;
-            }
-            out << kUsage;
-            return args.empty() ? 2 : 0;
-        }
-        if (args[0] == "--version" || args[0] == "version") {
-            out << "drsim " << DRSIM_VERSION << "\n";
-            return 0;
-        }
-        const std::vector<std::string> known{"run", "validate", "explain", "graph", "compare", "sweep", "sweep-merge", "rules"};
-        Command c = make_command(args[0]);
-        if (c.summary.empty())
-            throw InputError("unknown command '" + args[0] + "'" + did_you_mean(closest_name(args[0], known)) +
-                             " (see drsim --help)");
-        std::string file;
-        po::variables_map vm = parse(c, {args.begin() + 1, args.end()}, file);
-        if (vm.count("help")) {
+namespace {
+
+// The command named by `args`, run; its exit status. Throws what run_cli reports.
+int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        if (args.size() > 1) {
+            Command c = make_command(args[1]);
+            if (c.summary.empty()) throw InputError("unknown command '" + args[1] + "'");
             out << c.summary << "\n\n" << c.options;
             return 0;
         }
-        if (c.takes_file && file.empty()) throw InputError("drsim " + c.name + " needs a scenario FILE (see drsim " + c.name + " --help)");
-        if (c.name == "run") return command_run(vm, file, out);
-        if (c.name == "validate") return command_validate(file, out);
-        if (c.name == "explain") return command_explain(vm, file, out);
-        if (c.name == "graph") return command_graph(vm, file, out);
-        if (c.name == "compare") return command_compare(vm, file, out);
-        if (c.name == "sweep") return command_sweep(vm, file, out, err);
-        if (c.name == "sweep-merge") return command_sweep_merge(vm, out);
-        out << rules_markdown();
+        out << kUsage;
+        return args.empty() ? 2 : 0;
+    }
+    if (args[0] == "--version" || args[0] == "version") {
+        out << "drsim " << DRSIM_VERSION << "\n";
         return 0;
+    }
+    const std::vector<std::string> known{"run", "validate", "explain", "graph", "compare", "sweep", "sweep-merge", "rules"};
+    Command c = make_command(args[0]);
+    if (c.summary.empty())
+        throw InputError("unknown command '" + args[0] + "'" + did_you_mean(closest_name(args[0], known)) +
+                         " (see drsim --help)");
+    std::string file;
+    po::variables_map vm = parse(c, {args.begin() + 1, args.end()}, file);
+    if (vm.count("help")) {
+        out << c.summary << "\n\n" << c.options;
+        return 0;
+    }
+    if (c.takes_file && file.empty()) throw InputError("drsim " + c.name + " needs a scenario FILE (see drsim " + c.name + " --help)");
+    check_command_line(c, vm, file);
+    return run_command(c, vm, file, out, err);
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    try {
+        const int status = dispatch(args, out, err);
+        // Standard output is written through a buffer: its last bytes (or a write that failed
+        // earlier, whose errno is still the reason) come out here.
+        if (!out.flush()) throw OutputError("cannot write standard output: " + stream_error_reason());
+        return status;
+    } catch (const OutputError& e) {
+        err << "drsim: error: " << e.what() << "\n";
+        return 4;
     } catch (const InputError& e) {
         err << "drsim: " << e.what() << "\n";
         return 2;

@@ -8,7 +8,8 @@
 namespace drsim {
 
 /// Runs one command; returns the exit status (0 held, 1 an expectation failed, 2 invalid input,
-/// 3 internal error). Never throws: every error is reported on `err` as one line.
+/// 3 internal error, 4 an output could not be written: `out` or a file). Never throws: every error
+/// is reported on `err` as one line. `out` is flushed, and its failure reported, before returning.
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 /// The rule catalogue as Markdown (docs/rules.md is this text).
