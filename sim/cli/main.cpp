@@ -10,14 +10,16 @@
 #include <new>
 
 #include "sim/cli/cli.hpp"
+#include "sim/cli/output_files.hpp"
 
 namespace {
 
 // Out of memory: one message and exit 3, as the README promises. mimalloc (the Release program's
 // allocator) reports the failure to a registered error function and would then abort; the standard
 // allocator calls the new handler. Either way the process ends here the same way: no output file is
-// renamed into place, since outputs are written last.
+// renamed into place, and a temporary being written is removed.
 [[noreturn]] void out_of_memory() {
+    drsim::remove_registered_temporaries();  // an output half written is not left behind
     static const char message[] = "drsim: error: out of memory\n";
     (void)!write(STDERR_FILENO, message, sizeof message - 1);
     _exit(3);
