@@ -127,7 +127,10 @@ void Simulation::run_kernel() {
     // which something happened, when every event of that instant has run.
     while (kernel_.step()) {
         const auto next = kernel_.next_time();
-        if (!next || *next != kernel_.now()) observe_reachability(kernel_.now() > 0);
+        if (!next || *next != kernel_.now()) {
+            observe_reachability(kernel_.now() > 0);
+            if (instant_observer_) instant_observer_();
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // One run of a scenario: builds the world, replays the events on the kernel, evaluates the
 // expectations, and keeps the log that the reports render.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ public:
 
     /// Replays every event, then the `at: end` ones. Call once.
     void run();
+    /// Calls `f` at the end of every simulated instant in which something happened, once every
+    /// event of that instant has run (for checks of the world's invariants).
+    void on_instant(std::function<void()> f) { instant_observer_ = std::move(f); }
     /// The planning warnings of the scenario (decisions/planning_checks), and each connection
     /// declared connected that a `connect` would refuse (LNG-OVERLAP, ER-*), as it starts.
     const std::vector<PlanningWarning>& planning_warnings() const { return warnings_; }
@@ -108,6 +112,7 @@ private:
     std::size_t log_seen_ = 0;  ///< log records already considered as causes of reachability changes
     std::vector<std::pair<std::string, std::vector<Id>>> apps_;
     Millis end_time_ = 0;
+    std::function<void()> instant_observer_;
 };
 
 }  // namespace drsim
