@@ -28,7 +28,7 @@ private:
     int rank_ = 0;
     int size_ = 1;
     struct State;
-    State* state_ = nullptr;
+    [[maybe_unused]] State* state_ = nullptr;  // used only when built with MPI
 };
 
 }  // namespace drsim

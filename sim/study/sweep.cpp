@@ -207,7 +207,9 @@ nlohmann::json sweep_summary(const SweepPlan& plan, const std::vector<SweepRun>&
         v["name"] = name;
         v["expectations_held_share"] = count ? static_cast<double>(held) / static_cast<double>(count) : 0.0;
         auto& metrics = v["metrics"] = nlohmann::json::array();
-        for (auto& [metric, xs] : values) {
+        for (auto& entry : values) {
+            const auto& metric = entry.first;
+            auto& xs = entry.second;  // a reference, not a structured binding: clang 14 cannot capture those
             double sum = 0;
             for (double x : xs) sum += x;  // in run order: the same sum however the runs were spread
             std::sort(xs.begin(), xs.end());
