@@ -65,7 +65,7 @@ void register_at_boot(OperationContext& ctx, Id vm_id, Slot slot, Decisions& out
                                                   text(ctx.world.dns.record(vm.dns_record).current())});
         return;
     }
-    if (ctx.world.dns_dynamic) point_record(ctx, vm_id, Rule::DnsDynamicRegistration, vm.name + " booted", out);
+    if (ctx.scenario.dns.dynamic_registration) point_record(ctx, vm_id, Rule::DnsDynamicRegistration, vm.name + " booted", out);
 }
 
 OpResult dns_update(OperationContext& ctx, const OperationSpec& op) {

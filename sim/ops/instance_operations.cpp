@@ -68,7 +68,7 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
     w.touch(vm_id);
     result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 moved from " + before + " to " + describe_nic(w, nic)});
     // A running VM registers its new address as it would at boot.
-    if (w.dns_dynamic && vm.dns_record != kNone && w.running(inst))
+    if (ctx.scenario.dns.dynamic_registration && vm.dns_record != kNone && w.running(inst))
         point_record(ctx, vm_id, Rule::DnsDynamicRegistration, vm.name + " moved by set_vm_network", result.decisions);
     return result;
 }

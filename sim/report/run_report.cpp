@@ -86,12 +86,6 @@ nlohmann::json instance_json(const World& w, const Instance& inst) {
     return j;
 }
 
-Millis unprotected_time(const Replication& r, Millis end) {
-    Millis total = 0;
-    for (auto [a, b] : r.unprotected_windows) total += b - a;
-    if (r.unprotected_since >= 0) total += end - r.unprotected_since;
-    return total;
-}
 
 }  // namespace
 
@@ -187,7 +181,7 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
                             nic.network == kNone ? "none" : w.networks[nic.network].name,
                             nic.subnet == kNone ? "-" : w.subnets[nic.subnet].name, nic.ip ? nic.ip->to_string() : "-",
                             w.running(inst) ? "yes" : "no", format_duration(sim.vm_downtime(v).downtime),
-                            format_duration(unprotected_time(vm.replication, sim.end_time()))});
+                            format_duration(vm.replication.unprotected_time(sim.end_time()))});
     }
     if (w.vms.size() > kListedVms)
         final_section.paragraphs.push_back("First " + std::to_string(kListedVms) + " of " + std::to_string(w.vms.size()) +
@@ -301,7 +295,7 @@ nlohmann::json build_json(const Simulation& sim) {
                               {"downtime", seconds(m.downtime)},
                               {"time_to_recover", seconds(m.longest_outage)},
                               {"outages", m.outages},
-                              {"unprotected", seconds(unprotected_time(vm.replication, sim.end_time()))}});
+                              {"unprotected", seconds(vm.replication.unprotected_time(sim.end_time()))}});
     }
     // Every change of a DNS record, in time order: when, from what to what, why, and when every
     // client has the new answer (a TTL later, the worst case).
@@ -310,7 +304,7 @@ nlohmann::json build_json(const Simulation& sim) {
         for (const DnsChange& c : rec.history) changes.emplace_back(&rec, &c);
     std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.second->time < b.second->time; });
     auto& dns = j["dns"];
-    dns["registration"] = w.dns_dynamic ? "dynamic" : "manual";
+    dns["registration"] = sim.scenario().dns.dynamic_registration ? "dynamic" : "manual";
     dns["ttl"] = seconds(sim.scenario().dns.ttl);
     auto& dns_changes = dns["changes"] = nlohmann::json::array();
     auto address = [](const DnsAnswer& a) { return a.address ? nlohmann::json(a.address->to_string()) : nlohmann::json(nullptr); };

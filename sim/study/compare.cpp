@@ -1,6 +1,8 @@
 #include "sim/study/compare.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "engine/sim_time.hpp"
 
@@ -84,15 +86,22 @@ reporting::Table comparison_table(const Comparison& c) {
     if (c.variants.empty()) return t;
     // Rows in the base's order; a figure a variant does not have (a VM it removed) shows "-".
     const RunMetrics& first = c.variants.front().metrics;
-    auto value_of = [](const RunMetrics& m, const std::string& name) -> std::optional<double> {
-        auto it = std::find(m.names.begin(), m.names.end(), name);
-        if (it == m.names.end()) return std::nullopt;
-        return m.values[static_cast<std::size_t>(it - m.names.begin())];
+    // Each variant's figures and facts by name, looked up once per row.
+    std::vector<std::unordered_map<std::string_view, double>> values_by_name(c.variants.size());
+    std::vector<std::unordered_map<std::string_view, std::string_view>> facts_by_name(c.variants.size());
+    for (std::size_t v = 0; v < c.variants.size(); ++v) {
+        const RunMetrics& m = c.variants[v].metrics;
+        for (std::size_t i = 0; i < m.names.size(); ++i) values_by_name[v].emplace(m.names[i], m.values[i]);
+        for (const auto& [n, text] : m.facts) facts_by_name[v].emplace(n, text);
+    }
+    auto value_of = [&](std::size_t v, const std::string& name) -> std::optional<double> {
+        auto it = values_by_name[v].find(name);
+        if (it == values_by_name[v].end()) return std::nullopt;
+        return it->second;
     };
-    auto fact_of = [](const RunMetrics& m, const std::string& name) -> std::string {
-        for (const auto& [n, v] : m.facts)
-            if (n == name) return v;
-        return "-";
+    auto fact_of = [&](std::size_t v, const std::string& name) -> std::string {
+        auto it = facts_by_name[v].find(name);
+        return it == facts_by_name[v].end() ? "-" : std::string{it->second};
     };
     std::size_t fact = 0;
     for (const auto& name : first.names) {
@@ -100,12 +109,12 @@ reporting::Table comparison_table(const Comparison& c) {
         const std::string vm_prefix = name.starts_with("vm/") ? name.substr(0, name.rfind('/') + 1) : "";
         while (!vm_prefix.empty() && fact < first.facts.size() && first.facts[fact].first.starts_with(vm_prefix)) {
             std::vector<std::string> row{label(first.facts[fact].first)};
-            for (const auto& v : c.variants) row.push_back(fact_of(v.metrics, first.facts[fact].first));
+            for (std::size_t v = 0; v < c.variants.size(); ++v) row.push_back(fact_of(v, first.facts[fact].first));
             t.rows.push_back(std::move(row));
             ++fact;
         }
         std::vector<std::optional<double>> values;
-        for (const auto& v : c.variants) values.push_back(value_of(v.metrics, name));
+        for (std::size_t v = 0; v < c.variants.size(); ++v) values.push_back(value_of(v, name));
         std::optional<double> best;
         bool differ = false;
         for (const auto& x : values) {

@@ -46,10 +46,7 @@ RunMetrics run_scenario(const Scenario& scenario, RunSetup setup, bool shaped) {
         const Vm& vm = w.vms[v];
         const DowntimeMetric d = sim->vm_downtime(v);
         add("vm/" + vm.name + "/downtime", secs(d.downtime));
-        Millis unprotected = 0;
-        for (const auto& [from, to] : vm.replication.unprotected_windows) unprotected += to - from;
-        if (vm.replication.unprotected_since >= 0) unprotected += sim->end_time() - vm.replication.unprotected_since;
-        add("vm/" + vm.name + "/unprotected", secs(unprotected));
+        add("vm/" + vm.name + "/unprotected", secs(vm.replication.unprotected_time(sim->end_time())));
         if (shaped) {  // where it came back: for compare's table, not a sweep's numbers
             const Instance& active = vm.instance(vm.active_slot());
             const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};

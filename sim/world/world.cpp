@@ -140,7 +140,6 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
     for (Id v = 0; v < vms.size(); ++v) bind_instance(v, Slot::home);
     mappings.resize(networks.size());
     // DNS-RECORD: every VM with a dns_name has a record answering its first address.
-    dns_dynamic = scenario.dns.dynamic_registration;
     for (Id v = 0; v < vms.size(); ++v) {
         const VmSpec& spec = scenario.vms[v];
         if (spec.dns_name.empty()) continue;

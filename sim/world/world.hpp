@@ -131,6 +131,13 @@ struct Replication {
     /// The rules that also forbid an operation while a job runs (JOB-IN-PROGRESS), for refusals.
     std::vector<Rule> job_rules() const { return job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{}; }
     TargetSettings& current_settings() { return settings[reversed ? 1 : 0]; }
+    /// UNPROTECTED-WINDOW: the time without protection up to `end`, the open window included.
+    Millis unprotected_time(Millis end) const {
+        Millis total = 0;
+        for (auto [from, to] : unprotected_windows) total += to - from;
+        if (unprotected_since >= 0) total += end - unprotected_since;
+        return total;
+    }
     const TargetSettings& current_settings() const { return settings[reversed ? 1 : 0]; }
 };
 
@@ -246,7 +253,6 @@ public:
     NetworkState network;
     /// DNS (SPEC §8): a record per VM with a dns_name, its history, the answers clients hold.
     DnsZone dns;
-    bool dns_dynamic = true;  ///< registration: dynamic
 
     /// What `vm`'s first NIC answers now, on `instance` (no address when it has none).
     DnsAnswer answer_of(const Instance& instance) const;
