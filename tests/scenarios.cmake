@@ -39,7 +39,11 @@ file(GLOB DRSIM_MALFORMED CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/malforme
 foreach(path ${DRSIM_MALFORMED})
   get_filename_component(name ${path} NAME_WE)
   drsim_exit_test(malformed/${name} 2 validate ${path} MATCH "${name}\\.yaml:[0-9]+:[0-9]+: error: ")
+  # Bounded: a refusal never searches without end (did-you-mean over a million names takes < 1 s).
+  set_tests_properties(malformed/${name} PROPERTIES TIMEOUT 60)
 endforeach()
+# An endless or huge source is refused at the documented size, not read until memory runs out.
+drsim_exit_test(cli/endless-input-refused 2 validate /dev/zero MATCH "larger than 512 MiB")
 
 # docs/rules.md is generated from the rule catalogue and must match it.
 add_test(NAME docs/rules-md-is-current

@@ -1039,7 +1039,7 @@ TEST_CASE("the malformed battery: every file is refused where its comment says")
             CHECK(e.file() == entry.path().string());
             CHECK(e.line() == line);
             CHECK(e.column() == column);
-            CHECK_MESSAGE(e.message().find(fragment) != std::string::npos, "message lacks: " << fragment);
+            CHECK_MESSAGE(what.find(fragment) != std::string::npos, "message lacks: " << fragment);
         }
     }
     CHECK(files >= 25);
