@@ -7,10 +7,14 @@ foreach(path ${DRSIM_SCENARIOS})
   add_test(NAME scenario/${name} COMMAND drsim run --quiet ${path})
 endforeach()
 
+# MATCH: standard output or error matches; ERROR_MATCH: standard error alone does; STDOUT_EMPTY;
+# INPUT FILE: the command reads FILE as standard input.
 function(drsim_exit_test name expected)
-  cmake_parse_arguments(ARG "" "MATCH" "" ${ARGN})
+  cmake_parse_arguments(ARG "STDOUT_EMPTY" "MATCH;ERROR_MATCH;INPUT" "" ${ARGN})
   add_test(NAME ${name} COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:drsim>;${ARG_UNPARSED_ARGUMENTS}"
-                                 -DEXPECTED=${expected} "-DOUTPUT_MATCH=${ARG_MATCH}" -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake)
+                                 -DEXPECTED=${expected} "-DOUTPUT_MATCH=${ARG_MATCH}" "-DERROR_MATCH=${ARG_ERROR_MATCH}"
+                                 -DSTDOUT_EMPTY=${ARG_STDOUT_EMPTY} "-DINPUT=${ARG_INPUT}"
+                                 -P ${CMAKE_CURRENT_SOURCE_DIR}/expect_exit.cmake)
 endfunction()
 
 # Expectations can fail: a wrong expectation makes `drsim run` exit 1.
@@ -22,7 +26,8 @@ drsim_exit_test(cli/wrong-expect-error-exits-1 1 run ${CMAKE_CURRENT_SOURCE_DIR}
 drsim_exit_test(cli/help 0 --help MATCH "usage: drsim")
 drsim_exit_test(cli/run-help 0 run --help MATCH "--json")
 drsim_exit_test(cli/version 0 --version MATCH "drsim [0-9]+\\.[0-9]+")
-drsim_exit_test(cli/no-arguments 2)
+drsim_exit_test(cli/no-arguments 2 ERROR_MATCH "^usage: drsim" STDOUT_EMPTY)
+drsim_exit_test(cli/version-short 0 -V MATCH "^drsim [0-9]+\\.[0-9]+")
 drsim_exit_test(cli/unknown-command 2 rnu MATCH "did you mean 'run'")
 drsim_exit_test(cli/unknown-option 2 run --jsn x.json ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml MATCH "jsn")
 drsim_exit_test(cli/missing-file 2 run /nonexistent/drill.yaml MATCH "nonexistent")
@@ -140,6 +145,20 @@ add_test(NAME cli/output-files
          COMMAND ${CMAKE_COMMAND} -DDRSIM=$<TARGET_FILE:drsim> -DFILE=${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                  -DDIR=${CMAKE_CURRENT_BINARY_DIR}/output-files -P ${CMAKE_CURRENT_SOURCE_DIR}/output_files.cmake)
 # Contradicting options and one file named by two outputs are refused before anything runs.
+# Two documents to standard output would interleave: refused.
+drsim_exit_test(cli/two-outputs-to-stdout 2 run --json - --csv - ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                ERROR_MATCH "^drsim: error: --json - and --csv -: both would write standard output" STDOUT_EMPTY)
+# A scenario from standard input ("-"), named <stdin> in messages; a located error starts with the
+# file name, as a compiler's does; the errors of one file are reported together (up to 20).
+drsim_exit_test(cli/scenario-from-stdin 0 run --quiet - INPUT ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "OK: ")
+drsim_exit_test(cli/stdin-errors-located 2 validate - INPUT ${CMAKE_CURRENT_SOURCE_DIR}/malformed/unknown-vm.yaml
+                ERROR_MATCH "^<stdin>:26:20: error: unknown VM 'web-1'")
+drsim_exit_test(cli/several-errors-reported 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/several-errors.yaml
+                ERROR_MATCH "^[^\n]*several-errors\\.yaml:11:[0-9]+: error: [^\n]*\n[^\n]*several-errors\\.yaml:1[0-9]:[0-9]+: error: [^\n]*\n[^\n]*several-errors\\.yaml:2[0-9]:[0-9]+: error: [^\n]*\n$")
+# --seed and --run override the file: run R of a sweep replays with the faults that sweep drew.
+drsim_exit_test(cli/run-seed-in-json 0 run --json - --seed 77 --run 3 ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
+                MATCH "\"run\": 3,[^{]*\"seed\": 77,")
 drsim_exit_test(cli/quiet-and-verbose 2 run --quiet --verbose ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                 MATCH "^drsim: error: --quiet and --verbose contradict each other")
 drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml

@@ -37,7 +37,8 @@ constexpr const char* kUsage =
     "usage: drsim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run FILE        replay a scenario; print its timeline; exit 0 if every expect held, 1 if not\n"
+    "  run FILE        replay a scenario (FILE - reads standard input); print its timeline;\n"
+    "                  exit 0 if every expect held, 1 if not\n"
     "  validate FILE   check a scenario without running it\n"
     "  explain FILE    run a scenario and show every decision about one VM (--vm NAME)\n"
     "  graph FILE      print the topology as Graphviz DOT (--after: as it is at the end of the run)\n"
@@ -48,7 +49,7 @@ constexpr const char* kUsage =
     "\n"
     "options:\n"
     "  -h, --help      this text; `drsim <command> --help` for a command's options\n"
-    "  --version       print the version\n"
+    "  -V, --version   print the version\n"
     "\n"
     "exit status: 0 ran and every expect held; 1 ran and some expect failed or an operation was refused\n"
     "  without expect_error (unless allow_refusals: true); 2 invalid file or command line;\n"
@@ -63,19 +64,27 @@ struct Command {
     bool takes_file = true;
 };
 
+// --seed and --run: which draws of the random timings (and of the faults) a single run uses.
+void add_run_options(po::options_description& options) {
+    options.add_options()("seed", po::value<std::uint64_t>(), "draw the random timings from seed S instead of the file's `seed`")(
+        "run", po::value<std::uint64_t>(),
+        "replay run R (0-based) of a sweep with that seed: its random timings and the faults the sweep drew for it");
+}
+
 Command make_command(const std::string& name) {
     Command c{name, "", po::options_description("options of drsim " + name), true};
     c.options.add_options()("help,h", "show this help");
     if (name == "run") {
-        c.summary = "drsim run FILE [--variant NAME] [--json FILE|-] [--csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
-                    "Replays FILE and prints the timeline: every operation, its outcome, the decisions with\n"
-                    "their rules, the state after; then the expectations and the final state.";
+        c.summary = "drsim run FILE|- [--variant NAME] [--seed S] [--run R] [--json FILE|-] [--csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
+                    "Replays FILE (- reads standard input) and prints the timeline: every operation, its outcome, the\n"
+                    "decisions with their rules, the state after; then the expectations and the final state.";
         c.options.add_options()("json", po::value<std::string>(), "write the run as JSON to FILE (- for standard output)")(
             "csv", po::value<std::string>(), "write the event log as CSV to FILE (- for standard output)")(
             "report", po::value<std::string>(), "write the run as a self-contained HTML page to FILE")(
             "quiet,q", "print only the expectations that failed and the summary line")(
             "verbose,v", "print every record of long runs of like records")(
             "variant", po::value<std::string>(), "run variant NAME of the scenario (its `variants:`) instead of the base");
+        add_run_options(c.options);
     } else if (name == "validate") {
         c.summary = "drsim validate FILE\nChecks FILE, and each of its variants, against the scenario format; prints a summary of\n"
                     "what it declares and its planning warnings.";
@@ -83,16 +92,19 @@ Command make_command(const std::string& name) {
         c.summary = "drsim explain FILE --vm NAME\nRuns FILE and prints every decision about one VM, with its rule and inputs.";
         c.options.add_options()("vm", po::value<std::string>(), "the VM to explain")(
             "variant", po::value<std::string>(), "explain it in variant NAME of the scenario");
+        add_run_options(c.options);
     } else if (name == "graph") {
         c.summary = "drsim graph FILE [--after]\nPrints the topology (sites, networks, subnets, circuits, connections, mappings) as DOT.";
         c.options.add_options()("after", "the topology at the end of the run instead of before it")(
             "variant", po::value<std::string>(), "the topology of variant NAME of the scenario");
+        add_run_options(c.options);
     } else if (name == "compare") {
         c.summary = "drsim compare FILE [--variant NAME]... [--json FILE|-] [--csv FILE|-]\n"
                     "Runs the base and each variant (all by default; 'base' names the base) with the scenario's seed and\n"
                     "prints their figures side by side; * marks the lowest of a row where they differ. Exit status as run,\n"
                     "over every variant.";
         c.options.add_options()("variant", po::value<std::vector<std::string>>(), "a variant to compare (repeatable)")(
+            "seed", po::value<std::uint64_t>(), "draw every design's random timings from seed S instead of the file's")(
             "json", po::value<std::string>(), "write the comparison as JSON to FILE (- for standard output)")(
             "csv", po::value<std::string>(), "write the comparison table as CSV to FILE (- for standard output)");
     } else if (name == "sweep") {
@@ -157,9 +169,24 @@ Scenario load_named(const po::variables_map& vm, const std::string& file) {
     return ScenarioDocument::from_file(file).load(vm.count("variant") ? vm["variant"].as<std::string>() : "");
 }
 
+// The run the command line asks for: the file's seed unless --seed; with --run R, run R of a sweep
+// with that seed (sim/study/sweep), byte for byte: its timings and the faults it drew.
+RunSetup run_setup(const po::variables_map& vm, const Scenario& scenario) {
+    RunSetup setup;
+    if (vm.count("seed")) setup.seed = vm["seed"].as<std::uint64_t>();
+    if (vm.count("run")) {
+        setup.run_id = vm["run"].as<std::uint64_t>();
+        setup.extra_events = draw_faults(scenario, setup.seed.value_or(scenario.seed), setup.run_id);
+    }
+    return setup;
+}
+
+// The scenario file as messages name it ("-" is standard input).
+std::string shown_name(const std::string& file) { return file == "-" ? std::string{stdin_name} : file; }
+
 int command_run(const po::variables_map& vm, const std::string& file, std::ostream& out) {
     auto scenario_holder = std::make_unique<Scenario>(load_named(vm, file));
-    auto sim_holder = std::make_unique<Simulation>(*scenario_holder);
+    auto sim_holder = std::make_unique<Simulation>(*scenario_holder, run_setup(vm, *scenario_holder));
     Simulation& sim = *sim_holder;
     sim.run();
     const bool json_to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
@@ -179,10 +206,10 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
             for (const auto& e : sim.expectations()) {
                 if (e.ok) continue;
                 if (e.unexpected_refusal)
-                    out << file << ":" << e.line << ": " << e.check << " at " << engine::format_duration(e.time) << ": "
+                    out << shown_name(file) << ":" << e.line << ": " << e.check << " at " << engine::format_duration(e.time) << ": "
                         << e.found << "\n";
                 else
-                    out << file << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time) << ": "
+                    out << shown_name(file) << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time) << ": "
                         << e.check << ": expected " << e.expected << ", found " << e.found << "\n";
             }
         } else {
@@ -205,13 +232,13 @@ int command_validate(const std::string& file, std::ostream& out) {
         Scenario s = doc.load(variant);
         std::size_t expects = 0;
         for (const auto& e : s.events) expects += e.expects.size() + (e.expect_error.empty() ? 0 : 1);
-        out << file << (variant.empty() ? "" : " (variant " + variant + ")") << ": valid scenario '" << s.name << "': " << s.sites.size()
+        out << doc.file() << (variant.empty() ? "" : " (variant " + variant + ")") << ": valid scenario '" << s.name << "': " << s.sites.size()
             << " sites, " << s.networks.size() << " networks, " << s.vms.size() << " VMs, " << s.recovery_plans.size()
             << " recovery plans, " << s.events.size() << " events, " << expects << " checks"
             << (s.faults.empty() ? "" : ", " + std::to_string(s.faults.size()) + " random faults") << "\n";
         auto sim = std::make_unique<Simulation>(s);  // the world as it starts: connections are checked too
         for (const auto& w : sim->planning_warnings())
-            out << file << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": "
+            out << doc.file() << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": "
                 << (variant.empty() ? "" : "(variant " + variant + ") ") << w.detail << "\n";
     }
     return 0;
@@ -224,8 +251,8 @@ int command_explain(const po::variables_map& vm, const std::string& file, std::o
     std::vector<std::string> names;
     for (const auto& v : scenario.vms) names.push_back(v.name);
     if (std::find(names.begin(), names.end(), name) == names.end())
-        throw InputError("no VM named '" + name + "' in " + file + did_you_mean(closest_name(name, names)));
-    Simulation sim(scenario);
+        throw InputError("no VM named '" + name + "' in " + shown_name(file) + did_you_mean(closest_name(name, names)));
+    Simulation sim(scenario, run_setup(vm, scenario));
     sim.run();
     out << reporting::render_text(build_explanation(sim, name));
     return 0;
@@ -233,7 +260,7 @@ int command_explain(const po::variables_map& vm, const std::string& file, std::o
 
 int command_graph(const po::variables_map& vm, const std::string& file, std::ostream& out) {
     Scenario scenario = load_named(vm, file);
-    Simulation sim(scenario);
+    Simulation sim(scenario, run_setup(vm, scenario));
     if (vm.count("after")) sim.run();
     out << topology_dot(sim.world());
     return 0;
@@ -242,7 +269,7 @@ int command_graph(const po::variables_map& vm, const std::string& file, std::ost
 int command_compare(const po::variables_map& vm, const std::string& file, std::ostream& out) {
     const ScenarioDocument doc = ScenarioDocument::from_file(file);
     const std::vector<std::string> asked = vm.count("variant") ? vm["variant"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const Comparison c = compare(doc, asked);
+    const Comparison c = compare(doc, asked, vm.count("seed") ? std::optional{vm["seed"].as<std::uint64_t>()} : std::nullopt);
     const reporting::Table table = comparison_table(c);
     const bool to_stdout = (vm.count("json") && vm["json"].as<std::string>() == "-") || (vm.count("csv") && vm["csv"].as<std::string>() == "-");
     std::vector<Output> outputs;
@@ -425,10 +452,11 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
             out << c.summary << "\n\n" << c.options;
             return 0;
         }
-        out << kUsage;
+        // Bare `drsim` is a command line missing its command: the usage goes to standard error.
+        (args.empty() ? err : out) << kUsage;
         return args.empty() ? 2 : 0;
     }
-    if (args[0] == "--version" || args[0] == "version") {
+    if (args[0] == "--version" || args[0] == "-V" || args[0] == "version") {
         out << "drsim " << DRSIM_VERSION << "\n";
         return 0;
     }
@@ -461,7 +489,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         err << "drsim: error: " << e.what() << "\n";
         return 4;
     } catch (const InputError& e) {
-        err << "drsim: " << e.what() << "\n";
+        // A located diagnostic starts with its file, as a compiler's does, so that editors jump to
+        // it; one about the command line says who is speaking.
+        auto print = [&](const InputError& one) { err << (one.file().empty() ? "drsim: " : "") << one.what() << "\n"; };
+        print(e);
+        for (const auto& next : e.following()) print(next);
+        if (e.truncated())
+            err << e.file() << ": note: stopped after " << max_errors_per_file << " errors; fix these and run again\n";
         return 2;
     } catch (const std::bad_alloc&) {
         err << "drsim: error: out of memory\n";

@@ -252,8 +252,15 @@ void check_output_paths(const std::vector<std::pair<std::string, std::string>>& 
     std::vector<std::string> input_ids;
     for (const auto& in : inputs) input_ids.push_back(identity(in));
     std::vector<std::pair<std::string, std::string>> seen;  // option, identity
+    std::string to_stdout;  // the option already writing to standard output
     for (const auto& [option, path] : outputs) {
-        if (path == "-") continue;
+        if (path == "-") {
+            if (!to_stdout.empty())
+                throw InputError(to_stdout + " - and " + option + " -: both would write standard output, one document into the "
+                                 "other; give one of them a FILE (see drsim " + command + " --help)");
+            to_stdout = option;
+            continue;
+        }
         const std::string id = identity(path);
         for (std::size_t k = 0; k < inputs.size(); ++k)
             if (input_ids[k] == id)

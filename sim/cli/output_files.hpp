@@ -49,7 +49,7 @@ void write_standard_output(std::ostream& out, std::string_view text);
 std::string stream_error_reason();
 
 /// Refuses (InputError) two outputs naming one file (by path or by identity: links, `./`) and an
-/// output naming one of `inputs` (the scenario file, the run files read). "-" may be named twice.
+/// output naming one of `inputs` (the scenario file, the run files read), and two outputs to standard output ("-").
 /// `outputs` pairs each option with its path.
 void check_output_paths(const std::vector<std::pair<std::string, std::string>>& outputs, const std::vector<std::string>& inputs,
                         const std::string& command);

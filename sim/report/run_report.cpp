@@ -222,7 +222,8 @@ nlohmann::json build_json(const Simulation& sim) {
     j["scenario"] = sim.scenario().name;
     if (!sim.scenario().variant.empty()) j["variant"] = sim.scenario().variant;
     j["file"] = sim.scenario().file;
-    j["seed"] = sim.scenario().seed;
+    j["seed"] = sim.seed();
+    j["run"] = sim.run_id();
     j["end_time"] = seconds(sim.end_time());
     auto& warnings = j["warnings"] = nlohmann::json::array();
     for (const auto& w : sim.planning_warnings())

@@ -69,7 +69,9 @@ Simulation::Simulation(const Scenario& scenario, RunSetup setup)
       world_(scenario),
       ctx_(scenario_, world_, kernel_, log_, setup.seed.value_or(scenario.seed), setup.run_id),
       plans_(ctx_),
-      reachability_(world_, checked_pairs(scenario)) {
+      reachability_(world_, checked_pairs(scenario)),
+      seed_(setup.seed.value_or(scenario.seed)),
+      run_id_(setup.run_id) {
     order_.resize(scenario.events.size() + extra_events_.size());
     for (std::size_t i = 0; i < order_.size(); ++i) order_[i] = i;
     // Stable: events at one time run in file order (SPEC §9), added events after the file's.

@@ -60,6 +60,9 @@ public:
     const std::vector<ExpectationResult>& notes() const { return notes_; }
     bool all_expectations_held() const;
     Millis end_time() const { return end_time_; }
+    /// The seed the random timings were drawn from (the setup's, else the scenario's) and the run id.
+    std::uint64_t seed() const { return seed_; }
+    std::uint64_t run_id() const { return run_id_; }
     std::uint64_t kernel_events() const { return kernel_.executed(); }
 
     /// Downtime of a VM over [from, end] (SPEC §10 metrics). O(intervals of the VM).
@@ -112,6 +115,8 @@ private:
     std::size_t log_seen_ = 0;  ///< log records already considered as causes of reachability changes
     std::vector<std::pair<std::string, std::vector<Id>>> apps_;
     Millis end_time_ = 0;
+    std::uint64_t seed_ = 0;
+    std::uint64_t run_id_ = 0;
     std::function<void()> instant_observer_;
 };
 

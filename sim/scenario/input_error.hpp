@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace drsim {
 
@@ -20,12 +21,27 @@ public:
     int column() const { return column_; }
     const std::string& message() const { return message_; }
 
+    /// Further errors found in the same file after this one (the loader reports up to
+    /// max_errors_per_file in all, like a compiler), in the order they were found.
+    const std::vector<InputError>& following() const { return following_; }
+    /// True when more errors were left unreported after the last of following().
+    bool truncated() const { return truncated_; }
+    void set_following(std::vector<InputError> following, bool truncated) {
+        following_ = std::move(following);
+        truncated_ = truncated;
+    }
+
 private:
     std::string file_;
     int line_ = 0;
     int column_ = 0;
     std::string message_;
+    std::vector<InputError> following_;
+    bool truncated_ = false;
 };
+
+/// Most errors reported for one file: the first and up to 19 more.
+inline constexpr std::size_t max_errors_per_file = 20;
 
 /// Levenshtein distance, case-insensitive.
 std::size_t edit_distance(const std::string& a, const std::string& b);

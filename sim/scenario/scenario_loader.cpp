@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <unistd.h>
 #include <unordered_set>
 
 #include "sim/scenario/duration.hpp"
@@ -1031,24 +1032,102 @@ auto guarded(const std::string& file, Load load) {
     }
 }
 
+// Appends what `read` returns (bytes, 0 at the end, -1 on error) to a string, refusing more than
+// max_scenario_bytes, so that an endless source (/dev/zero, a pipe) is refused instead of filling
+// memory.
+template <typename Read>
+std::string read_all(const std::string& name, Read read) {
+    std::string content;
+    std::vector<char> piece(1 << 20);
+    for (;;) {
+        const long n = read(piece.data(), piece.size());
+        if (n < 0) throw InputError(name, 0, 0, "cannot read scenario file: " + std::string{std::strerror(errno)});
+        if (n == 0) return content;
+        content.append(piece.data(), static_cast<std::size_t>(n));
+        if (content.size() > max_scenario_bytes)
+            throw InputError(name, 0, 0, "the scenario file is larger than " + std::to_string(max_scenario_bytes >> 20) +
+                                             " MiB; write many VMs with compact entries (docs/scenario-format.md)");
+    }
+}
+
 std::string read_file(const std::string& path) {
+    if (path == "-")
+        return read_all(std::string{stdin_name}, [](char* buffer, std::size_t size) -> long {
+            for (;;) {
+                const ssize_t n = ::read(STDIN_FILENO, buffer, size);
+                if (n >= 0 || errno != EINTR) return static_cast<long>(n);
+            }
+        });
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) throw InputError(path, 0, 0, "cannot read scenario file: it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, 0, "cannot read scenario file: " + std::string{std::strerror(errno)});
-    // Read in pieces up to the limit, so that an endless source (/dev/zero, a pipe) is refused
-    // instead of filling memory.
-    std::string content;
-    std::vector<char> piece(1 << 20);
-    while (in) {
-        in.read(piece.data(), static_cast<std::streamsize>(piece.size()));
-        content.append(piece.data(), static_cast<std::size_t>(in.gcount()));
-        if (content.size() > max_scenario_bytes)
-            throw InputError(path, 0, 0, "the scenario file is larger than " + std::to_string(max_scenario_bytes >> 20) +
-                                             " MiB; write many VMs with compact entries (docs/scenario-format.md)");
+    return read_all(path, [&in](char* buffer, std::size_t size) -> long {
+        in.read(buffer, static_cast<std::streamsize>(size));
+        if (in.bad()) {
+            errno = EIO;
+            return -1;
+        }
+        return static_cast<long>(in.gcount());
+    });
+}
+
+// True when a node starting at `start` starts at or before `e`'s location.
+bool starts_by(const Location& start, const InputError& e) {
+    return start.line < e.line() || (start.line == e.line() && start.column <= e.column());
+}
+
+// Takes the top-level list item holding `e`'s location out of `tree`; its name goes to `removed`.
+// Keys and items are in file order, so the holder is the last one starting by the location.
+bool remove_item_holding(YamlNode& tree, const InputError& e, std::vector<std::string>& removed) {
+    if (e.line() <= 0 || !tree.is_mapping()) return false;
+    YamlNode* section = nullptr;
+    for (std::size_t i = 0; i + 1 < tree.items.size(); i += 2)
+        if (starts_by(tree.items[i].loc, e)) section = &tree.items[i + 1];
+    if (!section || !section->is_sequence()) return false;
+    auto holder = section->items.end();
+    for (auto it = section->items.begin(); it != section->items.end(); ++it)
+        if (starts_by(it->loc, e)) holder = it;
+    if (holder == section->items.end()) return false;
+    if (const YamlNode* name = holder->is_mapping() ? holder->find("name") : nullptr)
+        if (name->is_scalar()) removed.push_back(name->text);
+    section->items.erase(holder);
+    return true;
+}
+
+// Errors after the first, as a compiler reports them. The builder stops at its first error; to find
+// the next, the item of a top-level list that holds the error (a site, network, VM, event …) is
+// taken out of a copy of the tree and the whole file built again, from scratch each time, so no
+// half-read item can mislead what follows. An error that only names an item taken out ("unknown VM
+// 'web1'" after web1 was refused) follows from an earlier one: it is not reported, and its own item
+// is taken out too. Stops at an error outside any list item (nothing to take out), at a clean
+// build, or when max_errors_per_file are found.
+void find_following_errors(InputError& first, const YamlNode& root, const std::string& file) {
+    YamlNode tree = root;
+    std::vector<InputError> following;
+    std::vector<std::string> removed;
+    InputError current = first;
+    bool truncated = false;
+    // Each pass takes one item out, so the passes are bounded by the items; cascades count too.
+    for (std::size_t pass = 0; pass < 4 * max_errors_per_file; ++pass) {
+        if (!remove_item_holding(tree, current, removed)) break;
+        try {
+            detail::ScenarioBuilder(file).build(tree);
+            break;
+        } catch (const InputError& e) {
+            current = e;
+        }
+        const bool cascade = std::any_of(removed.begin(), removed.end(), [&](const std::string& name) {
+            return current.message().find("'" + name + "'") != std::string::npos;
+        });
+        if (cascade) continue;
+        if (following.size() + 1 == max_errors_per_file) {
+            truncated = true;
+            break;
+        }
+        following.push_back(current);
     }
-    if (in.bad()) throw InputError(path, 0, 0, "cannot read scenario file: read error");
-    return content;
+    first.set_following(std::move(following), truncated);
 }
 
 }  // namespace
@@ -1063,16 +1142,26 @@ ScenarioDocument ScenarioDocument::from_text(const std::string& text, const std:
     });
 }
 
-ScenarioDocument ScenarioDocument::from_file(const std::string& path) { return from_text(read_file(path), path); }
+ScenarioDocument ScenarioDocument::from_file(const std::string& path) {
+    return from_text(read_file(path), path == "-" ? std::string{stdin_name} : path);
+}
 
 Scenario ScenarioDocument::load(const std::string& variant) const {
     return guarded(file_, [&] {
         detail::ScenarioBuilder builder(file_);
         // The base is read as parsed (the builder passes over `variants`); a variant from a copy.
         const bool base = variant.empty() || variant == "base";
-        Scenario s = base ? builder.build(root_) : builder.build(apply_variant(root_, variant, file_));
-        s.variant = variant == "base" ? "" : variant;
-        return s;
+        if (!base) {
+            Scenario s = builder.build(apply_variant(root_, variant, file_));
+            s.variant = variant;
+            return s;
+        }
+        try {
+            return builder.build(root_);
+        } catch (InputError& first) {
+            find_following_errors(first, root_, file_);
+            throw;
+        }
     });
 }
 

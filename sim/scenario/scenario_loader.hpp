@@ -16,6 +16,8 @@ namespace drsim {
 /// The largest scenario file read (a million VMs written one per line fit in it; compact entries
 /// stand for any number).
 inline constexpr std::size_t max_scenario_bytes = std::size_t{512} << 20;
+/// The name messages give a scenario read from standard input (the path "-").
+inline constexpr std::string_view stdin_name = "<stdin>";
 
 /// Reads, parses and validates a scenario file; throws InputError (one message, located) on any problem.
 /// An unreadable file is an InputError naming the file with line 0.
@@ -29,7 +31,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file);
 class ScenarioDocument {
 public:
     /// Reads and parses; throws InputError (a located syntax error, an unreadable file, a
-    /// malformed `variants:`).
+    /// malformed `variants:`). The path "-" reads standard input, named stdin_name in messages.
     static ScenarioDocument from_file(const std::string& path);
     static ScenarioDocument from_text(const std::string& text, const std::string& file);
 

@@ -12,7 +12,7 @@ bool Comparison::all_held() const {
     return std::all_of(variants.begin(), variants.end(), [](const ComparedVariant& v) { return v.metrics.expectations_held; });
 }
 
-Comparison compare(const ScenarioDocument& document, const std::vector<std::string>& asked) {
+Comparison compare(const ScenarioDocument& document, const std::vector<std::string>& asked, std::optional<std::uint64_t> seed) {
     std::vector<std::string> names = asked;
     if (names.empty()) {
         names.push_back("base");
@@ -23,7 +23,7 @@ Comparison compare(const ScenarioDocument& document, const std::vector<std::stri
         const Scenario s = document.load(name);
         if (c.scenario.empty()) {
             c.scenario = s.name;
-            c.seed = s.seed;
+            c.seed = seed.value_or(s.seed);
         }
         ComparedVariant v;
         v.name = name.empty() ? "base" : name;

@@ -1,5 +1,6 @@
 #pragma once
 // `drsim compare` (SPEC §11): the base and variants of one scenario, run with one seed, side by side.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,10 @@ struct Comparison {
 };
 
 /// Runs the base and `variants` (every variant of the document when empty; "base" may be named)
-/// with the scenario's seed. Throws InputError for an unknown variant or one that does not load.
-Comparison compare(const ScenarioDocument& document, const std::vector<std::string>& variants);
+/// with `seed`, by default the scenario's. Throws InputError for an unknown variant or one that does
+/// not load.
+Comparison compare(const ScenarioDocument& document, const std::vector<std::string>& variants,
+                   std::optional<std::uint64_t> seed = std::nullopt);
 
 /// One row per figure (per app and client: downtime and time to recover; per VM: where it came
 /// back, its downtime and unprotected window; refused operations; DNS records changed; route

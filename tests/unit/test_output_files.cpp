@@ -198,5 +198,7 @@ TEST_CASE("an output path named twice, or naming the file read, is refused") {
     CHECK_THROWS_AS(check_output_paths({{"--json", s / "x"}, {"--csv", s.dir.string() + "/./x"}}, {}, "run"), InputError);
     CHECK_THROWS_WITH_AS(check_output_paths({{"--json", s / "drill.yaml"}}, {s / "drill.yaml"}, "run"),
                          doctest::Contains("is the scenario file"), InputError);
-    CHECK_NOTHROW(check_output_paths({{"--json", "-"}, {"--csv", "-"}, {"--report", s / "r.html"}}, {s / "drill.yaml"}, "run"));
+    CHECK_NOTHROW(check_output_paths({{"--json", "-"}, {"--report", s / "r.html"}}, {s / "drill.yaml"}, "run"));
+    CHECK_THROWS_WITH_AS(check_output_paths({{"--json", "-"}, {"--csv", "-"}}, {}, "run"),
+                         doctest::Contains("both would write standard output"), InputError);
 }

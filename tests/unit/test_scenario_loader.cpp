@@ -1131,3 +1131,37 @@ TEST_CASE("the YAML tree: nulls, plain and quoted scalars, positions") {
     CHECK(bom.find("c")->text == "d");
     CHECK(bom.key(1).loc.line == 2);
 }
+
+TEST_CASE("the errors of a file are reported together, without the ones that follow from them") {
+    // The VM web9 is refused (its subnet is unknown); the event naming web9 follows from that and is
+    // not reported; the event with a misspelt operation and the bad client are.
+    const std::string text = world.substr(0, world.find("circuits:")) +
+                             "  - {name: web9, site: East US, nics: [{network: vnet-east, subnet: apps}]}\n"
+                             "clients:\n  - {name: branch, site: HQQ}\n"
+                             "events:\n"
+                             "  - at: 1h\n    failover: {vm: web9}\n"
+                             "  - at: 2h\n    failovr: {vm: web1}\n";
+    try {
+        load_scenario_text(text, "f.yaml");
+        FAIL("loaded without error");
+    } catch (const InputError& e) {
+        CHECK(e.message().find("has no subnet 'apps'") != std::string::npos);
+        REQUIRE(e.following().size() == 2);
+        CHECK(e.following()[0].message().find("unknown site 'HQQ'") != std::string::npos);
+        CHECK(e.following()[1].message().find("unknown key 'failovr'") != std::string::npos);
+        CHECK_FALSE(e.truncated());
+    }
+}
+
+TEST_CASE("at most max_errors_per_file errors are reported for one file") {
+    std::string text = topology + "vms:\n";
+    for (int i = 0; i < 30; ++i) text += "  - {name: v" + std::to_string(i) + ", site: Nowhere}\n";
+    try {
+        load_scenario_text(text, "f.yaml");
+        FAIL("loaded without error");
+    } catch (const InputError& e) {
+        CHECK(e.following().size() + 1 == max_errors_per_file);
+        CHECK(e.truncated());
+        CHECK(e.following().back().line() == e.line() + static_cast<int>(max_errors_per_file) - 1);
+    }
+}
