@@ -159,6 +159,16 @@ drsim_exit_test(cli/several-errors-reported 2 validate ${CMAKE_CURRENT_SOURCE_DI
 # --seed and --run override the file: run R of a sweep replays with the faults that sweep drew.
 drsim_exit_test(cli/run-seed-in-json 0 run --json - --seed 77 --run 3 ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                 MATCH "\"run\": 3,[^{]*\"seed\": 77,")
+# Machine-readable outputs (docs/output-format.md): the CSV has real columns for where each instance
+# is; --metrics-csv writes the metrics as tidy rows; Azure's words beside drsim's states.
+drsim_exit_test(cli/csv-replica-columns 0 run --csv - ${DRSIM_STUDY}
+                MATCH "\n7200,failover,erp-1,start,ok,,replica at Chicago[^\n]*,failing_over,normal,replica,Chicago,VMNet-CH,erp,192\\.168\\.20\\.50,UnplannedFailoverInProgress,Recovery,34\n")
+drsim_exit_test(cli/metrics-csv 0 run --metrics-csv - ${DRSIM_STUDY}
+                MATCH "^scope,name,client,metric,value,unit\nvm,erp-1,,downtime,420,s\n.*\nclient_app,erp,boston-users,downtime,720,s\n")
+drsim_exit_test(cli/json-azure-terms 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-04-failback.yaml
+                MATCH "\"azure_after\": {[^}]*\"protectionState\": \"PlannedFailoverInProgress\"")
+drsim_exit_test(cli/explain-azure-terms 0 explain ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-04-failback.yaml --vm vm-a
+                MATCH "reprotect vm-a  \\[ok -> reprotecting\\]\n *Azure  protectionState ReprotectInProgress, activeLocation Recovery, RecoveryToPrimary. allowedOperations: none")
 drsim_exit_test(cli/quiet-and-verbose 2 run --quiet --verbose ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                 MATCH "^drsim: error: --quiet and --verbose contradict each other")
 drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml

@@ -75,12 +75,13 @@ Command make_command(const std::string& name) {
     Command c{name, "", po::options_description("options of drsim " + name), true};
     c.options.add_options()("help,h", "show this help");
     if (name == "run") {
-        c.summary = "drsim run FILE|- [--variant NAME] [--seed S] [--run R] [--json FILE|-] [--csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
+        c.summary = "drsim run FILE|- [--variant NAME] [--seed S] [--run R] [--json FILE|-] [--csv FILE|-] [--metrics-csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
                     "Replays FILE (- reads standard input) and prints the timeline: every operation, its outcome, the\n"
                     "decisions with their rules, the state after; then the expectations and the final state.";
         c.options.add_options()("json", po::value<std::string>(), "write the run as JSON to FILE (- for standard output)")(
             "csv", po::value<std::string>(), "write the event log as CSV to FILE (- for standard output)")(
             "report", po::value<std::string>(), "write the run as a self-contained HTML page to FILE")(
+            "metrics-csv", po::value<std::string>(), "write the metrics (VMs, apps, clients) as tidy CSV rows to FILE (- for standard output)")(
             "quiet,q", "print only the expectations that failed and the summary line")(
             "verbose,v", "print every record of long runs of like records")(
             "variant", po::value<std::string>(), "run variant NAME of the scenario (its `variants:`) instead of the base");
@@ -190,7 +191,8 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     Simulation& sim = *sim_holder;
     sim.run();
     const bool json_to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
-    const bool csv_to_stdout = vm.count("csv") && vm["csv"].as<std::string>() == "-";
+    const bool csv_to_stdout = (vm.count("csv") && vm["csv"].as<std::string>() == "-") ||
+                               (vm.count("metrics-csv") && vm["metrics-csv"].as<std::string>() == "-");
     ReportOptions options;
     options.verbose = vm.count("verbose") > 0;
     reporting::Document doc;
@@ -198,6 +200,8 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     std::vector<Output> outputs;  // every one rendered before any is written
     if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), build_json(sim).dump(2) + "\n"});
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim))});
+    if (vm.count("metrics-csv"))
+        outputs.push_back({"--metrics-csv", vm["metrics-csv"].as<std::string>(), reporting::render_csv(build_metrics_table(sim))});
     if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(doc)});
     write_outputs(outputs, out);
     const ExpectationCounts counts = count_expectations(sim);
@@ -406,7 +410,7 @@ void check_command_line(const Command& c, const po::variables_map& vm, const std
     if (vm.count("quiet") && vm.count("verbose"))
         throw InputError("--quiet and --verbose contradict each other: give one (see drsim " + c.name + " --help)");
     std::vector<std::pair<std::string, std::string>> outputs;
-    for (const char* option : {"json", "csv", "report", "runs-out"})
+    for (const char* option : {"json", "csv", "metrics-csv", "report", "runs-out"})
         if (vm.count(option)) outputs.emplace_back(std::string{"--"} + option, vm[option].as<std::string>());
     std::vector<std::string> inputs;
     if (!file.empty()) inputs.push_back(file);

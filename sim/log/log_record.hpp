@@ -2,6 +2,7 @@
 // What a run did: one record per operation applied to one target (and per job that finished), with
 // its outcome, the rule that refused it and every decision made. The operations write it, the run
 // and the reports read it; it sits below both.
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -30,6 +31,12 @@ struct LogRecord {
     Decisions decisions;
     std::string_view state_after;  ///< the VM's state after, for VM operations; static text
     std::string_view health_after;  ///< with state_after: the replication's health, "normal" | "degraded"; static text
+    std::uint8_t azure_after = 0xff;  ///< with state_after: Azure's words for it, an AzureKey (world/azure_terms); 0xff: none
+    /// With state_after: the instance the record is about, as it is after it (a world Slot: 0 primary,
+    /// 1 replica, 2 test; 0xff none), where it runs and its first NIC (world Ids; 0xffffffff none).
+    std::uint8_t instance = 0xff;
+    std::uint32_t site = 0xffffffff, network = 0xffffffff, subnet = 0xffffffff;
+    std::optional<Ipv4Address> address;
     int event_index = -1;      ///< the scenario event it came from; -1 for a job that finished
     int line = 0;              ///< the line of that event in the file
 };

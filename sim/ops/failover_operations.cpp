@@ -204,6 +204,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     for (const auto& nic : *nics) where += "; " + describe_nic(w, nic);
     result.detail = (is_failback || r.reversed ? "back at " : "replica at ") + where;
     r.state = State::failing_over;
+    r.last_failover_planned = op.planned;
     r.job_running = true;
     Millis fo = ctx.duration(ctx.scenario.timing.failover, "timing.failover");
     r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });

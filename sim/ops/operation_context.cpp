@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include "sim/world/azure_terms.hpp"
 
 namespace drsim {
 
@@ -55,21 +56,40 @@ Millis OperationContext::duration(const Distribution& d, std::string_view stream
     return draw(d, random_.stream(stream));
 }
 
+namespace {
+
+// What a VM's record says of the instance it is about, as it is now: a test operation's test
+// instance, else the one serving the VM (a failover's replica once it has started).
+void stamp_instance(LogRecord& rec, const Vm& vm) {
+    rec.state_after = to_string(vm.replication.state);
+    rec.health_after = health_name(vm.replication.degraded);
+    rec.azure_after = azure_key(vm.replication);
+    const Slot slot = rec.op.starts_with("test_") || rec.op == "cleanup_test_failover" ? Slot::test : vm.active_slot();
+    const Instance& inst = vm.instance(slot);
+    if (!inst.exists) return;
+    rec.instance = static_cast<std::uint8_t>(slot);
+    rec.site = inst.site;
+    if (inst.nics.empty()) return;
+    rec.network = inst.nics[0].network;
+    rec.subnet = inst.nics[0].subnet;
+    rec.address = inst.nics[0].ip;
+}
+
+}  // namespace
+
 const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line) {
     LogRecord rec = make_record(now(), op, world.vms[vm].name, result.phase, result.refused, std::move(result.also),
                                 std::move(result.detail), std::move(result.decisions));
     rec.event_index = event_index;
     rec.line = line;
-    rec.state_after = to_string(world.vms[vm].replication.state);
-    rec.health_after = health_name(world.vms[vm].replication.degraded);
+    stamp_instance(rec, world.vms[vm]);
     log.push_back(std::move(rec));
     return log.back();
 }
 
 void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions) {
     LogRecord r = make_record(now(), op, vm.name, Phase::done, std::nullopt, {}, "", std::move(decisions));
-    r.state_after = to_string(vm.replication.state);
-    r.health_after = health_name(vm.replication.degraded);
+    stamp_instance(r, vm);
     log.push_back(std::move(r));
 }
 

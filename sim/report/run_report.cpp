@@ -5,6 +5,7 @@
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
 #include "sim/routing/reachability.hpp"
+#include "sim/world/azure_terms.hpp"
 
 namespace drsim {
 
@@ -216,6 +217,47 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
     return doc;
 }
 
+namespace {
+
+// The instance a record is about, by name: primary, replica or test; "" for none.
+std::string_view instance_name(std::uint8_t slot) {
+    switch (slot) {
+        case static_cast<std::uint8_t>(Slot::home): return "primary";
+        case static_cast<std::uint8_t>(Slot::recovery): return "replica";
+        case static_cast<std::uint8_t>(Slot::test): return "test";
+        default: return "";
+    }
+}
+
+// Where a record's instance is: its site, network, subnet and first address, by name ("" for none).
+struct Where {
+    std::string instance, site, network, subnet, address;
+};
+Where where_of(const World& w, const LogRecord& r) {
+    Where x;
+    if (r.instance == 0xff) return x;
+    x.instance = instance_name(r.instance);
+    if (r.site != kNone) x.site = w.sites[r.site].name;
+    if (r.network != kNone) x.network = w.networks[r.network].name;
+    if (r.subnet != kNone) x.subnet = w.subnets[r.subnet].name;
+    if (r.address) x.address = r.address->to_string();
+    return x;
+}
+
+}  // namespace
+
+// Azure's words for a replication's situation (world/azure_terms), as Site Recovery spells them.
+nlohmann::json azure_json(AzureKey key) {
+    const AzureView& v = azure_view(key);
+    nlohmann::json allowed = nlohmann::json::array();
+    for (std::string_view op : v.allowed_operations) allowed.push_back(op);
+    return {{"protectionState", v.protection_state},
+            {"protectionStateDescription", v.protection_state_description},
+            {"activeLocation", v.active_location},
+            {"failoverDirection", v.failover_direction},
+            {"allowedOperations", std::move(allowed)}};
+}
+
 nlohmann::json build_json(const Simulation& sim) {
     const World& w = sim.world();
     nlohmann::json j;
@@ -246,6 +288,13 @@ nlohmann::json build_json(const Simulation& sim) {
         for (const auto& d : r.decisions) e["decisions"].push_back(decision_json(d));
         if (!r.state_after.empty()) e["state_after"] = std::string{r.state_after};
         if (!r.health_after.empty()) e["health_after"] = std::string{r.health_after};
+        if (r.azure_after != kNoAzureKey) e["azure_after"] = azure_json(r.azure_after);
+        if (r.instance != 0xff) {
+            const Where x = where_of(w, r);
+            auto name_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
+            e["where"] = {{"instance", x.instance}, {"site", name_or_null(x.site)}, {"network", name_or_null(x.network)},
+                          {"subnet", name_or_null(x.subnet)}, {"address", name_or_null(x.address)}};
+        }
         if (r.line > 0) e["line"] = r.line;
         events.push_back(std::move(e));
     }
@@ -270,6 +319,7 @@ nlohmann::json build_json(const Simulation& sim) {
         f["state"] = to_string(vm.replication.state);
         f["direction"] = vm.replication.reversed ? "reversed" : "forward";
         f["health"] = health_name(vm.replication.degraded);
+        f["azure"] = azure_json(azure_key(vm.replication));
         f["active_site"] = active.exists ? nlohmann::json(w.sites[active.site].name) : nlohmann::json(nullptr);
         const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
         f["network"] = nic.network == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.networks[nic.network].name);
@@ -365,14 +415,50 @@ nlohmann::json build_json(const Simulation& sim) {
 }
 
 reporting::Table build_event_table(const Simulation& sim) {
-    reporting::Table t{"", {"time_s", "op", "target", "phase", "outcome", "rule", "detail", "decisions"}, {}};
+    reporting::Table t{"",
+                       {"time_s", "op", "target", "phase", "outcome", "rule", "detail", "decisions", "state_after", "health_after",
+                        "instance", "site", "network", "subnet", "address", "protection_state", "active_location", "line"},
+                       {}};
+    const World& w = sim.world();
     for (const auto& r : sim.log()) {
         std::string decisions;
         for (const auto& d : r.decisions) decisions += (decisions.empty() ? "" : "; ") + std::string{rule_id(d.rule)} + ": " + d.detail;
+        Where x = where_of(w, r);
+        const bool azure = r.azure_after != kNoAzureKey;
         t.rows.push_back({seconds(r.time).dump(), std::string{r.op}, r.target, std::string{to_string(r.phase)},
                           std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
-                          r.detail, decisions});
+                          r.detail, decisions, std::string{r.state_after}, std::string{r.health_after}, std::move(x.instance),
+                          std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
+                          azure ? std::string{azure_view(r.azure_after).protection_state} : "",
+                          azure ? std::string{azure_view(r.azure_after).active_location} : "",
+                          r.line > 0 ? std::to_string(r.line) : ""});
     }
+    return t;
+}
+
+reporting::Table build_metrics_table(const Simulation& sim) {
+    reporting::Table t{"", {"scope", "name", "client", "metric", "value", "unit"}, {}};
+    auto row = [&](std::string_view scope, const std::string& name, const std::string& client, std::string_view metric,
+                   const nlohmann::json& value, std::string_view unit) {
+        t.rows.push_back({std::string{scope}, name, client, std::string{metric}, value.dump(), std::string{unit}});
+    };
+    auto figures = [&](std::string_view scope, const std::string& name, const std::string& client, const DowntimeMetric& m) {
+        row(scope, name, client, "downtime", seconds(m.downtime), "s");
+        row(scope, name, client, "time_to_recover", seconds(m.longest_outage), "s");
+        row(scope, name, client, "outages", m.outages, "count");
+    };
+    const World& w = sim.world();
+    for (Id v = 0; v < w.vms.size(); ++v) {
+        figures("vm", w.vms[v].name, "", sim.vm_downtime(v));
+        row("vm", w.vms[v].name, "", "unprotected", seconds(w.vms[v].replication.unprotected_time(sim.end_time())), "s");
+    }
+    for (const auto& [app, members] : sim.apps()) {
+        figures("app", app, "", sim.app_downtime(app));
+        row("app", app, "", "vms", members.size(), "count");
+    }
+    for (const ReachPair& p : sim.reachability().pairs())
+        figures(p.app.empty() ? "client_vm" : "client_app", p.app.empty() ? w.vms[p.vm].name : p.app, w.clients[p.client].name,
+                sim.pair_downtime(p));
     return t;
 }
 
@@ -382,8 +468,20 @@ reporting::Document build_explanation(const Simulation& sim, const std::string& 
     reporting::Section s;
     s.heading = "Every decision about " + vm;
     reporting::Timeline t;
-    for (const auto& r : sim.log())
-        if (r.target == vm) t.entries.push_back(entry(r));
+    for (const auto& r : sim.log()) {
+        if (r.target != vm) continue;
+        reporting::TimelineEntry e = entry(r);
+        // Azure's words after the step: what the portal and `az` would show, and what it would let through.
+        if (r.azure_after != kNoAzureKey) {
+            const AzureView& a = azure_view(r.azure_after);
+            std::string allowed;
+            for (std::string_view op : a.allowed_operations) allowed += (allowed.empty() ? "" : ", ") + std::string{op};
+            e.details.emplace_back("Azure", "protectionState " + std::string{a.protection_state} + ", activeLocation " +
+                                                std::string{a.active_location} + ", " + std::string{a.failover_direction} +
+                                                "; allowedOperations: " + (allowed.empty() ? "none" : allowed));
+        }
+        t.entries.push_back(std::move(e));
+    }
     s.timelines.push_back(std::move(t));
     doc.sections.push_back(std::move(s));
     const World& w = sim.world();

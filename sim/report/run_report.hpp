@@ -31,8 +31,12 @@ ExpectationCounts count_expectations(const Simulation& sim);
 reporting::Document build_document(const Simulation& sim, const ReportOptions& options = {});
 /// SPEC §10: scenario, events (with decisions), expectations, final, metrics.
 nlohmann::json build_json(const Simulation& sim);
-/// One row per log record: time, op, target, phase, outcome, rule, decisions.
+/// One row per log record: time, op, target, phase, outcome, rule, detail, decisions; the state after,
+/// and for a VM's record the instance it is about (primary, replica, test) with its site, network,
+/// subnet and first address, and Azure's protectionState and activeLocation (docs/output-format.md).
 reporting::Table build_event_table(const Simulation& sim);
+/// The metrics as tidy rows: scope (vm, app, client_app, client_vm), name, client, metric, value, unit.
+reporting::Table build_metrics_table(const Simulation& sim);
 /// Every decision about one VM, in time order, with its rule and inputs (`drsim explain`).
 reporting::Document build_explanation(const Simulation& sim, const std::string& vm);
 

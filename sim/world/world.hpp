@@ -114,6 +114,7 @@ struct Replication {
     Id recovery_site = kNone;  ///< the target site chosen at enable time
     std::array<TargetSettings, 2> settings;  ///< [0] forward (to recovery), [1] reverse (to home)
     bool test_running = false;
+    bool last_failover_planned = false;  ///< the last failover was planned (Azure's protectionState tells them apart)
     bool job_running = false;  ///< enabling/failover/reprotect job in flight
     engine::EventId job{};
     /// FORCED-TUNNEL-NO-UDR: the source's Site Recovery traffic is forced on-premises. Decided when

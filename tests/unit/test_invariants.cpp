@@ -4,16 +4,23 @@
 // - no address is held twice in one network;
 // - a NIC's address lies in its subnet's usable range;
 // - subnets of one prefix on premises are active at one site, unless stretched;
-// - a circuit is never connected to two networks whose address spaces overlap.
+// - a circuit is never connected to two networks whose address spaces overlap;
+// and, over each run's log, Azure's allowedOperations (world/azure_terms) agree with drsim's rules:
+// an operation accepted on a VM was allowed in the situation before it, and one refused for its
+// state was not.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "sim/rules/rule_catalogue.hpp"
 #include "sim/run/simulation.hpp"
+#include "sim/world/azure_terms.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
 using namespace drsim;
@@ -173,10 +180,50 @@ std::string broken(const World& w) {
     return "";
 }
 
+// Rules that refuse an operation for the replication's state (not for a site, a network or an
+// address): Azure's allowedOperations would not list it.
+bool state_rule(Rule r) {
+    switch (r) {
+        case Rule::StateNotAllowed:
+        case Rule::CommitNeedsFailover:
+        case Rule::ReprotectNeedsCommit:
+        case Rule::TfoCleanupFirst:
+        case Rule::TfoOneAtATime:
+        case Rule::FoNeedsRecoveryPoint:
+        case Rule::JobInProgress: return true;
+        default: return false;
+    }
+}
+
+// The first record whose outcome disagrees with the allowedOperations before it; "" when none.
+// Counts the operations checked in `checked`.
+std::string azure_disagreement(const Simulation& sim, int& checked) {
+    std::map<std::string, AzureKey> before;  // per VM: the key after its last record
+    for (const LogRecord& r : sim.log()) {
+        if (r.azure_after == kNoAzureKey) continue;
+        const AzureKey was = before.count(r.target) ? before[r.target] : azure_key(Replication{});
+        before[r.target] = r.azure_after;
+        if (r.phase == Phase::done || r.op == "failback" || r.op == "enable_replication") continue;
+        const std::string_view name = azure_operation(r.op, false);
+        if (name.empty()) continue;
+        if (r.refused_by && !state_rule(*r.refused_by)) continue;  // refused for another reason
+        const auto& allowed = azure_view(was).allowed_operations;
+        const bool listed = std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+        ++checked;
+        if (listed == r.refused_by.has_value())
+            return std::string{r.op} + " " + r.target + " at " + std::to_string(r.time) + " ms was " +
+                   (r.refused_by ? "refused by " + std::string{rule_id(*r.refused_by)} : std::string{"accepted"}) + ", but " +
+                   std::string{name} + (listed ? " is" : " is not") + " in allowedOperations of " +
+                   std::string{azure_view(was).protection_state};
+    }
+    return "";
+}
+
 }  // namespace
 
 TEST_CASE("1,000 random scenarios keep the world's invariants at every instant") {
     int instants = 0;
+    int azure_checked = 0;
     for (std::uint64_t seed = 1; seed <= 1000; ++seed) {
         Rng rng(seed);
         const std::string text = seed % 2 ? vmm_scenario(rng) : a2a_scenario(rng);
@@ -195,6 +242,8 @@ TEST_CASE("1,000 random scenarios keep the world's invariants at every instant")
         });
         sim.run();
         if (!first.empty()) FAIL_CHECK(first << "\n" << text);
+        if (const std::string azure = azure_disagreement(sim, azure_checked); !azure.empty()) FAIL_CHECK(azure << "\n" << text);
     }
     CHECK(instants > 10000);  // the checks ran, many times
+    CHECK(azure_checked > 5000);
 }
