@@ -18,7 +18,7 @@
 #include "engine/sim_time.hpp"
 #include "sim/report/dot_graph.hpp"
 #include "sim/decisions/planning_checks.hpp"
-#include "sim/import/import_command.hpp"
+#include "sim/cli/import_command.hpp"
 #include "sim/report/run_report.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/run/simulation.hpp"

@@ -936,7 +936,7 @@ std::string import_azure(const JsonInput& vnets_in, const JsonInput* vms_in) {
         out += "    subnets:\n";
         for (const auto& s : v.subnets) {
             write_notes(out, "      ", s.notes);
-            if (s.name == "GatewaySubnet")
+            if (s.name == "GatewaySubnet" && !v.gateway)
                 out += "      # the subnet of a VPN or ExpressRoute gateway: set `gateway: true` on the network when one is deployed\n";
             out += "      - {name: " + yaml_scalar(s.name) + ", prefix: " + s.prefix.to_string() + "}\n";
         }

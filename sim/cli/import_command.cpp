@@ -1,4 +1,4 @@
-#include "sim/import/import_command.hpp"
+#include "sim/cli/import_command.hpp"
 
 #include <boost/program_options.hpp>
 

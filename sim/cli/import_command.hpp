@@ -1,6 +1,7 @@
 #pragma once
 // The `drsim import` command: reads what a cloud's CLI lists and writes a scenario skeleton.
-// Kept apart from sim/cli/cli.cpp, which hands it the command line in one line.
+// Its own file beside cli.cpp, which hands it the command line in one line; the conversion is
+// in sim/import/.
 #include <iosfwd>
 #include <optional>
 #include <string>
