@@ -440,6 +440,7 @@ struct Peering {
 struct Vnet {
     std::size_t index = 0;
     std::string azure_name, resource_group, id, region;  // region: its key ("eastus")
+    std::string location;                                // as the listing spells it
     std::string name;                                    // in the scenario
     std::vector<Ipv4Prefix> space;
     std::vector<Subnet> subnets;
@@ -481,7 +482,8 @@ Vnet read_vnet(const JsonDocument& doc, std::size_t i) {
         o.fail_at(o.path, "this is a VM, not a VNet: give `az vm list -d -o json` to --vms and `az network vnet list -o json` to --vnets");
     net.azure_name = o.string("name");
     o.what = "VNet '" + one_line(net.azure_name) + "'";
-    net.region = region_key(o.string("location"));
+    net.location = o.string("location");
+    net.region = region_key(net.location);
     if (net.region.empty()) o.fail_at(o.at("location"), "expected a region name, found an empty string");
     net.id = o.string("id");
     net.resource_group = o.optional_string("resourceGroup");
@@ -652,8 +654,11 @@ std::string import_azure(const JsonInput& vnets_in, const JsonInput* vms_in) {
     for (std::size_t i = 0; i < vnet_doc.root().size(); ++i) vnets.push_back(read_vnet(vnet_doc, i));
 
     // Sites: one per region, named as drsim scenarios name Azure regions.
-    std::map<std::string, AzureRegion> regions;  // by key
-    for (const auto& v : vnets) regions.emplace(v.region, azure_region(v.region));
+    std::map<std::string, AzureRegion> regions;  // by key; a region not in the table is named by its
+    for (const auto& v : vnets) {                 // first spelling in byte order, whatever the listing's order
+        auto [it, fresh] = regions.emplace(v.region, azure_region(v.location));
+        if (!fresh && !it->second.known && v.location < it->second.name) it->second.name = v.location;
+    }
     std::set<std::string> site_names;
     for (auto& [key, r] : regions) {
         r.name = drsim_name(r.name);
