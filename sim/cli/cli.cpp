@@ -18,6 +18,7 @@
 #include "engine/sim_time.hpp"
 #include "sim/report/dot_graph.hpp"
 #include "sim/decisions/planning_checks.hpp"
+#include "sim/cli/import_command.hpp"
 #include "sim/report/run_report.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/run/simulation.hpp"
@@ -46,6 +47,7 @@ constexpr const char* kUsage =
     "  sweep FILE      run each variant N times over random timings and faults; percentiles\n"
     "  sweep-merge FILE...  merge the run files of a sweep's shards into its summary\n"
     "  rules           print the rule catalogue (Markdown)\n"
+    "  import azure    write a scenario skeleton from `az network vnet list` / `az vm list -d` JSON (-o FILE)\n"
     "\n"
     "options:\n"
     "  -h, --help      this text; `drsim <command> --help` for a command's options\n"
@@ -449,6 +451,7 @@ namespace {
 
 // The command named by `args`, run; its exit status. Throws what run_cli reports.
 int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (auto status = run_import_command(args, out)) return *status;  // drsim import (sim/import/)
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         if (args.size() > 1) {
             Command c = make_command(args[1]);
@@ -464,7 +467,7 @@ int dispatch(const std::vector<std::string>& args, std::ostream& out, std::ostre
         out << "drsim " << DRSIM_VERSION << "\n";
         return 0;
     }
-    const std::vector<std::string> known{"run", "validate", "explain", "graph", "compare", "sweep", "sweep-merge", "rules"};
+    const std::vector<std::string> known{"run", "validate", "explain", "graph", "compare", "sweep", "sweep-merge", "rules", "import"};
     Command c = make_command(args[0]);
     if (c.summary.empty())
         throw InputError("unknown command '" + args[0] + "'" + did_you_mean(closest_name(args[0], known)) +
