@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# `cmake --install` puts every piece where README "Install" says, and the installed program runs an
+# installed drill. scripts/package checks the same list in the .deb (scripts/installed-files).
+# Usage: tests/install_tree.sh BUILD_DIR SOURCE_DIR PREFIX
+set -euo pipefail
+build=$1 source_dir=$2 prefix=$3
+
+rm -rf "$prefix"
+cmake --install "$build" --prefix "$prefix" >/dev/null
+cd "$prefix"
+missing=0
+while read -r path; do
+    [[ -e $path ]] || { echo "FAIL: $path is not installed"; missing=$((missing + 1)); }
+done < <("$source_dir/scripts/installed-files" "$source_dir")
+((missing == 0)) || exit 1
+
+bin/drsim --version
+bin/drsim validate share/doc/drsim/examples/demo/east-asia-drill.yaml
+bash -n share/bash-completion/completions/drsim
+gzip -t share/man/man1/drsim.1.gz
+echo "install: $(find . -type f -o -type l | wc -l) files and links under $prefix"
