@@ -38,8 +38,9 @@ commands=$("$drsim" --help | awk '/^[^ ].*:/ { section = $0 } section == "comman
 checked=0
 for command in $commands; do
     expect_offered "$command" drsim ""
-    # Options: every -x and --name at the start of an option line of the command's help.
-    for option in $("$drsim" "$command" --help | grep -E '^ +-' | grep -oE '(^|[ [,])--?[a-zA-Z][-a-zA-Z0-9]*' | tr -d ' [,'); do
+    # Options: every -x and --name in the option column of the command's help (what comes before
+    # the description, which may quote other programs' options).
+    for option in $("$drsim" "$command" --help | grep -E '^ +-' | sed -E 's/^ +//; s/   .*//' | grep -oE '(^|[ [,])--?[a-zA-Z][-a-zA-Z0-9]*' | tr -d ' [,'); do
         expect_offered "$option" drsim "$command" -
         checked=$((checked + 1))
     done
