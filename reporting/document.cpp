@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "reporting/printable.hpp"
+
 namespace drsim::reporting {
 
 namespace {
@@ -38,12 +40,21 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 std::string render_text(const Table& table) {
+    // Text renderings show every field through printable(): one line of visible characters.
+    std::vector<std::vector<std::string>> rows;
+    rows.reserve(table.rows.size() + 1);
+    for (const auto* row = &table.columns;; row = &table.rows[rows.size() - 1]) {
+        std::vector<std::string> cells;
+        cells.reserve(row->size());
+        for (const auto& cell : *row) cells.push_back(printable(cell));
+        rows.push_back(std::move(cells));
+        if (rows.size() == table.rows.size() + 1) break;
+    }
     std::vector<std::size_t> width(table.columns.size());
-    for (std::size_t c = 0; c < table.columns.size(); ++c) width[c] = table.columns[c].size();
-    for (const auto& row : table.rows)
+    for (const auto& row : rows)
         for (std::size_t c = 0; c < row.size() && c < width.size(); ++c) width[c] = std::max(width[c], row[c].size());
     std::string out;
-    if (!table.title.empty()) out += table.title + "\n";
+    if (!table.title.empty()) out += printable(table.title) + "\n";
     auto line = [&](const std::vector<std::string>& cells) {
         std::string l;
         for (std::size_t c = 0; c < width.size(); ++c) {
@@ -53,11 +64,11 @@ std::string render_text(const Table& table) {
         while (!l.empty() && l.back() == ' ') l.pop_back();
         out += l + "\n";
     };
-    line(table.columns);
+    line(rows[0]);
     std::string rule;
     for (std::size_t c = 0; c < width.size(); ++c) rule += std::string(width[c], '-') + (c + 1 == width.size() ? "" : "  ");
     out += rule + "\n";
-    for (const auto& row : table.rows) line(row);
+    for (std::size_t r = 1; r < rows.size(); ++r) line(rows[r]);
     return out;
 }
 
@@ -79,24 +90,31 @@ std::string render_text(const Timeline& timeline) {
     std::size_t time_width = 0;
     for (const auto& e : timeline.entries) time_width = std::max(time_width, e.time.size());
     std::string out;
-    if (!timeline.title.empty()) out += timeline.title + "\n";
+    if (!timeline.title.empty()) out += printable(timeline.title) + "\n";
     const std::string indent(time_width + 4, ' ');
     for (const auto& e : timeline.entries) {
-        std::string head = std::string(time_width - e.time.size(), ' ') + e.time + "  " + e.headline;
-        if (!e.status.empty()) head += "  [" + e.status + "]";
+        std::string head = std::string(time_width - e.time.size(), ' ') + e.time + "  " + printable(e.headline);
+        if (!e.status.empty()) head += "  [" + printable(e.status) + "]";
         out += head + "\n";
-        for (const auto& [tag, text] : e.details) out += indent + (tag.empty() ? text : tag + "  " + text) + "\n";
+        for (const auto& [tag, text] : e.details)
+            out += indent + (tag.empty() ? printable(text) : printable(tag) + "  " + printable(text)) + "\n";
     }
     return out;
 }
 
 std::string render_text(const Document& document) {
     std::string out;
-    if (!document.title.empty()) out += document.title + "\n" + std::string(document.title.size(), '=') + "\n";
+    if (!document.title.empty()) {
+        const std::string title = printable(document.title);
+        out += title + "\n" + std::string(title.size(), '=') + "\n";
+    }
     for (const auto& s : document.sections) {
         out += "\n";
-        if (!s.heading.empty()) out += s.heading + "\n" + std::string(s.heading.size(), '-') + "\n";
-        for (const auto& p : s.paragraphs) out += p + "\n";
+        if (!s.heading.empty()) {
+            const std::string heading = printable(s.heading);
+            out += heading + "\n" + std::string(heading.size(), '-') + "\n";
+        }
+        for (const auto& p : s.paragraphs) out += printable(p) + "\n";
         for (const auto& t : s.timelines) out += render_text(t);
         for (const auto& t : s.tables) {
             if (out.back() != '\n') out += '\n';

@@ -169,6 +169,14 @@ drsim_exit_test(cli/json-azure-terms 0 run --json - ${PROJECT_SOURCE_DIR}/scenar
                 MATCH "\"azure_after\": {[^}]*\"protectionState\": \"PlannedFailoverInProgress\"")
 drsim_exit_test(cli/explain-azure-terms 0 explain ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-04-failback.yaml --vm vm-a
                 MATCH "reprotect vm-a  \\[ok -> reprotecting\\]\n *Azure  protectionState ReprotectInProgress, activeLocation Recovery, RecoveryToPrimary. allowedOperations: none")
+# A scenario file is UTF-8: one in UTF-16 or UTF-32 is refused at 1:1, by its byte-order mark.
+drsim_exit_test(cli/utf16-refused 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/utf16-bom.yaml
+                ERROR_MATCH "utf16-bom\\.yaml:1:1: error: the file is UTF-16")
+drsim_exit_test(cli/utf32-refused 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/utf32-bom.yaml
+                ERROR_MATCH "utf32-bom\\.yaml:1:1: error: the file is UTF-32")
+# A name with escape codes is valid, and every text output shows it escaped (reporting/printable).
+drsim_exit_test(cli/names-escaped-in-timeline 0 run ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/escape-codes-in-names.yaml
+                MATCH "enable_replication web1\\\\x1b\\[2J\\\\x1b\\]0.pwned\\\\x07")
 drsim_exit_test(cli/quiet-and-verbose 2 run --quiet --verbose ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                 MATCH "^drsim: error: --quiet and --verbose contradict each other")
 drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "engine/sim_time.hpp"
+#include "reporting/printable.hpp"
 #include "sim/report/dot_graph.hpp"
 #include "sim/decisions/planning_checks.hpp"
 #include "sim/cli/import_command.hpp"
@@ -212,11 +213,12 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
             for (const auto& e : sim.expectations()) {
                 if (e.ok) continue;
                 if (e.unexpected_refusal)
-                    out << shown_name(file) << ":" << e.line << ": " << e.check << " at " << engine::format_duration(e.time) << ": "
-                        << e.found << "\n";
+                    out << shown_name(file) << ":" << e.line << ": " << reporting::printable(e.check) << " at "
+                        << engine::format_duration(e.time) << ": " << reporting::printable(e.found) << "\n";
                 else
-                    out << shown_name(file) << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time) << ": "
-                        << e.check << ": expected " << e.expected << ", found " << e.found << "\n";
+                    out << shown_name(file) << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time)
+                        << ": " << reporting::printable(e.check) << ": expected " << reporting::printable(e.expected) << ", found "
+                        << reporting::printable(e.found) << "\n";
             }
         } else {
             out << reporting::render_text(doc);
@@ -238,14 +240,14 @@ int command_validate(const std::string& file, std::ostream& out) {
         Scenario s = doc.load(variant);
         std::size_t expects = 0;
         for (const auto& e : s.events) expects += e.expects.size() + (e.expect_error.empty() ? 0 : 1);
-        out << doc.file() << (variant.empty() ? "" : " (variant " + variant + ")") << ": valid scenario '" << s.name << "': " << s.sites.size()
+        out << doc.file() << (variant.empty() ? "" : " (variant " + variant + ")") << ": valid scenario '" << reporting::printable(s.name) << "': " << s.sites.size()
             << " sites, " << s.networks.size() << " networks, " << s.vms.size() << " VMs, " << s.recovery_plans.size()
             << " recovery plans, " << s.events.size() << " events, " << expects << " checks"
             << (s.faults.empty() ? "" : ", " + std::to_string(s.faults.size()) + " random faults") << "\n";
         auto sim = std::make_unique<Simulation>(s);  // the world as it starts: connections are checked too
         for (const auto& w : sim->planning_warnings())
             out << doc.file() << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": "
-                << (variant.empty() ? "" : "(variant " + variant + ") ") << w.detail << "\n";
+                << (variant.empty() ? "" : "(variant " + variant + ") ") << reporting::printable(w.detail) << "\n";
     }
     return 0;
 }
@@ -283,10 +285,10 @@ int command_compare(const po::variables_map& vm, const std::string& file, std::o
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(table)});
     write_outputs(outputs, out);
     if (!to_stdout) {
-        out << "drsim compare: " << c.scenario << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
+        out << "drsim compare: " << reporting::printable(c.scenario) << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
             << reporting::render_text(table) << "\n";
         for (const auto& v : c.variants)
-            if (!v.description.empty()) out << v.name << ": " << v.description << "\n";
+            if (!v.description.empty()) out << v.name << ": " << reporting::printable(v.description) << "\n";
         out << "\n" << (c.all_held() ? "OK: every design held its expectations" : "FAILED: some designs did not hold their expectations") << "\n";
     }
     return c.all_held() ? 0 : 1;

@@ -1,5 +1,7 @@
 #include "sim/scenario/input_error.hpp"
 
+#include "reporting/printable.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -8,33 +10,15 @@ namespace drsim {
 
 namespace {
 
-// A message is one line of printable text: control characters (a newline or an escape sequence in
-// a name read from the file) are shown escaped, so they can neither forge a second diagnostic nor
-// reach the terminal.
-std::string printable(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (unsigned char ch : text) {
-        if (ch >= 0x20 && ch != 0x7f) {
-            out += static_cast<char>(ch);
-        } else if (ch == '\n') {
-            out += "\\n";
-        } else if (ch == '\t') {
-            out += "\\t";
-        } else {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[ch >> 4];
-            out += hex[ch & 15];
-        }
-    }
-    return out;
-}
+// A message is one line of visible text (reporting/printable): a name read from the file can
+// neither forge a second diagnostic, drive the terminal, nor hide what it is; a very long one is cut.
+using reporting::printable;
+using reporting::printable_message;
 
 std::string located(const std::string& file, int line, int column, const std::string& message) {
     std::string out = printable(file);
     if (line > 0) out += ':' + std::to_string(line) + ':' + std::to_string(column);
-    return out + ": error: " + printable(message);
+    return out + ": error: " + printable_message(message);
 }
 
 }  // namespace
@@ -46,50 +30,79 @@ InputError::InputError(std::string file, int line, int column, std::string messa
       column_(column),
       message_(std::move(message)) {}
 
-InputError::InputError(std::string message) : std::runtime_error("error: " + printable(message)), message_(std::move(message)) {}
+InputError::InputError(std::string message)
+    : std::runtime_error("error: " + printable_message(message)), message_(std::move(message)) {}
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-            diagonal = above;
+namespace {
+
+// The code points of `s`, ASCII letters lowered (names compare case-insensitively); a byte that is
+// not UTF-8 stands for itself, apart from every code point.
+std::vector<char32_t> code_points(std::string_view s) {
+    std::vector<char32_t> out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
+        char32_t cp = n == 1 ? b : n == 2 ? (b & 0x1f) : n == 3 ? (b & 0x0f) : (b & 0x07);
+        bool valid = n != 0 && i + n <= s.size();
+        for (std::size_t k = 1; valid && k < n; ++k) {
+            const auto c = static_cast<unsigned char>(s[i + k]);
+            valid = (c >> 6) == 0x2;
+            cp = (cp << 6) | (c & 0x3f);
         }
+        if (!valid) {
+            out.push_back(0x110000 + b);
+            ++i;
+            continue;
+        }
+        out.push_back(cp >= 'A' && cp <= 'Z' ? cp - 'A' + 'a' : cp);
+        i += n;
     }
-    return row[b.size()];
+    return out;
 }
 
-std::size_t edit_distance_within(std::string_view a, std::string_view b, std::size_t bound) {
+}  // namespace
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    return edit_distance_within(a, b, std::max(a.size(), b.size()));
+}
+
+std::size_t edit_distance_within(std::string_view a_text, std::string_view b_text, std::size_t bound) {
+    std::vector<char32_t> a = code_points(a_text), b = code_points(b_text);
     if (a.size() < b.size()) std::swap(a, b);  // b the shorter: rows as long as it
     if (a.size() - b.size() > bound) return bound + 1;
     const std::size_t over = bound + 1;
-    auto lower = [](char ch) { return std::tolower(static_cast<unsigned char>(ch)); };
-    std::vector<std::size_t> row(b.size() + 1, over);
-    for (std::size_t j = 0; j <= std::min(b.size(), bound); ++j) row[j] = j;
+    const std::size_t n = b.size();
+    // Three rows: the one before last for transpositions (optimal string alignment distance).
+    std::vector<std::size_t> before(n + 1, over), row(n + 1, over), next(n + 1, over);
+    for (std::size_t j = 0; j <= std::min(n, bound); ++j) row[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
-        // Only cells with |i - j| <= bound can hold a distance within the bound.
+        // Only cells with |i - j| <= bound can hold a distance within the bound; the row keeps
+        // valid values from one before its band to one after it, which is all the next rows read.
         const std::size_t from = i > bound ? i - bound : 1;
-        const std::size_t to = std::min(b.size(), i + bound);
-        std::size_t diagonal = from >= 1 ? row[from - 1] : over;
-        row[from - 1] = i <= bound && from == 1 ? i : over;
-        std::size_t smallest = row[from - 1];
+        const std::size_t to = std::min(n, i + bound);
+        next[from - 1] = from == 1 && i <= bound ? i : over;
+        std::size_t smallest = next[from - 1];
         for (std::size_t j = from; j <= to; ++j) {
-            const std::size_t above = row[j];
-            const std::size_t cell = std::min({above + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
-            row[j] = std::min(cell, over);
-            diagonal = above;
-            smallest = std::min(smallest, row[j]);
+            std::size_t cell = std::min({row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cell = std::min(cell, before[j - 2] + 1);
+            next[j] = std::min(cell, over);
+            smallest = std::min(smallest, next[j]);
         }
-        if (to < b.size()) row[to + 1] = over;
+        if (to < n) next[to + 1] = over;
+        // A row all past the bound ends it: every later cell is at least one of them (a
+        // transposition from the row before costs as much as the diagonal through this one).
         if (smallest > bound) return over;
+        std::swap(before, row);
+        std::swap(row, next);
     }
-    return row[b.size()];
+    return row[n];
+}
+
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (char ch : s) n += (static_cast<unsigned char>(ch) >> 6) != 0x2;
+    return n;
 }
 
 std::string did_you_mean(const std::string& suggestion) {

@@ -55,6 +55,9 @@ struct BraceRange {
 
 /// Most names one brace range may stand for.
 inline constexpr std::uint64_t max_brace_range = 1'000'000;
+/// Most VMs one scenario may declare, compact entries expanded: a bound on the memory a small file
+/// can ask for (a run takes about a kilobyte per VM).
+inline constexpr std::uint64_t max_vms = 2'000'000;
 /// Highest NIC index a check may name.
 inline constexpr std::uint64_t max_nic_index = 16;
 

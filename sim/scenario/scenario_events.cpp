@@ -1,8 +1,10 @@
 // The `events:` section of a scenario: timed operations and `expect` checks (SPEC §9).
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 #include "sim/rules/rule_catalogue.hpp"
+#include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/input_error.hpp"
 #include "sim/scenario/scenario_builder.hpp"
 
@@ -85,8 +87,14 @@ void ScenarioBuilder::read_event(const YamlNode& node) {
     event.loc = node.loc;
     const YamlNode* at = node.find("at");
     if (!at) fail(node.loc, "missing required key 'at' in an event (when it happens: a duration like 90s, or 'end')");
-    if (at->is_scalar() && at->text == "end") event.at_end = true;
-    else event.at = duration(*at, "at");
+    if (at->is_scalar() && at->text == "end") {
+        event.at_end = true;
+    } else {
+        // `at` is a duration or the word end: a near miss of the word (END, ned) is named as one.
+        if (at->is_scalar() && !parse_duration(at->text) && closest_name(at->text, std::array<std::string_view, 1>{"end"}) == "end")
+            fail(at->loc, "'at': expected a duration (like 90s, 5m, 1h30m) or 'end', found '" + at->text + "' (did you mean 'end'?)");
+        event.at = duration(*at, "at");
+    }
 
     OpKind kind = *find_op(op_key->text);
     if (const YamlNode* err = node.find("expect_error")) {

@@ -675,7 +675,26 @@ void ScenarioBuilder::read_subnets(const YamlNode& node, NetworkSpec& net, SiteK
 // VMs
 
 void ScenarioBuilder::read_vms(const YamlNode& node) {
-    for (const YamlNode& item : sequence(node, "vms").items) read_vm_entry(item);
+    // The total is counted before any entry expands, so that a small file asking for more VMs than
+    // max_vms is refused at once, at the entry that crosses it. An entry whose name is malformed is
+    // left to read_vm_entry, which refuses it in file order.
+    std::uint64_t total = 0;
+    for (const YamlNode& item : sequence(node, "vms").items) {
+        const YamlNode* name_node = item.is_mapping() ? item.find("name") : nullptr;
+        if (!name_node || !name_node->is_scalar()) continue;
+        try {
+            const auto range = brace_range(*name_node, name_node->text);
+            total += range ? range->count() : 1;
+        } catch (const InputError&) {
+            continue;
+        }
+        if (total > max_vms)
+            throw InputError(file_, name_node->loc.line, name_node->loc.column,
+                             "'" + name_node->text + "' brings the scenario to " + std::to_string(total) + " VMs; at most " +
+                                 std::to_string(max_vms / 1'000'000) + ",000,000 in one scenario (docs/scenario-format.md)")
+                .mark_about_whole_file();
+    }
+    for (const YamlNode& item : node.items) read_vm_entry(item);
 }
 
 void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
@@ -1110,7 +1129,7 @@ void find_following_errors(InputError& first, const YamlNode& root, const std::s
     bool truncated = false;
     // Each pass takes one item out, so the passes are bounded by the items; cascades count too.
     for (std::size_t pass = 0; pass < 4 * max_errors_per_file; ++pass) {
-        if (!remove_item_holding(tree, current, removed)) break;
+        if (current.about_whole_file() || !remove_item_holding(tree, current, removed)) break;
         try {
             detail::ScenarioBuilder(file).build(tree);
             break;
@@ -1125,9 +1144,60 @@ void find_following_errors(InputError& first, const YamlNode& root, const std::s
             truncated = true;
             break;
         }
-        following.push_back(current);
+        following.push_back(current);  // a limit crossed (about_whole_file) ends the search at the next pass
     }
     first.set_following(std::move(following), truncated);
+}
+
+// The patch of variant `name` in `root`'s `variants:` list; nullptr when absent.
+const YamlNode* patch_of(const YamlNode& root, const std::string& name) {
+    const YamlNode* list = root.is_mapping() ? root.find("variants") : nullptr;
+    if (!list || !list->is_sequence()) return nullptr;
+    for (const YamlNode& item : list->items) {
+        const YamlNode* n = item.is_mapping() ? item.find("name") : nullptr;
+        if (n && n->is_scalar() && n->text == name) return item.find("patch") ? item.find("patch") : &item;
+    }
+    return nullptr;
+}
+
+bool inside(const YamlNode& node, int line, int column) {
+    if (node.loc.line == line && node.loc.column == column) return true;
+    for (const YamlNode& child : node.items)
+        if (inside(child, line, column)) return true;
+    return false;
+}
+
+// The patch entry naming `text`: the innermost list item of `node` holding a scalar `text` (the
+// `{name: web1, remove: true}` of a patch), or that scalar when no list item holds it; first in file
+// order; nullptr when none does.
+const YamlNode* find_naming(const YamlNode& node, const std::string& text, const YamlNode* item = nullptr) {
+    if (node.is_scalar() && node.text == text) return item ? item : &node;
+    for (const YamlNode& child : node.items)
+        if (const YamlNode* found = find_naming(child, text, node.is_sequence() ? &child : item)) return found;
+    return nullptr;
+}
+
+// An error of variant `name` where the patch caused it (SPEC §11). An error located in the patch is
+// there already. One located in the base (a VM the patch removed is still named there; a subnet the
+// patch moved no longer holds an address) is moved to the patch entry that names what the message
+// quotes, else to the patch itself, and says where the base failed.
+InputError in_patch(const InputError& e, const YamlNode& root, const std::string& name, const std::string& file) {
+    const YamlNode* patch = patch_of(root, name);
+    if (!patch || e.line() <= 0 || inside(*patch, e.line(), e.column())) return e;
+    const YamlNode* at = patch;
+    const std::string& m = e.message();
+    for (std::size_t open = m.find('\''); open != std::string::npos; open = m.find('\'', open + 1)) {
+        const std::size_t close = m.find('\'', open + 1);
+        if (close == std::string::npos) break;
+        if (const YamlNode* found = find_naming(*patch, m.substr(open + 1, close - open - 1))) {
+            at = found;
+            break;
+        }
+        open = close;
+    }
+    return InputError(file, at->loc.line, at->loc.column,
+                      "variant '" + name + "': with this patch, line " + std::to_string(e.line()) + ":" + std::to_string(e.column()) +
+                          " fails: " + m);
 }
 
 }  // namespace
@@ -1152,9 +1222,13 @@ Scenario ScenarioDocument::load(const std::string& variant) const {
         // The base is read as parsed (the builder passes over `variants`); a variant from a copy.
         const bool base = variant.empty() || variant == "base";
         if (!base) {
-            Scenario s = builder.build(apply_variant(root_, variant, file_));
-            s.variant = variant;
-            return s;
+            try {
+                Scenario s = builder.build(apply_variant(root_, variant, file_));
+                s.variant = variant;
+                return s;
+            } catch (const InputError& e) {
+                throw in_patch(e, root_, variant, file_);
+            }
         }
         try {
             return builder.build(root_);

@@ -126,7 +126,12 @@ std::string hex_byte(int value) {
     Location loc = location_of_offset(text, offset);
     std::string message = "not valid YAML text: " + problem;
     if (utf8) {
-        if (offset < text.size()) message += " (byte " + hex_byte(static_cast<unsigned char>(text[offset])) + ")";
+        const std::string byte = offset < text.size() ? hex_byte(static_cast<unsigned char>(text[offset])) : "";
+        // Name the byte for what it is: the one that starts a character its next byte does not continue.
+        if (problem == "invalid trailing UTF-8 octet" && !byte.empty())
+            message = "not valid UTF-8: byte " + byte + " starts a character that the next byte does not continue";
+        else if (!byte.empty())
+            message += " (byte " + byte + ")";
         message += "; a scenario file must be UTF-8 (was it saved as Latin-1 or Windows-1252?)";
     } else if (parser.problem_value >= 0) {
         message += " (character " + hex_byte(parser.problem_value) + ")";
@@ -146,8 +151,27 @@ bool same_mark(const yaml_mark_t& a, const yaml_mark_t& b) { return a.line == b.
                   parser.problem_mark.index >= static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
                       return !is_continuation_byte(static_cast<unsigned char>(c));
                   }));
-    const yaml_mark_t& at = has_context && at_end ? parser.context_mark : parser.problem_mark;
+    // A flow collection left open before more text follows ("did not find expected ',' or '}'"),
+    // and a key that does not end with ':' where a key may (on its line, within 1024 characters):
+    // the opening bracket, or the key, is where to look.
+    const bool unclosed = has_context && problem.starts_with("did not find expected ',' or");
+    const bool long_key = has_context && problem == "could not find expected ':'" &&
+                          std::string_view{parser.context} == "while scanning a simple key";
+    const yaml_mark_t& at = has_context && (at_end || unclosed || long_key) ? parser.context_mark : parser.problem_mark;
     std::string message = "YAML syntax error: " + problem;
+    if (unclosed && !at_end) {
+        const Location found = location_of(parser.problem_mark);
+        message += std::string{" "} + parser.context + ": the bracket here is not closed before line " + std::to_string(found.line) +
+                   ", column " + std::to_string(found.column);
+        const Location loc = location_of(at);
+        throw InputError(file, loc.line, loc.column, message);
+    }
+    if (long_key && !at_end) {
+        const Location loc = location_of(at);
+        throw InputError(file, loc.line, loc.column,
+                         "YAML syntax error: the key starting here has no ':' on its line within 1024 characters (YAML's "
+                         "limit for a key written without '?')");
+    }
     if (has_context) {
         message += std::string{" "} + parser.context;
         if (!same_mark(at, parser.context_mark)) {
@@ -338,6 +362,17 @@ private:
 }  // namespace
 
 YamlNode parse_yaml_document(const std::string& text, const std::string& file) {
+    // libyaml would read UTF-16 with a byte-order mark; a scenario file is UTF-8 (SPEC §9), and a
+    // UTF-32 file would otherwise be refused for its NUL bytes two columns on.
+    const std::string_view head(text.data(), std::min<std::size_t>(text.size(), 4));
+    const char* encoding = head.starts_with(std::string_view("\x00\x00\xFE\xFF", 4)) || head.starts_with(std::string_view("\xFF\xFE\x00\x00", 4))
+                               ? "UTF-32"
+                           : head.starts_with("\xFE\xFF") || head.starts_with("\xFF\xFE") ? "UTF-16"
+                                                                                        : nullptr;
+    if (encoding)
+        throw InputError(file, 1, 1,
+                         std::string{"the file is "} + encoding + " (it starts with a " + encoding +
+                             " byte-order mark); a scenario file must be UTF-8: convert it (iconv -f " + encoding + " -t UTF-8)");
     return TreeBuilder(text, file).parse();
 }
 

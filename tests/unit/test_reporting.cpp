@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "reporting/document.hpp"
+#include "reporting/printable.hpp"
 
 using namespace drsim::reporting;
 
@@ -373,4 +374,25 @@ TEST_CASE("HTML: an entry's class is its tone, not its status text") {
     CHECK(html.find("<span class=\"warning\">warning -&gt; failing_over</span>") != std::string::npos);
     CHECK(html.find("<span class=\"ok\">ok, committed</span>") != std::string::npos);
     CHECK(html.find("class=\"refused by") == std::string::npos);
+}
+
+TEST_CASE("printable: names from a file are one line of visible text in every text rendering") {
+    using drsim::reporting::printable;
+    using drsim::reporting::printable_message;
+    CHECK(printable("web1") == "web1");
+    CHECK(printable("caf\xc3\xa9 \xe2\x86\x92 Z\xc3\xbcrich") == "caf\xc3\xa9 \xe2\x86\x92 Z\xc3\xbcrich");  // visible UTF-8 kept
+    CHECK(printable("a\nb\tc") == "a\\nb\\tc");
+    CHECK(printable(std::string("web1\x1b[2J\0", 9)) == "web1\\x1b[2J\\x00");
+    CHECK(printable("web1\xe2\x80\x8b") == "web1\\u{200b}");      // zero-width space
+    CHECK(printable("a\xe2\x80\xae" "b") == "a\\u{202e}b");        // right-to-left override
+    CHECK(printable("\xc2\x9b" "31m") == "\\xc2\\x9b31m");          // C1 CSI
+    CHECK(printable("\xe9t\xe9") == "\\xe9t\\xe9");                 // Latin-1, not UTF-8
+    const std::string cut = printable_message("unknown VM '" + std::string(1000, 'v') + "'");
+    CHECK(cut.size() < 200);
+    CHECK(cut.find("\xe2\x80\xa6[850 bytes]\xe2\x80\xa6") != std::string::npos);
+    drsim::reporting::Table t{"", {"vm"}, {{"web1\x1b]0;pwned\x07"}}};
+    CHECK(drsim::reporting::render_text(t).find('\x1b') == std::string::npos);
+    drsim::reporting::Timeline tl{"", {{"1m", "failover web1\nforged", "ok", {{"RULE", "x\x1b"}}, {}}}};
+    const std::string text = drsim::reporting::render_text(tl);
+    CHECK(text == "1m  failover web1\\nforged  [ok]\n      RULE  x\\x1b\n");
 }
