@@ -177,6 +177,11 @@ drsim_exit_test(cli/utf32-refused 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenari
 # A name with escape codes is valid, and every text output shows it escaped (reporting/printable).
 drsim_exit_test(cli/names-escaped-in-timeline 0 run ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/escape-codes-in-names.yaml
                 MATCH "enable_replication web1\\\\x1b\\[2J\\\\x1b\\]0.pwned\\\\x07")
+# graph --after: where each replica came back with its address, connections by kind and state.
+drsim_exit_test(cli/graph-after-replicas-and-connections 0 graph --after ${PROJECT_SOURCE_DIR}/scenarios/routing/hyperv-retain-ip-to-azure-static.yaml
+                MATCH "\"subnet:vnet-dr/app\" -- \"vm:web1/replica/vnet-dr/app\".*\"site:Woodgrove HQ\" -- \"net:vnet-dr\" \\[label=\"s2s-clash\\\\nvpn, disconnected\", color=darkorange, style=dashed\\]")
+drsim_exit_test(cli/graph-before-shows-vms 0 graph ${PROJECT_SOURCE_DIR}/scenarios/routing/hyperv-retain-ip-to-azure-static.yaml
+                MATCH "\"vm:web1/primary/hq-lan/[^\"]*\" \\[label=\"web1\\\\n192\\.168\\.1\\.10\"")
 drsim_exit_test(cli/quiet-and-verbose 2 run --quiet --verbose ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                 MATCH "^drsim: error: --quiet and --verbose contradict each other")
 drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml

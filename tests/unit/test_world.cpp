@@ -1508,3 +1508,24 @@ networks:
     CHECK(dot.find(R"x(label="HQ \"main\" (on-premises)")x") != std::string::npos);
     CHECK(dot.find(R"x("subnet:lan\\/a\\b" [label="a\\b\n10.0.0.0/24")x") != std::string::npos);
 }
+
+TEST_CASE("topology_dot draws each VM in its subnet, a count per kind beyond the limit, and escapes names") {
+    const Scenario s = load_scenario_text(R"(scenario: dot vms
+sites:
+  - {name: A, kind: azure}
+networks:
+  - {name: n, site: A, address_space: [10.0.0.0/16], subnets: [{name: few, prefix: 10.0.0.0/24}, {name: many, prefix: 10.0.1.0/24}]}
+vms:
+  - {name: "web\e[31m1", site: A, nics: [{network: n, subnet: few, ip: 10.0.0.4}]}
+  - {name: "bulk-{1..25}", site: A, nics: [{network: n, subnet: many, ip: 10.0.1.10}]}
+)",
+                                          "t.yaml");
+    const World w(s);
+    const std::string dot = topology_dot(w, DotOptions{20});
+    CAPTURE(dot);
+    CHECK(dot.find(R"x("vm:web\\x1b[31m1/primary/n/few" [label="web\\x1b[31m1\n10.0.0.4")x") != std::string::npos);
+    CHECK(dot.find('\x1b') == std::string::npos);
+    CHECK(dot.find(R"x("vms:n/many" [label="25 VM instances\n25 primary", shape=folder])x") != std::string::npos);
+    CHECK(dot.find("vm:bulk-1/") == std::string::npos);
+    CHECK(topology_dot(w, DotOptions{30}).find(R"x("vm:bulk-25/primary/n/many" [label="bulk-25\n10.0.1.34")x") != std::string::npos);
+}
