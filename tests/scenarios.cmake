@@ -50,6 +50,12 @@ endforeach()
 # An endless or huge source is refused at the documented size, not read until memory runs out.
 drsim_exit_test(cli/endless-input-refused 2 validate /dev/zero MATCH "larger than 512 MiB")
 
+# The pandas example of docs/output-format.md runs as written (skipped without pandas).
+add_test(NAME docs/output-format-pandas-example
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/docs_pandas_example.sh $<TARGET_FILE:drsim> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/pandas-example)
+set_tests_properties(docs/output-format-pandas-example PROPERTIES SKIP_RETURN_CODE 77)
+
 # docs/rules.md is generated from the rule catalogue and must match it.
 add_test(NAME docs/rules-md-is-current
          COMMAND ${CMAKE_COMMAND} "-DCOMMAND=$<TARGET_FILE:drsim>;rules" -DFILE=${PROJECT_SOURCE_DIR}/docs/rules.md
