@@ -93,7 +93,7 @@ foreach(round RANGE 1 5)
   endif()
 endforeach()
 file(READ ${DIR}/both.json both)
-if(NOT both MATCHES "\"all_held\": true")
+if(NOT both MATCHES "\"all_held\":true")
   message(FATAL_ERROR "two runs writing one path left:\n${both}")
 endif()
 

@@ -33,7 +33,7 @@ drsim_exit_test(cli/unknown-option 2 run --jsn x.json ${PROJECT_SOURCE_DIR}/scen
 drsim_exit_test(cli/missing-file 2 run /nonexistent/drill.yaml MATCH "nonexistent")
 drsim_exit_test(cli/validate-ok 0 validate ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml MATCH "valid scenario")
 drsim_exit_test(cli/json-to-stdout 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-09-test-failover-in-failover-network.yaml
-                MATCH "\"rule\": \"IP-TFO-END\"")
+                MATCH "\"rule\":\"IP-TFO-END\"")
 drsim_exit_test(cli/graph 0 graph --after ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-01-mapping-both-directions.yaml
                 MATCH "label=\"vnet-ea\\\\n10\\.0\\.0\\.0/16\".*color=blue")
 drsim_exit_test(cli/explain 0 explain ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-09-test-failover-in-failover-network.yaml --vm web1
@@ -65,7 +65,7 @@ add_test(NAME docs/rules-md-is-current
 drsim_exit_test(cli/unexpected-refusal-exits-1 1 run --quiet ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/unexpected-refusal.yaml
                 MATCH "unexpected refusal of failover web1 at 30m: refused by FO-NEEDS-RECOVERY-POINT.*FAILED: 1 of 1 expectations held. 1 unexpected refusal")
 drsim_exit_test(cli/unexpected-refusal-in-json 1 run --json - ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/unexpected-refusal.yaml
-                MATCH "\"kind\": \"unexpected_refusal\"")
+                MATCH "\"kind\":\"unexpected_refusal\"")
 drsim_exit_test(cli/expect-error-other-rule-exits-1 1 run --quiet ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/expect-error-other-rule-on-some.yaml
                 MATCH "web2: refused by STATE-NOT-ALLOWED")
 drsim_exit_test(cli/allowed-refusals-are-notes 0 run ${PROJECT_SOURCE_DIR}/scenarios/probe/refusals-allowed-and-expected.yaml
@@ -75,16 +75,16 @@ drsim_exit_test(cli/allowed-refusals-are-notes 0 run ${PROJECT_SOURCE_DIR}/scena
 drsim_exit_test(cli/validate-planning-warnings 0 validate ${PROJECT_SOURCE_DIR}/scenarios/routing/a2a-retain-ip-planning-warnings.yaml
                 MATCH "warning: ER-SAME-RANGE-ADVICE.*warning: RETAIN-IP-TARGET-DISCONNECTED")
 drsim_exit_test(cli/json-planning-warnings 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/routing/a2a-retain-ip-planning-warnings.yaml
-                MATCH "\"warnings\": \\[[^]]*\"rule\": \"RETAIN-IP-TARGET-DISCONNECTED\"")
+                MATCH "\"warnings\":\\[[^]]*\"rule\":\"RETAIN-IP-TARGET-DISCONNECTED\"")
 drsim_exit_test(cli/json-reachability 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/routing/vmm-retain-ip-subnet-failover-bgp.yaml
-                MATCH "\"reachability\": \\[.*\"reachable\": false.*\"rule\": \"ROUTE-NONE\"")
+                MATCH "\"reachability\":\\[.*\"reachable\":false.*\"rule\":\"ROUTE-NONE\"")
 drsim_exit_test(cli/validate-declared-connection-refused 0 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/declared-connected-overlap.yaml
                 MATCH "declared-connected-overlap.yaml:12:[0-9]+: warning: LNG-OVERLAP: s2s is declared connected")
 
 # DNS (SPEC §8): every record change in the JSON with its rule and when clients have it; a
 # dns_update naming a record no VM has is a planning warning.
 drsim_exit_test(cli/json-dns-changes 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/dns/a2a-manual-registration-plan-step.yaml
-                MATCH "\"changes\": \\[.*\"clients_from\": 8340.*\"rule\": \"DNS-UPDATE\"")
+                MATCH "\"changes\":\\[.*\"clients_from\":8340.*\"rule\":\"DNS-UPDATE\"")
 drsim_exit_test(cli/validate-dns-unknown-record 0 validate ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-06-recovery-plan.yaml
                 MATCH "vmm-06-recovery-plan\\.yaml:[0-9]+:[0-9]+: warning: DNS-RECORD: no VM has the dns_name shop\\.contoso\\.example")
 
@@ -97,11 +97,11 @@ drsim_exit_test(cli/validate-china-urls 0 validate ${DRSIM_PRECONDITIONS}/a2a-ou
 drsim_exit_test(cli/validate-proxy-warnings 0 validate ${DRSIM_PRECONDITIONS}/a2a-proxy.yaml
                 MATCH "warning: PROXY-AUTH-UNSUPPORTED: enable_replication of web2 will be refused: vnet-auth sends outbound traffic through an authenticated proxy")
 drsim_exit_test(cli/proxy-also-outbound-in-json 0 run --json - ${DRSIM_PRECONDITIONS}/a2a-proxy.yaml
-                MATCH "\"rule\": \"PROXY-AUTH-UNSUPPORTED\"[^}]*\"target\": \"web3\"|\"also_refused_by\": \\[[^]]*\"OUTBOUND-REQUIRED\"")
+                MATCH "\"rule\":\"PROXY-AUTH-UNSUPPORTED\"[^}]*\"target\":\"web3\"|\"also_refused_by\":\\[[^]]*\"OUTBOUND-REQUIRED\"")
 drsim_exit_test(cli/validate-forced-tunnel 0 validate ${DRSIM_PRECONDITIONS}/a2a-forced-tunnel.yaml
                 MATCH "a2a-forced-tunnel.yaml:[0-9]+:[0-9]+: warning: FORCED-TUNNEL-NO-UDR: vnet-tunnel forces 0.0.0.0/0 on-premises")
 drsim_exit_test(cli/forced-tunnel-health-in-json 0 run --json - ${DRSIM_PRECONDITIONS}/a2a-forced-tunnel.yaml
-                MATCH "\"health_after\": \"degraded\".*\"final\".*\"health\": \"degraded\"")
+                MATCH "\"health_after\":\"degraded\".*\"final\".*\"health\":\"degraded\"")
 drsim_exit_test(cli/forced-tunnel-degraded-in-text 0 run ${DRSIM_PRECONDITIONS}/a2a-forced-tunnel.yaml
                 MATCH "enable_replication web1  \\[warning -> enabling \\(degraded\\)\\]")
 drsim_exit_test(cli/validate-not-replicated 0 validate ${DRSIM_PRECONDITIONS}/a2a-not-replicated.yaml
@@ -164,7 +164,7 @@ drsim_exit_test(cli/several-errors-reported 2 validate ${CMAKE_CURRENT_SOURCE_DI
                 ERROR_MATCH "^[^\n]*several-errors\\.yaml:11:[0-9]+: error: [^\n]*\n[^\n]*several-errors\\.yaml:1[0-9]:[0-9]+: error: [^\n]*\n[^\n]*several-errors\\.yaml:2[0-9]:[0-9]+: error: [^\n]*\n$")
 # --seed and --run override the file: run R of a sweep replays with the faults that sweep drew.
 drsim_exit_test(cli/run-seed-in-json 0 run --json - --seed 77 --run 3 ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
-                MATCH "\"run\": 3,[^{]*\"seed\": 77,")
+                MATCH "\"run\":3,[^{]*\"seed\":77,")
 # Machine-readable outputs (docs/output-format.md): the CSV has real columns for where each instance
 # is; --metrics-csv writes the metrics as tidy rows; Azure's words beside drsim's states.
 drsim_exit_test(cli/csv-replica-columns 0 run --csv - ${DRSIM_STUDY}
@@ -172,7 +172,7 @@ drsim_exit_test(cli/csv-replica-columns 0 run --csv - ${DRSIM_STUDY}
 drsim_exit_test(cli/metrics-csv 0 run --metrics-csv - ${DRSIM_STUDY}
                 MATCH "^scope,name,client,metric,value,unit\nvm,erp-1,,downtime,420,s\n.*\nclient_app,erp,boston-users,downtime,720,s\n")
 drsim_exit_test(cli/json-azure-terms 0 run --json - ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-04-failback.yaml
-                MATCH "\"azure_after\": {[^}]*\"protectionState\": \"PlannedFailoverInProgress\"")
+                MATCH "\"azure_after\":{[^}]*\"protectionState\":\"PlannedFailoverInProgress\"")
 drsim_exit_test(cli/explain-azure-terms 0 explain ${PROJECT_SOURCE_DIR}/scenarios/seeds/vmm-04-failback.yaml --vm vm-a
                 MATCH "reprotect vm-a  \\[ok -> reprotecting\\]\n *Azure  protectionState ReprotectInProgress, activeLocation Recovery, RecoveryToPrimary. allowedOperations: none")
 # A scenario file is UTF-8: one in UTF-16 or UTF-32 is refused at 1:1, by its byte-order mark.

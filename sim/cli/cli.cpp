@@ -78,13 +78,14 @@ Command make_command(const std::string& name) {
     Command c{name, "", po::options_description("options of drsim " + name), true};
     c.options.add_options()("help,h", "show this help");
     if (name == "run") {
-        c.summary = "drsim run FILE|- [--variant NAME] [--seed S] [--run R] [--json FILE|-] [--csv FILE|-] [--metrics-csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
+        c.summary = "drsim run FILE|- [--variant NAME] [--seed S] [--run R] [--json FILE|-] [--pretty] [--csv FILE|-] [--metrics-csv FILE|-] [--report FILE.html] [--quiet] [--verbose]\n"
                     "Replays FILE (- reads standard input) and prints the timeline: every operation, its outcome, the\n"
                     "decisions with their rules, the state after; then the expectations and the final state.";
         c.options.add_options()("json", po::value<std::string>(), "write the run as JSON to FILE (- for standard output)")(
             "csv", po::value<std::string>(), "write the event log as CSV to FILE (- for standard output)")(
             "report", po::value<std::string>(), "write the run as a self-contained HTML page to FILE")(
             "metrics-csv", po::value<std::string>(), "write the metrics (VMs, apps, clients) as tidy CSV rows to FILE (- for standard output)")(
+            "pretty", "indent the JSON (one member per line); compact by default")(
             "quiet,q", "print only the expectations that failed and the summary line")(
             "verbose,v", "print every record of long runs of like records")(
             "variant", po::value<std::string>(), "run variant NAME of the scenario (its `variants:`) instead of the base");
@@ -201,7 +202,14 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     reporting::Document doc;
     if (vm.count("report") || (!json_to_stdout && !csv_to_stdout && !vm.count("quiet"))) doc = build_document(sim, options);
     std::vector<Output> outputs;  // every one rendered before any is written
-    if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), build_json(sim).dump(2) + "\n"});
+    if (vm.count("json")) {
+        const int indent = vm.count("pretty") ? 2 : -1;
+        outputs.push_back({"--json", vm["json"].as<std::string>(), "", [&sim, indent](reporting::TextSink& sink) {
+                               reporting::JsonWriter j(sink, indent);
+                               write_json(sim, j);
+                               sink.put('\n');
+                           }});
+    }
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim))});
     if (vm.count("metrics-csv"))
         outputs.push_back({"--metrics-csv", vm["metrics-csv"].as<std::string>(), reporting::render_csv(build_metrics_table(sim))});

@@ -68,6 +68,48 @@ int write_all(int fd, std::string_view text) {
     return 0;
 }
 
+// A sink onto a file descriptor; a failed write throws OutputError naming `name`.
+class FdSink final : public reporting::TextSink {
+public:
+    FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+
+protected:
+    void emit(std::string_view bytes) override {
+        if (const int e = write_all(fd_, bytes)) fail(name_, e);
+    }
+
+private:
+    int fd_;
+    std::string name_;
+};
+
+// A sink onto standard output (a C++ stream, as the rest of the program writes it).
+class StreamSink final : public reporting::TextSink {
+public:
+    explicit StreamSink(std::ostream& out) : out_(out) {}
+
+protected:
+    void emit(std::string_view bytes) override {
+        errno = 0;
+        out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out_) throw OutputError("cannot write standard output: " + stream_error_reason());
+    }
+
+private:
+    std::ostream& out_;
+};
+
+// Writes output `o` to `fd`: its text, or what it produces, through a buffer.
+void write_output(int fd, const Output& o, const std::string& name) {
+    if (!o.produce) {
+        if (const int e = write_all(fd, o.text)) fail(name, e);
+        return;
+    }
+    FdSink sink(fd, name);
+    o.produce(sink);
+    sink.flush();
+}
+
 std::pair<std::string, std::string> split_path(const std::string& path) {
     const auto slash = path.rfind('/');
     if (slash == std::string::npos) return {".", path};
@@ -120,8 +162,8 @@ public:
     }
 
     // Writes, flushes to disk and closes; throws OutputError.
-    void fill(std::string_view text) {
-        if (const int e = write_all(fd_, text)) fail(target_, e);
+    void fill(const Output& o) {
+        write_output(fd_, o, target_);
         if (::fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) fail(target_, errno);
         const int fd = fd_;
         fd_ = -1;
@@ -148,12 +190,14 @@ private:
 };
 
 // Opens an existing non-regular path (a device, a FIFO, a link) and writes it in place, as `>` would.
-void write_in_place(const std::string& path, std::string_view text) {
+void write_in_place(const std::string& path, const Output& o) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) fail(path, errno);
-    if (const int e = write_all(fd, text)) {
+    try {
+        write_output(fd, o, path);
+    } catch (...) {
         ::close(fd);
-        fail(path, e);
+        throw;
     }
     if (::close(fd) != 0) fail(path, errno);
 }
@@ -220,16 +264,25 @@ void write_outputs(const std::vector<Output>& outputs, std::ostream& out) {
             continue;
         }
         temporaries[i] = std::make_unique<Temporary>(o.path, exists ? &st : nullptr);
-        temporaries[i]->fill(o.text);
+        temporaries[i]->fill(o);
     }
     // 2. What cannot be renamed into place: standard output, devices, FIFOs, links.
     std::vector<std::string> written;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         if (outputs[i].path == "-") {
-            write_standard_output(out, outputs[i].text);
+            if (outputs[i].produce) {
+                StreamSink sink(out);
+                outputs[i].produce(sink);
+                sink.flush();
+                errno = 0;
+                out.flush();
+                if (!out) throw OutputError("cannot write standard output: " + stream_error_reason());
+            } else {
+                write_standard_output(out, outputs[i].text);
+            }
             written.push_back("standard output");
         } else if (in_place[i]) {
-            write_in_place(outputs[i].path, outputs[i].text);
+            write_in_place(outputs[i].path, outputs[i]);
             written.push_back(outputs[i].path);
         }
     }

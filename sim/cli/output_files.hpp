@@ -2,7 +2,7 @@
 // Writing the outputs of a command (--json, --csv, --report, --runs-out; "-" is standard output).
 //
 // Contract of write_outputs:
-//  - Every text is rendered by the caller before anything is written.
+//  - Every output is complete (rendered, or produced into its temporary) before any is renamed.
 //  - A path that is absent or a regular file is written to a new temporary in its directory
 //    (`.NAME.XXXXXX`, created with mkstemp: O_EXCL, so a planted symlink is never followed), given
 //    the mode a new file would get (0666 minus the umask; an existing file's mode is kept),
@@ -18,11 +18,14 @@
 //    "standard output") and the system's reason.
 //  - A temporary in flight is removed if SIGINT, SIGTERM, SIGHUP or SIGPIPE ends the process.
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "reporting/text_sink.hpp"
 
 namespace drsim {
 
@@ -32,11 +35,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// One output of a command: the option that named it (for messages), its path, its text.
+/// One output of a command: the option that named it (for messages), its path, its text, or the
+/// function that writes it as it is produced (then the text is not used): a large output goes to
+/// its file through a buffer, never held whole in memory.
 struct Output {
     std::string option;  // "--json"
     std::string path;    // "-" = standard output
     std::string text;
+    std::function<void(reporting::TextSink&)> produce = {};
 };
 
 /// Writes every output (see the contract above); `out` is standard output. Throws OutputError.

@@ -5,6 +5,7 @@
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
 #include "sim/routing/reachability.hpp"
+#include "reporting/json_writer.hpp"
 #include "sim/world/azure_terms.hpp"
 
 namespace drsim {
@@ -246,172 +247,278 @@ Where where_of(const World& w, const LogRecord& r) {
 
 }  // namespace
 
-// Azure's words for a replication's situation (world/azure_terms), as Site Recovery spells them.
-nlohmann::json azure_json(AzureKey key) {
-    const AzureView& v = azure_view(key);
-    nlohmann::json allowed = nlohmann::json::array();
-    for (std::string_view op : v.allowed_operations) allowed.push_back(op);
-    return {{"protectionState", v.protection_state},
-            {"protectionStateDescription", v.protection_state_description},
-            {"activeLocation", v.active_location},
-            {"failoverDirection", v.failover_direction},
-            {"allowedOperations", std::move(allowed)}};
+namespace {
+
+using reporting::JsonWriter;
+
+// Seconds as a JSON number, as seconds() gives them: an integer when whole, else with the
+// milliseconds as decimals and no trailing zeros ("7698.841", "0.5").
+void write_seconds(JsonWriter& j, Millis ms) {
+    if (ms % 1000 == 0) {
+        j.value(static_cast<std::int64_t>(ms / 1000));
+        return;
+    }
+    const bool negative = ms < 0;
+    const Millis a = negative ? -ms : ms;
+    std::string text = (negative ? "-" : "") + std::to_string(a / 1000) + ".";
+    std::string frac = std::to_string(a % 1000);
+    frac.insert(0, 3 - frac.size(), '0');
+    while (frac.back() == '0') frac.pop_back();
+    j.number_text(text + frac);
+}
+void seconds_field(JsonWriter& j, std::string_view key, Millis ms) {
+    j.key(key);
+    write_seconds(j, ms);
+}
+template <typename Name>
+void name_or_null(JsonWriter& j, std::string_view key, bool present, const Name& name) {
+    j.key(key);
+    if (present) j.value(name);
+    else j.null();
 }
 
-nlohmann::json build_json(const Simulation& sim) {
+// Azure's words for a replication's situation (world/azure_terms), as Site Recovery spells them.
+void write_azure(JsonWriter& j, AzureKey key) {
+    const AzureView& v = azure_view(key);
+    j.begin_object().field("activeLocation", v.active_location).key("allowedOperations").begin_array();
+    for (std::string_view op : v.allowed_operations) j.value(op);
+    j.end_array()
+        .field("failoverDirection", v.failover_direction)
+        .field("protectionState", v.protection_state)
+        .field("protectionStateDescription", v.protection_state_description)
+        .end_object();
+}
+
+void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
+    if (!inst.exists) {
+        j.null();
+        return;
+    }
+    j.begin_object().key("nics").begin_array();
+    for (const auto& nic : inst.nics) {
+        j.begin_object().field("allocation", nic.dhcp ? "dhcp" : "static");
+        name_or_null(j, "ip", nic.ip.has_value(), nic.ip ? nic.ip->to_string() : std::string{});
+        name_or_null(j, "network", nic.network != kNone, nic.network != kNone ? std::string_view{w.networks[nic.network].name} : "");
+        name_or_null(j, "subnet", nic.subnet != kNone, nic.subnet != kNone ? std::string_view{w.subnets[nic.subnet].name} : "");
+        j.end_object();
+    }
+    j.end_array().field("running", w.running(inst)).field("site", w.sites[inst.site].name).end_object();
+}
+
+void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
+    j.begin_object();
+    if (!r.also_refused_by.empty()) {
+        j.key("also_refused_by").begin_array();
+        for (Rule also : r.also_refused_by) j.value(rule_id(also));
+        j.end_array();
+    }
+    if (r.azure_after != kNoAzureKey) {
+        j.key("azure_after");
+        write_azure(j, r.azure_after);
+    }
+    j.key("decisions").begin_array();
+    for (const auto& d : r.decisions) {
+        j.begin_object().field("detail", d.detail).field("rule", rule_id(d.rule));
+        if (d.warning) j.field("warning", true);
+        j.end_object();
+    }
+    j.end_array().field("detail", r.detail);
+    if (!r.health_after.empty()) j.field("health_after", r.health_after);
+    if (r.line > 0) j.field("line", r.line);
+    j.field("op", r.op).field("outcome", to_string(r.outcome)).field("phase", to_string(r.phase));
+    name_or_null(j, "rule", r.refused_by.has_value(), r.refused_by ? rule_id(*r.refused_by) : std::string_view{});
+    if (!r.state_after.empty()) j.field("state_after", r.state_after);
+    j.field("target", r.target);
+    seconds_field(j, "time", r.time);
+    if (r.instance != 0xff) {
+        const Where x = where_of(w, r);
+        j.key("where").begin_object();
+        name_or_null(j, "address", !x.address.empty(), x.address);
+        j.field("instance", x.instance);
+        name_or_null(j, "network", !x.network.empty(), x.network);
+        name_or_null(j, "site", !x.site.empty(), x.site);
+        name_or_null(j, "subnet", !x.subnet.empty(), x.subnet);
+        j.end_object();
+    }
+    j.end_object();
+}
+
+void write_expectation(JsonWriter& j, const ExpectationResult& e) {
+    j.begin_object()
+        .field("check", e.check)
+        .field("column", e.column)
+        .field("expected", e.expected)
+        .field("found", e.found)
+        .field("kind", e.unexpected_refusal ? "unexpected_refusal" : "check")
+        .field("line", e.line)
+        .field("ok", e.ok);
+    if (e.unexpected_refusal) j.field("rule", e.rule);
+    seconds_field(j, "time", e.time);
+    j.end_object();
+}
+
+void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
+    const Instance& active = vm.instance(vm.active_slot());
+    const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
+    j.begin_object();
+    name_or_null(j, "active_site", active.exists, active.exists ? std::string_view{w.sites[active.site].name} : "");
+    j.key("addresses").begin_array();
+    if (active.exists)
+        for (const auto& n : active.nics)
+            if (n.ip) j.value(n.ip->to_string());
+    j.end_array().key("azure");
+    write_azure(j, azure_key(vm.replication));
+    j.field("direction", vm.replication.reversed ? "reversed" : "forward");
+    if (vm.dns_record != kNone) {
+        const DnsRecord& rec = w.dns.record(vm.dns_record);
+        const DnsAnswer& a = rec.current();
+        j.key("dns").begin_object();
+        name_or_null(j, "answers", a.address.has_value(), a.address ? a.address->to_string() : std::string{});
+        j.field("name", vm.dns_name);
+        seconds_field(j, "ttl", rec.ttl);
+        j.end_object();
+    }
+    j.field("health", health_name(vm.replication.degraded)).key("instances").begin_object().key("primary");
+    write_instance(j, w, vm.instance(Slot::home));
+    j.key("replica");
+    write_instance(j, w, vm.instance(Slot::recovery));
+    j.key("test");
+    write_instance(j, w, vm.instance(Slot::test));
+    j.end_object().field("name", vm.name);
+    name_or_null(j, "network", nic.network != kNone, nic.network != kNone ? std::string_view{w.networks[nic.network].name} : "");
+    j.field("running", w.running(active)).field("state", to_string(vm.replication.state));
+    name_or_null(j, "subnet", nic.subnet != kNone, nic.subnet != kNone ? std::string_view{w.subnets[nic.subnet].name} : "");
+    j.end_object();
+}
+
+void write_downtime(JsonWriter& j, const DowntimeMetric& m) {
+    seconds_field(j, "downtime", m.downtime);
+    j.field("outages", m.outages);
+    seconds_field(j, "time_to_recover", m.longest_outage);
+}
+
+}  // namespace
+
+void write_json(const Simulation& sim, reporting::JsonWriter& j) {
+    // Keys in sorted order, object by object: the order nlohmann::json, a map, kept them in.
     const World& w = sim.world();
-    nlohmann::json j;
-    j["scenario"] = sim.scenario().name;
-    if (!sim.scenario().variant.empty()) j["variant"] = sim.scenario().variant;
-    j["file"] = sim.scenario().file;
-    j["seed"] = sim.seed();
-    j["run"] = sim.run_id();
-    j["end_time"] = seconds(sim.end_time());
-    auto& warnings = j["warnings"] = nlohmann::json::array();
-    for (const auto& w : sim.planning_warnings())
-        warnings.push_back({{"rule", rule_id(w.rule)}, {"detail", w.detail}, {"line", w.loc.line}});
-    auto& events = j["events"] = nlohmann::json::array();
-    for (const auto& r : sim.log()) {
-        nlohmann::json e;
-        e["time"] = seconds(r.time);
-        e["op"] = std::string{r.op};
-        e["target"] = r.target;
-        e["phase"] = to_string(r.phase);
-        e["outcome"] = to_string(r.outcome);
-        e["rule"] = r.refused_by ? nlohmann::json(rule_id(*r.refused_by)) : nlohmann::json(nullptr);
-        if (!r.also_refused_by.empty()) {
-            e["also_refused_by"] = nlohmann::json::array();
-            for (Rule also : r.also_refused_by) e["also_refused_by"].push_back(rule_id(also));
-        }
-        e["detail"] = r.detail;
-        e["decisions"] = nlohmann::json::array();
-        for (const auto& d : r.decisions) e["decisions"].push_back(decision_json(d));
-        if (!r.state_after.empty()) e["state_after"] = std::string{r.state_after};
-        if (!r.health_after.empty()) e["health_after"] = std::string{r.health_after};
-        if (r.azure_after != kNoAzureKey) e["azure_after"] = azure_json(r.azure_after);
-        if (r.instance != 0xff) {
-            const Where x = where_of(w, r);
-            auto name_or_null = [](const std::string& s) { return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s); };
-            e["where"] = {{"instance", x.instance}, {"site", name_or_null(x.site)}, {"network", name_or_null(x.network)},
-                          {"subnet", name_or_null(x.subnet)}, {"address", name_or_null(x.address)}};
-        }
-        if (r.line > 0) e["line"] = r.line;
-        events.push_back(std::move(e));
-    }
-    auto expectation_json = [](const ExpectationResult& e) {
-        nlohmann::json x{{"time", seconds(e.time)}, {"ok", e.ok}, {"kind", e.unexpected_refusal ? "unexpected_refusal" : "check"},
-                         {"check", e.check}, {"expected", e.expected}, {"found", e.found}, {"line", e.line}, {"column", e.column}};
-        if (e.unexpected_refusal) x["rule"] = std::string{e.rule};
-        return x;
-    };
-    auto& expectations = j["expectations"] = nlohmann::json::array();
-    for (const auto& e : sim.expectations()) expectations.push_back(expectation_json(e));
-    auto& notes = j["notes"] = nlohmann::json::array();
-    for (const auto& n : sim.notes()) notes.push_back(expectation_json(n));
+    j.begin_object();
 
-    auto& final_vms = j["final"]["vms"] = nlohmann::json::array();
-    auto& metric_vms = j["metrics"]["vms"] = nlohmann::json::array();
-    for (Id v = 0; v < w.vms.size(); ++v) {
-        const Vm& vm = w.vms[v];
-        const Instance& active = vm.instance(vm.active_slot());
-        nlohmann::json f;
-        f["name"] = vm.name;
-        f["state"] = to_string(vm.replication.state);
-        f["direction"] = vm.replication.reversed ? "reversed" : "forward";
-        f["health"] = health_name(vm.replication.degraded);
-        f["azure"] = azure_json(azure_key(vm.replication));
-        f["active_site"] = active.exists ? nlohmann::json(w.sites[active.site].name) : nlohmann::json(nullptr);
-        const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
-        f["network"] = nic.network == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.networks[nic.network].name);
-        f["subnet"] = nic.subnet == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.subnets[nic.subnet].name);
-        f["addresses"] = nlohmann::json::array();
-        if (active.exists)
-            for (const auto& n : active.nics)
-                if (n.ip) f["addresses"].push_back(n.ip->to_string());
-        f["running"] = w.running(active);
-        if (vm.dns_record != kNone) {
-            const DnsRecord& rec = w.dns.record(vm.dns_record);
-            const DnsAnswer& a = rec.current();
-            f["dns"] = {{"name", vm.dns_name},
-                        {"answers", a.address ? nlohmann::json(a.address->to_string()) : nlohmann::json(nullptr)},
-                        {"ttl", seconds(rec.ttl)}};
-        }
-        f["instances"] = {{"primary", instance_json(w, vm.instance(Slot::home))},
-                          {"replica", instance_json(w, vm.instance(Slot::recovery))},
-                          {"test", instance_json(w, vm.instance(Slot::test))}};
-        final_vms.push_back(std::move(f));
-
-        DowntimeMetric m = sim.vm_downtime(v);
-        metric_vms.push_back({{"name", vm.name},
-                              {"downtime", seconds(m.downtime)},
-                              {"time_to_recover", seconds(m.longest_outage)},
-                              {"outages", m.outages},
-                              {"unprotected", seconds(vm.replication.unprotected_time(sim.end_time()))}});
-    }
     // Every change of a DNS record, in time order: when, from what to what, why, and when every
     // client has the new answer (a TTL later, the worst case).
     std::vector<std::pair<const DnsRecord*, const DnsChange*>> changes;
     for (const DnsRecord& rec : w.dns.records())
         for (const DnsChange& c : rec.history) changes.emplace_back(&rec, &c);
     std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.second->time < b.second->time; });
-    auto& dns = j["dns"];
-    dns["registration"] = sim.scenario().dns.dynamic_registration ? "dynamic" : "manual";
-    dns["ttl"] = seconds(sim.scenario().dns.ttl);
-    auto& dns_changes = dns["changes"] = nlohmann::json::array();
-    auto address = [](const DnsAnswer& a) { return a.address ? nlohmann::json(a.address->to_string()) : nlohmann::json(nullptr); };
-    for (const auto& [rec, c] : changes)
-        dns_changes.push_back({{"time", seconds(c->time)},
-                               {"name", w.vms[rec->vm].dns_name},
-                               {"vm", w.vms[rec->vm].name},
-                               {"from", address(c->before)},
-                               {"to", address(c->after)},
-                               {"rule", rule_id(c->rule)},
-                               {"cause", c->cause},
-                               {"clients_from", seconds(c->time + rec->ttl)}});
-    auto& mappings = j["final"]["mappings"] = nlohmann::json::array();
+    j.key("dns").begin_object().key("changes").begin_array();
+    for (const auto& [rec, c] : changes) {
+        j.begin_object().field("cause", c->cause);
+        seconds_field(j, "clients_from", c->time + rec->ttl);
+        name_or_null(j, "from", c->before.address.has_value(), c->before.address ? c->before.address->to_string() : std::string{});
+        j.field("name", w.vms[rec->vm].dns_name).field("rule", rule_id(c->rule));
+        seconds_field(j, "time", c->time);
+        name_or_null(j, "to", c->after.address.has_value(), c->after.address ? c->after.address->to_string() : std::string{});
+        j.field("vm", w.vms[rec->vm].name).end_object();
+    }
+    j.end_array().field("registration", sim.scenario().dns.dynamic_registration ? "dynamic" : "manual");
+    seconds_field(j, "ttl", sim.scenario().dns.ttl);
+    j.end_object();
+
+    seconds_field(j, "end_time", sim.end_time());
+    j.key("events").begin_array();
+    for (const auto& r : sim.log()) write_event(j, w, r);
+    j.end_array().key("expectations").begin_array();
+    for (const auto& e : sim.expectations()) write_expectation(j, e);
+    j.end_array().field("file", sim.scenario().file);
+
+    j.key("final").begin_object().key("mappings").begin_array();
     for (Id n = 0; n < w.networks.size(); ++n)
-        if (w.mappings[n]) mappings.push_back({{"source", w.networks[n].name}, {"target", w.networks[w.mappings[n]->target].name}});
-    auto& networks = j["final"]["networks"] = nlohmann::json::array();
+        if (w.mappings[n])
+            j.begin_object().field("source", w.networks[n].name).field("target", w.networks[w.mappings[n]->target].name).end_object();
+    j.end_array().key("networks").begin_array();
     for (const auto& n : w.networks)
-        networks.push_back({{"name", n.name}, {"site", w.sites[n.site].name}, {"created_at_run_time", n.created_at_run_time}});
-    auto& apps = j["metrics"]["apps"] = nlohmann::json::array();
+        j.begin_object().field("created_at_run_time", n.created_at_run_time).field("name", n.name).field("site", w.sites[n.site].name).end_object();
+    j.end_array().key("vms").begin_array();
+    for (const Vm& vm : w.vms) write_final_vm(j, w, vm);
+    j.end_array().end_object();
+
+    j.key("metrics").begin_object().key("apps").begin_array();
     for (const auto& [app, members] : sim.apps()) {
-        DowntimeMetric m = sim.app_downtime(app);
-        apps.push_back({{"name", app}, {"vms", members.size()}, {"downtime", seconds(m.downtime)},
-                        {"time_to_recover", seconds(m.longest_outage)}, {"outages", m.outages}});
+        const DowntimeMetric m = sim.app_downtime(app);
+        j.begin_object();
+        seconds_field(j, "downtime", m.downtime);
+        j.field("name", app).field("outages", m.outages);
+        seconds_field(j, "time_to_recover", m.longest_outage);
+        j.field("vms", members.size()).end_object();
     }
-    auto& clients = j["metrics"]["clients"] = nlohmann::json::array();
-    auto& reach = j["reachability"] = nlohmann::json::array();
+    j.end_array();
+    j.key("clients").begin_array();
     for (const ReachPair& p : sim.reachability().pairs()) {
-        const std::string& client = w.clients[p.client].name;
-        const std::string target = p.app.empty() ? w.vms[p.vm].name : p.app;
-        const DowntimeMetric m = sim.pair_downtime(p);
-        nlohmann::json c{{"client", client}};
-        c[p.app.empty() ? "vm" : "app"] = target;
-        c["downtime"] = seconds(m.downtime);
-        c["time_to_recover"] = seconds(m.longest_outage);
-        c["outages"] = m.outages;
-        clients.push_back(std::move(c));
-        nlohmann::json r{{"client", client}};
-        r[p.app.empty() ? "vm" : "app"] = target;
-        auto& intervals = r["intervals"] = nlohmann::json::array();
-        for (const auto& iv : sim.reachability().intervals(p))
-            intervals.push_back({{"from", seconds(iv.start)},
-                                 {"to", seconds(iv.end < 0 ? sim.end_time() : iv.end)},
-                                 {"reachable", iv.reachable},
-                                 {"rule", iv.has_rule ? nlohmann::json(rule_id(iv.rule)) : nlohmann::json(nullptr)},
-                                 {"detail", iv.detail}});
-        reach.push_back(std::move(r));
+        j.begin_object();
+        if (!p.app.empty()) j.field("app", p.app);
+        j.field("client", w.clients[p.client].name);
+        write_downtime(j, sim.pair_downtime(p));
+        if (p.app.empty()) j.field("vm", w.vms[p.vm].name);
+        j.end_object();
     }
+    j.end_array().key("vms").begin_array();
+    for (Id v = 0; v < w.vms.size(); ++v) {
+        const DowntimeMetric m = sim.vm_downtime(v);
+        j.begin_object();
+        seconds_field(j, "downtime", m.downtime);
+        j.field("name", w.vms[v].name).field("outages", m.outages);
+        seconds_field(j, "time_to_recover", m.longest_outage);
+        seconds_field(j, "unprotected", w.vms[v].replication.unprotected_time(sim.end_time()));
+        j.end_object();
+    }
+    j.end_array().end_object();
+
+    j.key("notes").begin_array();
+    for (const auto& n : sim.notes()) write_expectation(j, n);
+    j.end_array().key("reachability").begin_array();
+    for (const ReachPair& p : sim.reachability().pairs()) {
+        j.begin_object();
+        if (!p.app.empty()) j.field("app", p.app);
+        j.field("client", w.clients[p.client].name).key("intervals").begin_array();
+        for (const auto& iv : sim.reachability().intervals(p)) {
+            j.begin_object().field("detail", iv.detail);
+            seconds_field(j, "from", iv.start);
+            j.field("reachable", iv.reachable);
+            name_or_null(j, "rule", iv.has_rule, iv.has_rule ? rule_id(iv.rule) : std::string_view{});
+            seconds_field(j, "to", iv.end < 0 ? sim.end_time() : iv.end);
+            j.end_object();
+        }
+        j.end_array();
+        if (p.app.empty()) j.field("vm", w.vms[p.vm].name);
+        j.end_object();
+    }
+    j.end_array().field("run", sim.run_id()).field("scenario", sim.scenario().name).field("seed", sim.seed());
 
     const ExpectationCounts counts = count_expectations(sim);
-    j["summary"] = {{"expectations", counts.checks},
-                    {"failed", counts.failed_checks},
-                    {"unexpected_refusals", counts.unexpected_refusals},
-                    {"allowed_refusals", counts.allowed_refusals},
-                    {"all_held", counts.all_held()},
-                    {"kernel_events", sim.kernel_events()}};
-    return j;
+    j.key("summary")
+        .begin_object()
+        .field("all_held", counts.all_held())
+        .field("allowed_refusals", counts.allowed_refusals)
+        .field("expectations", counts.checks)
+        .field("failed", counts.failed_checks)
+        .field("kernel_events", sim.kernel_events())
+        .field("unexpected_refusals", counts.unexpected_refusals)
+        .end_object();
+    if (!sim.scenario().variant.empty()) j.field("variant", sim.scenario().variant);
+    j.key("warnings").begin_array();
+    for (const auto& pw : sim.planning_warnings())
+        j.begin_object().field("detail", pw.detail).field("line", pw.loc.line).field("rule", rule_id(pw.rule)).end_object();
+    j.end_array().end_object();
+}
+
+nlohmann::json build_json(const Simulation& sim) {
+    std::string text;
+    {
+        reporting::StringSink sink(text);
+        reporting::JsonWriter j(sink);
+        write_json(sim, j);
+    }
+    return nlohmann::json::parse(text);
 }
 
 reporting::Table build_event_table(const Simulation& sim) {

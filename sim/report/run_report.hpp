@@ -5,6 +5,7 @@
 #include <string>
 
 #include "reporting/document.hpp"
+#include "reporting/json_writer.hpp"
 #include "sim/run/simulation.hpp"
 
 namespace drsim {
@@ -29,7 +30,10 @@ ExpectationCounts count_expectations(const Simulation& sim);
 
 /// The timeline, expectations, final state and metrics as a document.
 reporting::Document build_document(const Simulation& sim, const ReportOptions& options = {});
-/// SPEC §10: scenario, events (with decisions), expectations, final, metrics.
+/// SPEC §10 (docs/output-format.md): the run as JSON, written as it is produced: a 100,000-VM run
+/// costs the writer's buffer, not a document in memory. Keys sorted in every object.
+void write_json(const Simulation& sim, reporting::JsonWriter& out);
+/// The same as a tree (tests, studies' per-variant metrics): write_json parsed.
 nlohmann::json build_json(const Simulation& sim);
 /// One row per log record: time, op, target, phase, outcome, rule, detail, decisions; the state after,
 /// and for a VM's record the instance it is about (primary, replica, test) with its site, network,

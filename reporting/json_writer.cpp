@@ -1,0 +1,129 @@
+#include "reporting/json_writer.hpp"
+
+#include <array>
+#include <charconv>
+#include <string>
+
+namespace drsim::reporting {
+
+void JsonWriter::newline(std::size_t depth) {
+    sink_.put('\n');
+    for (std::size_t i = 0; i < depth * static_cast<std::size_t>(indent_); ++i) sink_.put(' ');
+}
+
+void JsonWriter::separate() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (counts_.empty()) return;
+    if (counts_.back()++ > 0) sink_.put(',');
+    if (indent_ >= 0) newline(counts_.size());
+}
+
+JsonWriter& JsonWriter::open(char bracket) {
+    separate();
+    sink_.put(bracket);
+    counts_.push_back(0);
+    return *this;
+}
+
+JsonWriter& JsonWriter::close(char bracket) {
+    const std::size_t members = counts_.back();
+    counts_.pop_back();
+    if (indent_ >= 0 && members > 0) newline(counts_.size());
+    sink_.put(bracket);
+    return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+    separate();
+    string(k);
+    sink_.put(':');
+    if (indent_ >= 0) sink_.put(' ');
+    after_key_ = true;
+    return *this;
+}
+
+namespace {
+
+// The bytes a JSON string escapes: quote, backslash, and every one below 0x20.
+constexpr std::array<bool, 256> kEscaped = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+    t['"'] = t['\\'] = true;
+    return t;
+}();
+
+}  // namespace
+
+void JsonWriter::string(std::string_view s) {
+    // As nlohmann::json escapes: quote and backslash, the named control characters, any other
+    // below 0x20 as \u00xx; UTF-8 is written as it is. Most strings need none: one pass to tell.
+    static constexpr char hex[] = "0123456789abcdef";
+    sink_.put('"');
+    std::size_t plain = 0;  // start of the run not yet written
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!kEscaped[c]) continue;
+        sink_.write(s.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
+            case '"': sink_.write("\\\""); break;
+            case '\\': sink_.write("\\\\"); break;
+            case '\b': sink_.write("\\b"); break;
+            case '\f': sink_.write("\\f"); break;
+            case '\n': sink_.write("\\n"); break;
+            case '\r': sink_.write("\\r"); break;
+            case '\t': sink_.write("\\t"); break;
+            default: {
+                const char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                sink_.write(std::string_view(u, sizeof u));
+            }
+        }
+    }
+    sink_.write(s.substr(plain));
+    sink_.put('"');
+}
+
+JsonWriter& JsonWriter::value(std::string_view s) {
+    separate();
+    string(s);
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(bool b) {
+    separate();
+    sink_.write(b ? "true" : "false");
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::int64_t n) {
+    separate();
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    sink_.write(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(std::uint64_t n) {
+    separate();
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    sink_.write(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+    separate();
+    sink_.write("null");
+    return *this;
+}
+
+JsonWriter& JsonWriter::number_text(std::string_view digits) {
+    separate();
+    sink_.write(digits);
+    return *this;
+}
+
+}  // namespace drsim::reporting

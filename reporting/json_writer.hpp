@@ -1,0 +1,63 @@
+#pragma once
+// JSON written as it is produced, onto a TextSink: compact, or indented as nlohmann::json's
+// dump(indent) indents (the same bytes), so a document of any size costs a buffer, not a tree.
+// The caller writes the keys of an object in the order it wants them (reports write them sorted,
+// as a JSON object held in a std::map would be).
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "reporting/text_sink.hpp"
+
+namespace drsim::reporting {
+
+class JsonWriter {
+public:
+    /// indent < 0: compact (no whitespace); else that many spaces per level, one member per line.
+    JsonWriter(TextSink& sink, int indent = -1) : sink_(sink), indent_(indent) {}
+
+    JsonWriter& begin_object() { return open('{'); }
+    JsonWriter& end_object() { return close('}'); }
+    JsonWriter& begin_array() { return open('['); }
+    JsonWriter& end_array() { return close(']'); }
+    /// The key of the next value, in an object.
+    JsonWriter& key(std::string_view k);
+
+    JsonWriter& value(std::string_view s);
+    JsonWriter& value(const char* s) { return value(std::string_view{s}); }
+    JsonWriter& value(bool b);
+    JsonWriter& value(std::int64_t n);
+    JsonWriter& value(std::uint64_t n);
+    JsonWriter& value(int n) { return value(static_cast<std::int64_t>(n)); }
+    JsonWriter& value(unsigned n) { return value(static_cast<std::uint64_t>(n)); }
+    JsonWriter& value(long long n) { return value(static_cast<std::int64_t>(n)); }
+    JsonWriter& value(unsigned long long n) { return value(static_cast<std::uint64_t>(n)); }
+    JsonWriter& null();
+    /// A decimal number given as its text (already formatted, e.g. "7698.841").
+    JsonWriter& number_text(std::string_view digits);
+
+    /// key(k).value(v): one member.
+    template <typename T>
+    JsonWriter& field(std::string_view k, const T& v) {
+        key(k);
+        return value(v);
+    }
+
+    /// True when every container opened was closed.
+    bool complete() const { return counts_.empty(); }
+
+private:
+    JsonWriter& open(char bracket);
+    JsonWriter& close(char bracket);
+    /// Before a value: the separator and the indentation of its position (none after a key).
+    void separate();
+    void newline(std::size_t depth);
+    void string(std::string_view s);
+
+    TextSink& sink_;
+    int indent_;
+    std::vector<std::size_t> counts_;  ///< members or items written, per open container
+    bool after_key_ = false;
+};
+
+}  // namespace drsim::reporting
