@@ -98,7 +98,8 @@ JsonWriter& JsonWriter::value(bool b) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(std::int64_t n) {
+template <typename Integer>
+JsonWriter& JsonWriter::integer(Integer n) {
     separate();
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
@@ -106,13 +107,9 @@ JsonWriter& JsonWriter::value(std::int64_t n) {
     return *this;
 }
 
-JsonWriter& JsonWriter::value(std::uint64_t n) {
-    separate();
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    sink_.write(std::string_view(digits, static_cast<std::size_t>(end - digits)));
-    return *this;
-}
+JsonWriter& JsonWriter::value(std::int64_t n) { return integer(n); }
+
+JsonWriter& JsonWriter::value(std::uint64_t n) { return integer(n); }
 
 JsonWriter& JsonWriter::null() {
     separate();

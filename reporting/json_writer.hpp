@@ -53,6 +53,8 @@ private:
     void separate();
     void newline(std::size_t depth);
     void string(std::string_view s);
+    template <typename Integer>
+    JsonWriter& integer(Integer n);
 
     TextSink& sink_;
     int indent_;
