@@ -18,6 +18,7 @@
 #include "engine/sim_time.hpp"
 #include "sim/report/dot_graph.hpp"
 #include "sim/decisions/planning_checks.hpp"
+#include "sim/report/html_report.hpp"
 #include "sim/report/run_report.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/run/simulation.hpp"
@@ -167,11 +168,11 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     ReportOptions options;
     options.verbose = vm.count("verbose") > 0;
     reporting::Document doc;
-    if (vm.count("report") || (!json_to_stdout && !csv_to_stdout && !vm.count("quiet"))) doc = build_document(sim, options);
+    if (!json_to_stdout && !csv_to_stdout && !vm.count("quiet")) doc = build_document(sim, options);
     std::vector<Output> outputs;  // every one rendered before any is written
     if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), build_json(sim).dump(2) + "\n"});
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim))});
-    if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(doc)});
+    if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(build_html_report(sim, options))});
     write_outputs(outputs, out);
     const ExpectationCounts counts = count_expectations(sim);
     if (!json_to_stdout && !csv_to_stdout) {
