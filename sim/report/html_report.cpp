@@ -158,27 +158,40 @@ struct AggregateRows {
     std::size_t per_row() const { return rows.empty() ? 0 : rows[0].last - rows[0].first + 1; }
 };
 
-// Marks merged per moment: one diamond per time with up to a few lines of what happened.
+// Marks merged per moment: one diamond per time with the first few lines of what happened.
 struct MomentMarks {
+    static constexpr std::size_t kLines = 8;
     struct Moment {
         std::size_t count = 0;
         bool refused = false, warning = false;
-        std::string text;
+        std::vector<std::string> lines;  ///< the first kLines
     };
     std::map<Millis, Moment> at;
 
-    void add(Millis time, Outcome outcome, const std::string& line) {
+    void add(Millis time, Outcome outcome, std::string line) {
         Moment& m = at[time];
-        if (m.count < 8) m.text += (m.text.empty() ? "" : "\n") + line;
+        if (m.lines.size() < kLines) m.lines.push_back(std::move(line));
         ++m.count;
         m.refused = m.refused || outcome == Outcome::refused;
         m.warning = m.warning || outcome == Outcome::warning;
     }
+    /// Adds every moment of `other`.
+    void merge(const MomentMarks& other) {
+        for (const auto& [time, o] : other.at) {
+            Moment& m = at[time];
+            for (const auto& l : o.lines)
+                if (m.lines.size() < kLines) m.lines.push_back(l);
+            m.count += o.count;
+            m.refused = m.refused || o.refused;
+            m.warning = m.warning || o.warning;
+        }
+    }
     std::vector<reporting::ChartMark> marks(CategoryId ok, CategoryId warning, CategoryId refused) const {
         std::vector<reporting::ChartMark> out;
         for (const auto& [time, m] : at) {
-            std::string title = format_duration(time) + ": " + m.text;
-            if (m.count > 8) title += "\n... and " + format_count(m.count - 8) + " more";
+            std::string title = format_duration(time) + ":";
+            for (const auto& l : m.lines) title += "\n" + l;
+            if (m.count > m.lines.size()) title += "\n... and " + format_count(m.count - m.lines.size()) + " more";
             out.push_back({time, m.refused ? refused : m.warning ? warning : ok, std::move(title)});
         }
         return out;
@@ -559,6 +572,7 @@ reporting::Section gantt_section(ReportContext& ctx) {
     for (Id v : ctx.groups.order)
         if (ctx.shown_index[v] < 0) ++hidden_in_group[ctx.groups.of_vm[v]];
     std::uint32_t current = kNone;
+    std::vector<bool> plan_drawn(plans.size(), false);
     for (std::size_t k = 0; k < ctx.shown.size(); ++k) {
         const Id v = ctx.shown[k];
         const std::uint32_t g = ctx.groups.of_vm[v];
@@ -568,6 +582,7 @@ reporting::Section gantt_section(ReportContext& ctx) {
             group.label = ctx.groups.names[g];
             if (hidden_in_group[g]) group.label += " (" + format_count(hidden_in_group[g]) + " more in the rows of counts below)";
             if (const int p = ctx.groups.plan[g]; p >= 0 && !plans[static_cast<std::size_t>(p)].at.empty()) {
+                plan_drawn[static_cast<std::size_t>(p)] = true;
                 reporting::ChartRow steps;
                 steps.label = "plan steps";
                 steps.title = "the recovery plan's own records: its runs, boot groups, manual, script and DNS steps";
@@ -578,6 +593,14 @@ reporting::Section gantt_section(ReportContext& ctx) {
         }
         chart.groups.back().rows.push_back(vm_row(ctx, v, ctx.records[k]));
     }
+    // A plan with no VM drawn: its records join the first row.
+    bool merged = false;
+    for (std::size_t p = 0; p < plans.size(); ++p)
+        if (!plan_drawn[p] && !plans[p].at.empty()) {
+            network.merge(plans[p]);
+            merged = true;
+        }
+    if (merged) chart.groups[0].rows[0].marks = network.marks(kMarkStep, kMarkWarning, kMarkRefused);
 
     reporting::Section s;
     s.heading = "Timeline of the VMs";
