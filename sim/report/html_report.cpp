@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "engine/sim_time.hpp"
+#include "sim/ops/instance_lifecycle.hpp"
 
 namespace drsim {
 
@@ -435,14 +436,6 @@ CategoryId job_category(std::string_view op) {
     return kJobOther;
 }
 
-std::string nic_text(const World& w, const NicBinding& nic) {
-    if (nic.network == kNone) return "no network";
-    std::string s = w.networks[nic.network].name;
-    if (nic.subnet != kNone) s += "/" + w.subnets[nic.subnet].name;
-    if (nic.ip) s += " " + nic.ip->to_string();
-    return s;
-}
-
 // One VM's row: jobs, states and running instances, from its records and its instances.
 reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<const LogRecord*>& records) {
     const World& w = ctx.w;
@@ -453,7 +446,7 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
     const Instance& active = vm.instance(vm.active_slot());
     row.title = vm.name + (vm.app.empty() ? "" : ", app " + vm.app) + "; home site " + w.sites[vm.home_site].name +
                 "; at the end " + std::string{to_string(vm.replication.state)} +
-                (active.exists ? ", at " + w.sites[active.site].name + (active.nics.empty() ? "" : ", " + nic_text(w, active.nics[0]))
+                (active.exists ? ", at " + w.sites[active.site].name + (active.nics.empty() ? "" : ", " + describe_nic(w, active.nics[0]))
                                : ", no instance");
 
     // States: from each record's state after it.
@@ -1137,7 +1130,7 @@ reporting::Section metrics_section(const ReportContext& ctx) {
             const Instance& inst = vm.instance(vm.active_slot());
             const DowntimeMetric m = sim.vm_downtime(v);
             t.rows.push_back({vm.name, std::string{to_string(vm.replication.state)},
-                              inst.exists ? w.sites[inst.site].name + (inst.nics.empty() ? "" : ", " + nic_text(w, inst.nics[0])) : "-",
+                              inst.exists ? w.sites[inst.site].name + (inst.nics.empty() ? "" : ", " + describe_nic(w, inst.nics[0])) : "-",
                               format_duration(m.downtime), format_duration(m.longest_outage), std::to_string(m.outages),
                               format_duration(vm.replication.unprotected_time(sim.end_time()))});
         }
