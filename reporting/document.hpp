@@ -1,15 +1,23 @@
 #pragma once
-// A small document model and its renderings. It knows nothing of DR: callers fill timelines and
-// tables with text, and choose a rendering (plain text, CSV, HTML).
+// A small document model and its renderings. It knows nothing of DR: callers fill timelines,
+// tables, charts over time and box diagrams with text, and choose a rendering (plain text, CSV,
+// HTML with inline SVG).
 #include <string>
 #include <vector>
 
+#include "reporting/diagram.hpp"
+#include "reporting/time_chart.hpp"
+
 namespace drsim::reporting {
+
+/// How something went, one of a fixed set, for styling: "ok", "refused", "warning".
+enum class Tone { ok, refused, warning };
 
 struct Table {
     std::string title;
     std::vector<std::string> columns;
     std::vector<std::vector<std::string>> rows;  ///< each as long as `columns`
+    std::vector<Tone> row_tones{};  ///< empty, or one per row (HTML marks the rows that are not ok)
 };
 
 /// One moment of a timeline: a headline (what happened) with a status word and indented details.
@@ -18,8 +26,8 @@ struct TimelineEntry {
     std::string headline;  ///< "failover web1"
     std::string status;    ///< "ok", "refused by RULE", "warning -> failed_over" … (free text)
     std::vector<std::pair<std::string, std::string>> details;  ///< (tag, text), e.g. ("IP-TFO-END", "10.0.0.254 …")
-    /// How the entry went, one of a fixed set, for styling: "ok", "refused", "warning".
-    enum class Tone { ok, refused, warning } tone = Tone::ok;
+    using Tone = reporting::Tone;
+    Tone tone = Tone::ok;
 };
 
 struct Timeline {
@@ -30,8 +38,15 @@ struct Timeline {
 struct Section {
     std::string heading;
     std::vector<std::string> paragraphs;
+    std::vector<TimeChart> charts;
+    std::vector<Diagram> diagrams;
     std::vector<Timeline> timelines;
     std::vector<Table> tables;
+    std::vector<Section> subsections;
+    /// HTML: the section folds under its heading (`<details>`), open when `open`.
+    bool collapsible = false;
+    bool open = false;
+    Tone tone = Tone::ok;  ///< HTML: the heading's style
 };
 
 struct Document {
@@ -47,7 +62,11 @@ std::string render_csv(const Table& table);
 std::string render_text(const Timeline& timeline);
 /// The whole document as plain text.
 std::string render_text(const Document& document);
-/// A self-contained HTML page (inline CSS, no scripts); text is escaped.
+/// A self-contained HTML page: inline CSS, charts and diagrams as inline SVG, every text escaped,
+/// a contents list of the top-level sections, and one small script that only acts when the page
+/// is opened with `#check`: it writes the rendered size of each SVG element and any script error
+/// into attributes of `<body>` (`data-svg-sizes`, `data-errors`) for a headless browser's test.
+/// Nothing is loaded from elsewhere.
 std::string render_html(const Document& document);
 
 }  // namespace drsim::reporting

@@ -194,3 +194,20 @@ drsim_exit_test(cli/two-outputs-one-path 2 run --json same.out --csv same.out ${
                 MATCH "^drsim: error: --csv same.out: --json writes the same file")
 drsim_exit_test(cli/compare-two-outputs-one-path 2 compare --json ./same.out --csv same.out ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml
                 MATCH "--json writes the same file")
+
+# The HTML report in a browser (tests/browser/report_in_browser.sh): a scenario with reachability
+# and a generated one past every limit of the page, loaded in headless Chromium: no console
+# message, no script error, every drawing with a size. Skipped when Chromium is not installed.
+function(drsim_browser_test name scenario)
+  add_test(NAME ${name} COMMAND ${PROJECT_SOURCE_DIR}/tests/browser/report_in_browser.sh $<TARGET_FILE:drsim>
+                                ${CMAKE_CURRENT_BINARY_DIR}/browser ${ARGN} ${scenario})
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+endfunction()
+drsim_browser_test(browser/report-retain-ip-bgp ${PROJECT_SOURCE_DIR}/scenarios/routing/vmm-retain-ip-subnet-failover-bgp.yaml
+                   retain-ip-bgp)
+# 5,000 VMs in 50 apps, 500 subnets, 50 branches, 200 clients: 10,000 client and app pairs.
+add_test(NAME browser/generate-5000-vms
+         COMMAND sh -c "mkdir -p '${CMAKE_CURRENT_BINARY_DIR}/browser' && '${PROJECT_SOURCE_DIR}/scripts/gen-scenario' --vms 5000 --connectivity > '${CMAKE_CURRENT_BINARY_DIR}/browser/connectivity-5000.yaml'")
+set_tests_properties(browser/generate-5000-vms PROPERTIES FIXTURES_SETUP browser-5000)
+drsim_browser_test(browser/report-5000-vms ${CMAKE_CURRENT_BINARY_DIR}/browser/connectivity-5000.yaml connectivity-5000)
+set_tests_properties(browser/report-5000-vms PROPERTIES FIXTURES_REQUIRED browser-5000)

@@ -20,6 +20,7 @@
 #include "sim/report/dot_graph.hpp"
 #include "sim/decisions/planning_checks.hpp"
 #include "sim/cli/import_command.hpp"
+#include "sim/report/html_report.hpp"
 #include "sim/report/run_report.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/run/simulation.hpp"
@@ -200,7 +201,7 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     ReportOptions options;
     options.verbose = vm.count("verbose") > 0;
     reporting::Document doc;
-    if (vm.count("report") || (!json_to_stdout && !csv_to_stdout && !vm.count("quiet"))) doc = build_document(sim, options);
+    if (!json_to_stdout && !csv_to_stdout && !vm.count("quiet")) doc = build_document(sim, options);
     std::vector<Output> outputs;  // every one rendered before any is written
     if (vm.count("json")) {
         const int indent = vm.count("pretty") ? 2 : -1;
@@ -213,7 +214,7 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim))});
     if (vm.count("metrics-csv"))
         outputs.push_back({"--metrics-csv", vm["metrics-csv"].as<std::string>(), reporting::render_csv(build_metrics_table(sim))});
-    if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(doc)});
+    if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(build_html_report(sim, options))});
     write_outputs(outputs, out);
     const ExpectationCounts counts = count_expectations(sim);
     if (!json_to_stdout && !csv_to_stdout) {

@@ -38,7 +38,9 @@ reporting::TimelineEntry::Tone tone(Outcome o) {
     return reporting::TimelineEntry::Tone::ok;
 }
 
-reporting::TimelineEntry entry(const LogRecord& r) {
+}  // namespace
+
+reporting::TimelineEntry timeline_entry(const LogRecord& r) {
     reporting::TimelineEntry e;
     e.time = format_duration(r.time);
     e.headline = headline(r);
@@ -50,6 +52,8 @@ reporting::TimelineEntry entry(const LogRecord& r) {
         e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + d.detail : d.detail);
     return e;
 }
+
+namespace {
 
 // Records alike enough to be summarised together in a long run: same moment, operation, outcome
 // and the same sequence of rules.
@@ -120,11 +124,7 @@ nlohmann::json seconds(Millis ms) {
     return static_cast<double>(ms) / 1000.0;
 }
 
-reporting::Document build_document(const Simulation& sim, const ReportOptions& options) {
-    const World& w = sim.world();
-    reporting::Document doc;
-    doc.title = "drsim: " + sim.scenario().name + (sim.scenario().variant.empty() ? "" : " (variant " + sim.scenario().variant + ")");
-
+reporting::Section build_timeline_section(const Simulation& sim, const ReportOptions& options) {
     reporting::Section timeline_section;
     timeline_section.heading = "Timeline";
     reporting::Timeline timeline;
@@ -134,7 +134,7 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
         while (j < log.size() && alike(log[i], log[j])) ++j;
         const std::size_t run = j - i;
         const std::size_t shown = options.verbose || run <= options.batch_shown + 1 ? run : options.batch_shown;
-        for (std::size_t k = i; k < i + shown; ++k) timeline.entries.push_back(entry(log[k]));
+        for (std::size_t k = i; k < i + shown; ++k) timeline.entries.push_back(timeline_entry(log[k]));
         if (shown < run) {
             reporting::TimelineEntry more;
             more.time = format_duration(log[i].time);
@@ -147,7 +147,15 @@ reporting::Document build_document(const Simulation& sim, const ReportOptions& o
         i = j;
     }
     timeline_section.timelines.push_back(std::move(timeline));
-    doc.sections.push_back(std::move(timeline_section));
+    return timeline_section;
+}
+
+reporting::Document build_document(const Simulation& sim, const ReportOptions& options) {
+    const World& w = sim.world();
+    reporting::Document doc;
+    doc.title = "drsim: " + sim.scenario().name + (sim.scenario().variant.empty() ? "" : " (variant " + sim.scenario().variant + ")");
+
+    doc.sections.push_back(build_timeline_section(sim, options));
 
     if (!sim.expectations().empty()) {
         reporting::Section s;
@@ -577,7 +585,7 @@ reporting::Document build_explanation(const Simulation& sim, const std::string& 
     reporting::Timeline t;
     for (const auto& r : sim.log()) {
         if (r.target != vm) continue;
-        reporting::TimelineEntry e = entry(r);
+        reporting::TimelineEntry e = timeline_entry(r);
         // Azure's words after the step: what the portal and `az` would show, and what it would let through.
         if (r.azure_after != kNoAzureKey) {
             const AzureView& a = azure_view(r.azure_after);

@@ -28,6 +28,12 @@ struct ExpectationCounts {
 };
 ExpectationCounts count_expectations(const Simulation& sim);
 
+/// One log record as a timeline entry: time, headline, status with its tone, detail and every
+/// decision with its rule.
+reporting::TimelineEntry timeline_entry(const LogRecord& record);
+/// Every log record in time order, runs of like records (same time, operation and rules)
+/// summarised beyond `options.batch_shown` unless `options.verbose`.
+reporting::Section build_timeline_section(const Simulation& sim, const ReportOptions& options = {});
 /// The timeline, expectations, final state and metrics as a document.
 reporting::Document build_document(const Simulation& sim, const ReportOptions& options = {});
 /// SPEC §10 (docs/output-format.md): the run as JSON, written as it is produced: a 100,000-VM run

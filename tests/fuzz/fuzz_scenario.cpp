@@ -7,6 +7,7 @@
 
 #include "reporting/document.hpp"
 #include "sim/report/dot_graph.hpp"
+#include "sim/report/html_report.hpp"
 #include "sim/report/run_report.hpp"
 #include "sim/run/simulation.hpp"
 #include "sim/scenario/input_error.hpp"
@@ -37,7 +38,7 @@ void run_and_render(const drsim::Scenario& scenario) {
     verbose.verbose = true;
     const drsim::reporting::Document doc = drsim::build_document(sim);
     sink += drsim::reporting::render_text(doc).size();
-    sink += drsim::reporting::render_html(doc).size();
+    sink += drsim::reporting::render_html(drsim::build_html_report(sim)).size();  // --report
     sink += drsim::reporting::render_text(drsim::build_document(sim, verbose)).size();
     sink += drsim::build_json(sim).dump(2).size();
     sink += drsim::reporting::render_csv(drsim::build_event_table(sim)).size();

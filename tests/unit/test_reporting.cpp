@@ -249,14 +249,20 @@ TEST_CASE("HTML: <, &, > and \" are escaped everywhere text goes") {
     CHECK(html.find("R&D") == std::string::npos);
 }
 
-TEST_CASE("HTML: a self-contained page with no scripts") {
+TEST_CASE("HTML: a self-contained page: nothing fetched, one script that acts only with #check") {
     Document doc;
     doc.title = "run";
     const std::string html = render_html(doc);
     CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
     CHECK(html.find("</html>") != std::string::npos);
-    CHECK(html.find("<script") == std::string::npos);
     CHECK(html.find("<link") == std::string::npos);  // inline CSS, nothing fetched
+    CHECK(html.find("src=") == std::string::npos);
+    CHECK(html.find("@import") == std::string::npos);
+    CHECK(html.find("url(http") == std::string::npos);
+    const auto script = html.find("<script");
+    REQUIRE(script != std::string::npos);
+    CHECK(html.find("<script", script + 1) == std::string::npos);
+    CHECK(html.find("if(location.hash!==\"#check\")return;", script) != std::string::npos);
 }
 
 // The HTML shows Table::title and Timeline::title, as the text rendering does: one document.
@@ -363,9 +369,9 @@ TEST_CASE("HTML: an entry's class is its tone, not its status text") {
     Section s;
     Timeline tl;
     TimelineEntry refused{"1h", "failover web1", "refused by FO-NEEDS-RECOVERY-POINT", {}};
-    refused.tone = TimelineEntry::Tone::refused;
+    refused.tone = Tone::refused;
     TimelineEntry warned{"2h", "failover web2", "warning -> failing_over", {}};
-    warned.tone = TimelineEntry::Tone::warning;
+    warned.tone = Tone::warning;
     tl.entries = {refused, warned, {"3h", "commit web1", "ok, committed", {}}};
     s.timelines = {tl};
     doc.sections = {s};
@@ -395,4 +401,151 @@ TEST_CASE("printable: names from a file are one line of visible text in every te
     drsim::reporting::Timeline tl{"", {{"1m", "failover web1\nforged", "ok", {{"RULE", "x\x1b"}}, {}}}};
     const std::string text = drsim::reporting::render_text(tl);
     CHECK(text == "1m  failover web1\\nforged  [ok]\n      RULE  x\\x1b\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawings: the SVG writer, charts over time and box diagrams
+
+TEST_CASE("SVG: numbers have one decimal at most, the same on every machine") {
+    CHECK(format_number(12.0) == "12");
+    CHECK(format_number(12.04) == "12");
+    CHECK(format_number(12.06) == "12.1");
+    CHECK(format_number(-3.25) == "-3.3");
+    CHECK(format_number(-0.04) == "0");
+    CHECK(format_count(100000) == "100,000");
+    CHECK(format_count(999) == "999");
+    CHECK(format_count(0) == "0");
+}
+
+TEST_CASE("SVG: escape_markup escapes the five characters of markup") {
+    CHECK(escape_markup("<a href=\"x\">R&D's</a>") == "&lt;a href=&quot;x&quot;&gt;R&amp;D&#39;s&lt;/a&gt;");
+    CHECK(escape_markup("plain") == "plain");
+}
+
+TEST_CASE("SVG: fit_text cuts on a character, never inside a UTF-8 sequence") {
+    CHECK(fit_text("short", 100) == "short");
+    const std::string cut = fit_text("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", 31);  // eight é
+    CHECK(cut.size() < 16);
+    CHECK(cut.substr(cut.size() - 3) == "\xE2\x80\xA6");
+    CHECK(cut.size() % 2 == 1);  // whole é (2 bytes) then the ellipsis (3)
+}
+
+TEST_CASE("nice ticks: the smallest step that keeps within the count, at its multiples") {
+    const std::vector<std::int64_t> steps{1, 5, 10, 30, 60};
+    CHECK(nice_ticks(0, 100, 12, steps) == std::vector<std::int64_t>{0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100});
+    CHECK(nice_ticks(7, 20, 4, steps) == std::vector<std::int64_t>{10, 15, 20});
+    CHECK(nice_ticks(0, 1000, 5, steps) == std::vector<std::int64_t>{0, 240, 480, 720, 960});  // multiples of 60
+    CHECK(nice_ticks(5, 5, 5, steps).empty());
+}
+
+namespace {
+
+const std::string kNasty = "<b>R&D</b> \"q\"";
+const std::string kEscaped = "&lt;b&gt;R&amp;D&lt;/b&gt; &quot;q&quot;";
+
+TimeChart nasty_chart() {
+    TimeChart c;
+    c.title = kNasty + " chart";
+    c.axis = {0, 100, {{0, kNasty + " tick"}, {50, "50"}}};
+    const CategoryId a = c.palette.add({kNasty + " category", "#009E73", Pattern::hatch, LegendShape::box});
+    const CategoryId b = c.palette.add({"bad colour", "red;}body{x:y", Pattern::solid, LegendShape::box});
+    c.lanes = {1, 2};
+    ChartRow row;
+    row.label = kNasty + " row";
+    row.bars = {{0, 40, 0, a, kNasty + " bar"}, {40, 100, 1, b, ""}};
+    row.marks = {{30, b, kNasty + " mark"}};
+    ChartRow counted;
+    counted.label = "counted";
+    counted.stacks = {{0, 100, {3, 1}, kNasty + " stack"}};
+    c.stack_categories = {a, b};
+    c.groups = {{kNasty + " group", {row, counted}}};
+    c.lines = {{20, 60, a, kNasty + " line", kNasty + " band"}};
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("time chart: every text escaped, colours checked, one <svg> with its groups") {
+    const std::string svg = render_svg(nasty_chart(), "f1");
+    CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"f1\"", 0) == 0);
+    for (const char* where : {" category", " tick", " row", " bar", " mark", " stack", " group", " line", " band"}) {
+        CAPTURE(where);
+        CHECK(svg.find(kEscaped + where) != std::string::npos);
+    }
+    CHECK(svg.find("<b>") == std::string::npos);
+    CHECK(svg.find("R&D") == std::string::npos);
+    CHECK(svg.find("body{x:y") == std::string::npos);  // a colour that is not one is drawn grey
+    CHECK(svg.find("#f1 .k1{fill:#888888}") != std::string::npos);
+    CHECK(svg.find("<pattern id=\"f1-p0\"") != std::string::npos);
+    CHECK(svg.find("#f1 .k0{fill:url(#f1-p0)}") != std::string::npos);
+    for (const char* group : {"<g class=\"legend\">", "<g class=\"axis\">", "<g class=\"row\">", "<g class=\"bands\">",
+                              "<g class=\"lines\">", "<g class=\"stack\"><title>"})
+        CHECK(svg.find(group) != std::string::npos);
+    CHECK(svg.substr(svg.size() - 7) == "</svg>\n");
+}
+
+TEST_CASE("time chart: the same chart is the same bytes") {
+    CHECK(render_svg(nasty_chart(), "f1") == render_svg(nasty_chart(), "f1"));
+}
+
+TEST_CASE("diagram: nested boxes, edges between keys, every text escaped") {
+    Diagram d;
+    d.title = "topology";
+    const CategoryId site = d.palette.add({"site", "#eeeeee"});
+    const CategoryId vpn = d.palette.add({"VPN", "#0072B2", Pattern::solid, LegendShape::line});
+    DiagramBox a{"a", kNasty + " site", {kNasty + " line"}, site, kNasty + " tip", {}};
+    a.children.push_back({"a1", "net", {"10.0.0.0/16"}, site, "", {{"a1s", "subnet", {"vm1 10.0.0.4"}, site, "", {}}}});
+    DiagramBox b{"b", "other", {}, site, "", {}};
+    DiagramBox c{"c", "third", {}, site, "", {}};
+    d.boxes = {a, b, c};
+    d.edges = {{"a1", "b", vpn, false, kNasty + " edge", "tip"}, {"a", "c", vpn, true, "over", ""}, {"a", "missing", vpn, false, "x", ""}};
+    const std::string svg = render_svg(d, "f2");
+    for (const char* where : {" site", " line", " tip", " edge"}) {
+        CAPTURE(where);
+        CHECK(svg.find(kEscaped + where) != std::string::npos);
+    }
+    CHECK(svg.find("<b>") == std::string::npos);
+    CHECK(svg.find("class=\"node d2\"") != std::string::npos);  // the subnet, two levels down
+    CHECK(svg.find("vm1 10.0.0.4") != std::string::npos);
+    CHECK(svg.find("class=\"s1 edge dashed\"") != std::string::npos);
+    // Two edges drawn; the one to a key no box has is not.
+    std::size_t edges = 0;
+    for (auto at = svg.find("class=\"s1 edge"); at != std::string::npos; at = svg.find("class=\"s1 edge", at + 1)) ++edges;
+    CHECK(edges == 3);  // the legend's sample and two edges
+    CHECK(svg.find(">x</text>") == std::string::npos);
+    CHECK(render_svg(d, "f2") == svg);
+}
+
+TEST_CASE("HTML: charts and diagrams inline, folded sections, marked rows") {
+    Document doc;
+    doc.title = "page";
+    Section s;
+    s.heading = "drawn";
+    s.charts.push_back(nasty_chart());
+    Diagram d;
+    d.title = "diagram title";
+    d.boxes = {{"a", "box", {}, 0, "", {}}};
+    d.palette.add({"site", "#eeeeee"});
+    s.diagrams.push_back(d);
+    Table t{"", {"check"}, {{"held"}, {"failed"}}, {Tone::ok, Tone::refused}};
+    s.tables.push_back(t);
+    Section folded;
+    folded.heading = kNasty + " folded";
+    folded.collapsible = true;
+    folded.tone = Tone::refused;
+    folded.paragraphs = {"inside"};
+    s.subsections.push_back(folded);
+    doc.sections = {s, Section{"second", {}, {}, {}, {}, {}, {}, false, false, Tone::ok}};
+    const std::string html = render_html(doc);
+    CHECK(html.find("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"fig1\" class=\"chart timechart\"") != std::string::npos);
+    CHECK(html.find("id=\"fig2\" class=\"chart diagram\"") != std::string::npos);
+    CHECK(html.find("<figcaption>diagram title</figcaption>") != std::string::npos);
+    CHECK(html.find("<tr><td>held</td></tr>") != std::string::npos);
+    CHECK(html.find("<tr class=\"refused\"><td>failed</td></tr>") != std::string::npos);
+    CHECK(html.find("<details class=\"refused\"><summary>" + kEscaped + " folded</summary>") != std::string::npos);
+    CHECK(html.find("<nav><a href=\"#s1\">drawn</a><a href=\"#s2\">second</a></nav>") != std::string::npos);
+    CHECK(html.find("<b>") == std::string::npos);
+    const std::string text = render_text(doc);
+    CHECK(text.find("(chart: " + kNasty + " chart)") != std::string::npos);
+    CHECK(text.find("inside") != std::string::npos);
 }
