@@ -12,16 +12,6 @@ std::string pad(const std::string& s, std::size_t width) {
     return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
 }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 }  // namespace
 
 std::string render_text(const Table& table) {
@@ -57,17 +47,31 @@ std::string render_text(const Table& table) {
     return out;
 }
 
+void write_csv_row(TextSink& sink, const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        if (c) sink.put(',');
+        const std::string& field = cells[c];
+        if (field.find_first_of(",\"\n\r") == std::string::npos) {
+            sink.write(field);
+            continue;
+        }
+        sink.put('"');
+        for (char ch : field) {
+            if (ch == '"') sink.put('"');
+            sink.put(ch);
+        }
+        sink.put('"');
+    }
+    sink.put('\n');
+}
+
 std::string render_csv(const Table& table) {
     std::string out;
-    auto line = [&](const std::vector<std::string>& cells) {
-        for (std::size_t c = 0; c < cells.size(); ++c) {
-            if (c) out += ',';
-            out += csv_field(cells[c]);
-        }
-        out += "\n";
-    };
-    line(table.columns);
-    for (const auto& row : table.rows) line(row);
+    {
+        StringSink sink(out);
+        write_csv_row(sink, table.columns);
+        for (const auto& row : table.rows) write_csv_row(sink, row);
+    }
     return out;
 }
 

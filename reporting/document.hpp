@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reporting/diagram.hpp"
+#include "reporting/text_sink.hpp"
 #include "reporting/time_chart.hpp"
 
 namespace drsim::reporting {
@@ -56,8 +57,10 @@ struct Document {
 
 /// Columns padded to their widest cell, a rule under the header. Empty table: the header only.
 std::string render_text(const Table& table);
-/// RFC 4180: fields with comma, quote or newline are quoted, quotes doubled; CRLF-free (\n).
+/// RFC 4180: fields with a comma, quote or line break (\n, \r) are quoted, quotes doubled; rows end with \n.
 std::string render_csv(const Table& table);
+/// One CSV row onto a sink, as render_csv writes it (fields with a comma, quote or line break quoted).
+void write_csv_row(TextSink& sink, const std::vector<std::string>& cells);
 /// Time column right-aligned to the widest time, details indented under their headline.
 std::string render_text(const Timeline& timeline);
 /// The whole document as plain text.

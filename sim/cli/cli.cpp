@@ -211,9 +211,11 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
                                sink.put('\n');
                            }});
     }
-    if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(build_event_table(sim))});
+    if (vm.count("csv"))
+        outputs.push_back({"--csv", vm["csv"].as<std::string>(), "", [&sim](reporting::TextSink& sink) { write_event_csv(sim, sink); }});
     if (vm.count("metrics-csv"))
-        outputs.push_back({"--metrics-csv", vm["metrics-csv"].as<std::string>(), reporting::render_csv(build_metrics_table(sim))});
+        outputs.push_back({"--metrics-csv", vm["metrics-csv"].as<std::string>(), "",
+                           [&sim](reporting::TextSink& sink) { write_metrics_csv(sim, sink); }});
     if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(build_html_report(sim, options))});
     write_outputs(outputs, out);
     const ExpectationCounts counts = count_expectations(sim);

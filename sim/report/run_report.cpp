@@ -67,32 +67,6 @@ bool alike(const LogRecord& a, const LogRecord& b) {
     return true;
 }
 
-nlohmann::json decision_json(const Decision& d) {
-    nlohmann::json j{{"rule", rule_id(d.rule)}, {"detail", d.detail}};
-    if (d.warning) j["warning"] = true;
-    return j;
-}
-
-nlohmann::json nic_json(const World& w, const NicBinding& nic) {
-    nlohmann::json j;
-    j["network"] = nic.network == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.networks[nic.network].name);
-    j["subnet"] = nic.subnet == kNone ? nlohmann::json(nullptr) : nlohmann::json(w.subnets[nic.subnet].name);
-    j["ip"] = nic.ip ? nlohmann::json(nic.ip->to_string()) : nlohmann::json(nullptr);
-    j["allocation"] = nic.dhcp ? "dhcp" : "static";
-    return j;
-}
-
-nlohmann::json instance_json(const World& w, const Instance& inst) {
-    if (!inst.exists) return nullptr;
-    nlohmann::json j;
-    j["site"] = w.sites[inst.site].name;
-    j["running"] = w.running(inst);
-    j["nics"] = nlohmann::json::array();
-    for (const auto& nic : inst.nics) j["nics"].push_back(nic_json(w, nic));
-    return j;
-}
-
-
 }  // namespace
 
 ExpectationCounts count_expectations(const Simulation& sim) {
@@ -529,33 +503,43 @@ nlohmann::json build_json(const Simulation& sim) {
     return nlohmann::json::parse(text);
 }
 
-reporting::Table build_event_table(const Simulation& sim) {
-    reporting::Table t{"",
-                       {"time_s", "op", "target", "phase", "outcome", "rule", "detail", "decisions", "state_after", "health_after",
-                        "instance", "site", "network", "subnet", "address", "protection_state", "active_location", "line"},
-                       {}};
+const std::vector<std::string>& event_columns() {
+    static const std::vector<std::string> columns{"time_s", "op", "target", "phase", "outcome", "rule", "detail", "decisions",
+                                                  "state_after", "health_after", "instance", "site", "network", "subnet", "address",
+                                                  "protection_state", "active_location", "line"};
+    return columns;
+}
+
+void event_rows(const Simulation& sim, const RowFn& row) {
     const World& w = sim.world();
+    std::vector<std::string> cells;
     for (const auto& r : sim.log()) {
         std::string decisions;
         for (const auto& d : r.decisions) decisions += (decisions.empty() ? "" : "; ") + std::string{rule_id(d.rule)} + ": " + d.detail;
         Where x = where_of(w, r);
         const bool azure = r.azure_after != kNoAzureKey;
-        t.rows.push_back({seconds(r.time).dump(), std::string{r.op}, r.target, std::string{to_string(r.phase)},
-                          std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
-                          r.detail, decisions, std::string{r.state_after}, std::string{r.health_after}, std::move(x.instance),
-                          std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
-                          azure ? std::string{azure_view(r.azure_after).protection_state} : "",
-                          azure ? std::string{azure_view(r.azure_after).active_location} : "",
-                          r.line > 0 ? std::to_string(r.line) : ""});
+        cells = {seconds(r.time).dump(), std::string{r.op}, r.target, std::string{to_string(r.phase)},
+                 std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
+                 r.detail, std::move(decisions), std::string{r.state_after}, std::string{r.health_after}, std::move(x.instance),
+                 std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
+                 azure ? std::string{azure_view(r.azure_after).protection_state} : "",
+                 azure ? std::string{azure_view(r.azure_after).active_location} : "",
+                 r.line > 0 ? std::to_string(r.line) : ""};
+        row(cells);
     }
-    return t;
 }
 
-reporting::Table build_metrics_table(const Simulation& sim) {
-    reporting::Table t{"", {"scope", "name", "client", "metric", "value", "unit"}, {}};
+const std::vector<std::string>& metric_columns() {
+    static const std::vector<std::string> columns{"scope", "name", "client", "metric", "value", "unit"};
+    return columns;
+}
+
+void metric_rows(const Simulation& sim, const RowFn& emit) {
+    std::vector<std::string> cells;
     auto row = [&](std::string_view scope, const std::string& name, const std::string& client, std::string_view metric,
                    const nlohmann::json& value, std::string_view unit) {
-        t.rows.push_back({std::string{scope}, name, client, std::string{metric}, value.dump(), std::string{unit}});
+        cells = {std::string{scope}, name, client, std::string{metric}, value.dump(), std::string{unit}};
+        emit(cells);
     };
     auto figures = [&](std::string_view scope, const std::string& name, const std::string& client, const DowntimeMetric& m) {
         row(scope, name, client, "downtime", seconds(m.downtime), "s");
@@ -574,7 +558,28 @@ reporting::Table build_metrics_table(const Simulation& sim) {
     for (const ReachPair& p : sim.reachability().pairs())
         figures(p.app.empty() ? "client_vm" : "client_app", p.app.empty() ? w.vms[p.vm].name : p.app, w.clients[p.client].name,
                 sim.pair_downtime(p));
+}
+
+reporting::Table build_event_table(const Simulation& sim) {
+    reporting::Table t{"", event_columns(), {}};
+    event_rows(sim, [&](const std::vector<std::string>& cells) { t.rows.push_back(cells); });
     return t;
+}
+
+reporting::Table build_metrics_table(const Simulation& sim) {
+    reporting::Table t{"", metric_columns(), {}};
+    metric_rows(sim, [&](const std::vector<std::string>& cells) { t.rows.push_back(cells); });
+    return t;
+}
+
+void write_event_csv(const Simulation& sim, reporting::TextSink& sink) {
+    reporting::write_csv_row(sink, event_columns());
+    event_rows(sim, [&](const std::vector<std::string>& cells) { reporting::write_csv_row(sink, cells); });
+}
+
+void write_metrics_csv(const Simulation& sim, reporting::TextSink& sink) {
+    reporting::write_csv_row(sink, metric_columns());
+    metric_rows(sim, [&](const std::vector<std::string>& cells) { reporting::write_csv_row(sink, cells); });
 }
 
 reporting::Document build_explanation(const Simulation& sim, const std::string& vm) {

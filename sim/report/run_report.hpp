@@ -1,6 +1,7 @@
 #pragma once
 // Renders a finished Simulation: the readable timeline and summary (text or HTML, through the
 // reporting document model), the JSON form of SPEC §10, and CSV of the event log.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -47,6 +48,15 @@ nlohmann::json build_json(const Simulation& sim);
 reporting::Table build_event_table(const Simulation& sim);
 /// The metrics as tidy rows: scope (vm, app, client_app, client_vm), name, client, metric, value, unit.
 reporting::Table build_metrics_table(const Simulation& sim);
+/// The same two tables as CSV, written row by row as they are produced (no table held).
+void write_event_csv(const Simulation& sim, reporting::TextSink& sink);
+void write_metrics_csv(const Simulation& sim, reporting::TextSink& sink);
+/// The rows behind them, one call of `row` per row (its cells are reused by the next call).
+using RowFn = std::function<void(const std::vector<std::string>&)>;
+const std::vector<std::string>& event_columns();
+void event_rows(const Simulation& sim, const RowFn& row);
+const std::vector<std::string>& metric_columns();
+void metric_rows(const Simulation& sim, const RowFn& row);
 /// Every decision about one VM, in time order, with its rule and inputs (`drsim explain`).
 reporting::Document build_explanation(const Simulation& sim, const std::string& vm);
 

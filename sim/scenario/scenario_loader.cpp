@@ -1127,8 +1127,9 @@ void find_following_errors(InputError& first, const YamlNode& root, const std::s
     std::vector<std::string> removed;
     InputError current = first;
     bool truncated = false;
-    // Each pass takes one item out, so the passes are bounded by the items; cascades count too.
-    for (std::size_t pass = 0; pass < 4 * max_errors_per_file; ++pass) {
+    // Each pass takes one item out and builds the file again; cascades count as passes too, and
+    // the passes are bounded (a file with more errors than that says how many it showed).
+    for (std::size_t pass = 0; pass < max_errors_per_file + 10; ++pass) {
         if (current.about_whole_file() || !remove_item_holding(tree, current, removed)) break;
         try {
             detail::ScenarioBuilder(file).build(tree);

@@ -8,6 +8,10 @@
 // running) wall time measures the load, not the kernel. Both are printed; on an idle machine they
 // agree.
 //
+// Beside the kernel, the same hold model on a bare std::priority_queue of the same entries (time,
+// sequence number, an 8-byte action): no simulator around it. The ratio of their event rates, in one
+// run, says what the kernel costs over the bare heap (>= 1.0: the kernel is at least as fast).
+//
 // Usage: bench_hold [events-per-repetition] [--compare]
 //   --compare  also runs the same model on the binary heap (DaryHeapEventSet<2>). Note that the
 //              Simulator calls its default heap directly but any other set through the virtual
@@ -20,7 +24,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <memory>
+#include <queue>
+#include <vector>
 
 #include "engine/dary_heap_event_set.hpp"
 #include "engine/random_streams.hpp"
@@ -90,12 +97,43 @@ Timing run_once(MakeSet make_set, std::size_t pending, std::uint64_t events) {
   return Timing{std::chrono::duration<double>(stop - start).count(), cpu_stop - cpu_start};
 }
 
-template <typename MakeSet>
-void report(const char* label, MakeSet make_set, std::size_t pending, std::uint64_t events) {
+// The bare heap: entries as the kernel's (time, then sequence for ties), a hold step popping the
+// earliest and pushing one at now + a random increment.
+struct BareEntry {
+  SimTime time;
+  std::uint64_t sequence;
+  void* action;
+  bool operator>(const BareEntry& o) const { return time != o.time ? time > o.time : sequence > o.sequence; }
+};
+
+Timing run_bare_once(std::size_t pending, std::uint64_t events) {
+  RandomStreams streams(20240601);
+  RandomStream random = streams.stream("hold");
+  std::vector<BareEntry> storage;
+  storage.reserve(pending + 1);
+  std::priority_queue<BareEntry, std::vector<BareEntry>, std::greater<>> heap(std::greater<>{}, std::move(storage));
+  std::uint64_t sequence = 0;
+  for (std::size_t i = 0; i < pending; ++i) heap.push({random.uniform_int(0, 2 * kMeanIncrement), sequence++, nullptr});
+  auto step = [&] {
+    const BareEntry top = heap.top();
+    heap.pop();
+    heap.push({top.time + random.uniform_int(0, 2 * kMeanIncrement), sequence++, top.action});
+  };
+  for (std::size_t i = 0; i < pending; ++i) step();
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = thread_cpu_seconds();
+  for (std::uint64_t i = 0; i < events; ++i) step();
+  const double cpu_stop = thread_cpu_seconds();
+  const auto stop = std::chrono::steady_clock::now();
+  if (heap.size() != pending) std::exit(1);
+  return Timing{std::chrono::duration<double>(stop - start).count(), cpu_stop - cpu_start};
+}
+
+// The median of three repetitions of `once`, printed under `label`; returns the events per CPU second.
+template <typename Once>
+double report_runs(const char* label, Once once, std::size_t pending, std::uint64_t events) {
   std::array<Timing, 3> timings{};
-  for (Timing& timing : timings) {
-    timing = run_once(make_set, pending, events);
-  }
+  for (Timing& timing : timings) timing = once();
   std::sort(timings.begin(), timings.end(),
             [](const Timing& a, const Timing& b) { return a.cpu_seconds < b.cpu_seconds; });
   std::array<double, 3> walls = {timings[0].wall_seconds, timings[1].wall_seconds, timings[2].wall_seconds};
@@ -106,6 +144,12 @@ void report(const char* label, MakeSet make_set, std::size_t pending, std::uint6
               label, pending, static_cast<unsigned long long>(events), cpu, static_cast<double>(events) / cpu,
               walls[1], static_cast<double>(events) / walls[1]);
   std::fflush(stdout);
+  return static_cast<double>(events) / cpu;
+}
+
+template <typename MakeSet>
+double report(const char* label, MakeSet make_set, std::size_t pending, std::uint64_t events) {
+  return report_runs(label, [&] { return run_once(make_set, pending, events); }, pending, events);
 }
 
 }  // namespace
@@ -124,7 +168,9 @@ int main(int argc, char** argv) {
   std::printf("# warning: assertions are on; performance figures must come from a Release build\n");
 #endif
   for (const std::size_t pending : {std::size_t{1'000}, std::size_t{100'000}, std::size_t{1'000'000}}) {
-    report("hold", [] { return std::make_unique<drsim::engine::DefaultEventSet>(); }, pending, events);
+    const double kernel = report("hold", [] { return std::make_unique<drsim::engine::DefaultEventSet>(); }, pending, events);
+    const double bare = report_runs("hold-bare-priority-queue", [&] { return run_bare_once(pending, events); }, pending, events);
+    std::printf("kernel/bare  pending=%zu  ratio=%.2f\n", pending, kernel / bare);
     if (compare) {
       report("hold-binary", [] { return std::make_unique<drsim::engine::DaryHeapEventSet<2>>(); }, pending,
              events);
