@@ -2,9 +2,42 @@
 
 #include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace drsim::reporting {
+
+namespace {
+
+// The bytes a JSON string escapes: quote, backslash, and every one below 0x20.
+constexpr std::array<bool, 256> kEscaped = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+    t['"'] = t['\\'] = true;
+    return t;
+}();
+
+// The first byte of `s` from `from` on that JSON escapes, or s.size(): eight bytes at a time (a word
+// has such a byte when one of its bytes is below 0x20, or is a quote or a backslash), then the
+// bytes of the last partial word one by one.
+std::size_t first_escaped(std::string_view s, std::size_t from) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    std::size_t i = from;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        const std::uint64_t below_space = (w - ones * 0x20) & ~w;  // high bit set where a byte < 0x20 (or the borrow ran on)
+        const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+        const std::uint64_t zero = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+        if ((below_space | zero) & highs) break;  // one of these eight: find it below
+    }
+    for (; i < s.size(); ++i)
+        if (kEscaped[static_cast<unsigned char>(s[i])]) return i;
+    return s.size();
+}
+
+}  // namespace
 
 void JsonWriter::newline(std::size_t depth) {
     sink_.put('\n');
@@ -38,34 +71,32 @@ JsonWriter& JsonWriter::close(char bracket) {
 
 JsonWriter& JsonWriter::key(std::string_view k) {
     separate();
-    string(k);
-    sink_.put(':');
+    // Keys are the program's own words, never text from a file: most need no escaping, and are
+    // written in one piece.
+    if (k.size() <= 60 && first_escaped(k, 0) == k.size()) {
+        char quoted[64];
+        quoted[0] = '"';
+        std::memcpy(quoted + 1, k.data(), k.size());
+        quoted[k.size() + 1] = '"';
+        quoted[k.size() + 2] = ':';
+        sink_.write(std::string_view(quoted, k.size() + 3));
+    } else {
+        string(k);
+        sink_.put(':');
+    }
     if (indent_ >= 0) sink_.put(' ');
     after_key_ = true;
     return *this;
 }
 
-namespace {
-
-// The bytes a JSON string escapes: quote, backslash, and every one below 0x20.
-constexpr std::array<bool, 256> kEscaped = [] {
-    std::array<bool, 256> t{};
-    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
-    t['"'] = t['\\'] = true;
-    return t;
-}();
-
-}  // namespace
-
 void JsonWriter::string(std::string_view s) {
     // As nlohmann::json escapes: quote and backslash, the named control characters, any other
-    // below 0x20 as \u00xx; UTF-8 is written as it is. Most strings need none: one pass to tell.
+    // below 0x20 as \u00xx; UTF-8 is written as it is. Most strings need none.
     static constexpr char hex[] = "0123456789abcdef";
     sink_.put('"');
     std::size_t plain = 0;  // start of the run not yet written
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    for (std::size_t i = first_escaped(s, 0); i < s.size(); i = first_escaped(s, plain)) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (!kEscaped[c]) continue;
         sink_.write(s.substr(plain, i - plain));
         plain = i + 1;
         switch (c) {

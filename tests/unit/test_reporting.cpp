@@ -549,3 +549,96 @@ TEST_CASE("HTML: charts and diagrams inline, folded sections, marked rows") {
     CHECK(text.find("(chart: " + kNasty + " chart)") != std::string::npos);
     CHECK(text.find("inside") != std::string::npos);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The streamed JSON writer against nlohmann::json, the reference whose bytes it must give.
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "reporting/json_writer.hpp"
+
+namespace {
+
+// Random strings of quotes, backslashes, control characters, ASCII and UTF-8, of every length
+// around the writer's eight-byte steps.
+std::string random_text(std::mt19937& rng) {
+    static const std::vector<std::string> pieces{"a", "Z", " ", "\"", "\\", "\n", "\t", "\r", "\b", "\f", std::string(1, '\x01'),
+                                                 std::string(1, '\x1f'), "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "/"};
+    std::string s;
+    const std::size_t n = rng() % 40;
+    for (std::size_t i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
+    return s;
+}
+
+// Writes a random document twice, to the writer and to a nlohmann tree; keys sorted, as the tree keeps them.
+void random_value(std::mt19937& rng, int depth, drsim::reporting::JsonWriter& w, nlohmann::json& j) {
+    const int kind = depth > 3 ? static_cast<int>(rng() % 4) : static_cast<int>(rng() % 6);
+    switch (kind) {
+        case 0: {
+            const std::string s = random_text(rng);
+            w.value(s);
+            j = s;
+            break;
+        }
+        case 1: {
+            const auto n = static_cast<std::int64_t>(rng()) - (1LL << 31);
+            w.value(n);
+            j = n;
+            break;
+        }
+        case 2: {
+            const bool b = rng() % 2;
+            w.value(b);
+            j = b;
+            break;
+        }
+        case 3:
+            w.null();
+            j = nullptr;
+            break;
+        case 4: {
+            w.begin_array();
+            j = nlohmann::json::array();
+            for (std::size_t i = 0, n = rng() % 4; i < n; ++i) {
+                nlohmann::json item;
+                random_value(rng, depth + 1, w, item);
+                j.push_back(item);
+            }
+            w.end_array();
+            break;
+        }
+        default: {
+            std::map<std::string, int> keys;  // sorted and unique
+            for (std::size_t i = 0, n = rng() % 4; i < n; ++i) keys[random_text(rng)] = 0;
+            w.begin_object();
+            j = nlohmann::json::object();
+            for (const auto& [key, unused] : keys) {
+                w.key(key);
+                random_value(rng, depth + 1, w, j[key]);
+            }
+            w.end_object();
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("JsonWriter writes nlohmann::json's bytes, compact and indented, on 3,000 random documents") {
+    std::mt19937 rng(11);
+    for (int i = 0; i < 3000; ++i) {
+        for (const int indent : {-1, 2}) {
+            std::mt19937 copy = rng;
+            std::string text;
+            nlohmann::json tree;
+            {
+                drsim::reporting::StringSink sink(text);
+                drsim::reporting::JsonWriter w(sink, indent);
+                random_value(copy, 0, w, tree);
+                CHECK(w.complete());
+            }
+            CHECK(text == tree.dump(indent));
+            if (indent == 2) rng = copy;
+        }
+    }
+}
