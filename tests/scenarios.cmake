@@ -50,6 +50,11 @@ endforeach()
 # An endless or huge source is refused at the documented size, not read until memory runs out.
 drsim_exit_test(cli/endless-input-refused 2 validate /dev/zero MATCH "larger than 512 MiB")
 
+# Every bundled scenario's outputs are the recorded bytes (tests/golden/outputs.sha256): text,
+# CSV, metrics CSV, indented JSON, HTML report, DOT. Rewrite the record on purpose with --update.
+add_test(NAME golden/bundled-outputs
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/golden_outputs.sh $<TARGET_FILE:drsim> ${PROJECT_SOURCE_DIR})
+
 # The pandas example of docs/output-format.md runs as written (skipped without pandas).
 add_test(NAME docs/output-format-pandas-example
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/docs_pandas_example.sh $<TARGET_FILE:drsim> ${PROJECT_SOURCE_DIR}
