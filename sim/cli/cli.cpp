@@ -105,7 +105,7 @@ Command make_command(const std::string& name) {
             "variant", po::value<std::string>(), "the topology of variant NAME of the scenario");
         add_run_options(c.options);
     } else if (name == "compare") {
-        c.summary = "drsim compare FILE [--variant NAME]... [--json FILE|-] [--csv FILE|-]\n"
+        c.summary = "drsim compare FILE [--variant NAME]... [--seed S] [--json FILE|-] [--csv FILE|-]\n"
                     "Runs the base and each variant (all by default; 'base' names the base) with the scenario's seed and\n"
                     "prints their figures side by side; * marks the lowest of a row where they differ. Exit status as run,\n"
                     "over every variant.";
@@ -196,13 +196,14 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     Simulation& sim = *sim_holder;
     sim.run();
     const bool json_to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
+    // A table on standard output (--csv - or --metrics-csv -) takes the timeline's place, as JSON does.
     const bool csv_to_stdout = (vm.count("csv") && vm["csv"].as<std::string>() == "-") ||
                                (vm.count("metrics-csv") && vm["metrics-csv"].as<std::string>() == "-");
     ReportOptions options;
     options.verbose = vm.count("verbose") > 0;
     reporting::Document doc;
     if (!json_to_stdout && !csv_to_stdout && !vm.count("quiet")) doc = build_document(sim, options);
-    std::vector<Output> outputs;  // every one rendered before any is written
+    std::vector<Output> outputs;  // each produced into its temporary; none renamed until all are complete
     if (vm.count("json")) {
         const int indent = vm.count("pretty") ? 2 : -1;
         outputs.push_back({"--json", vm["json"].as<std::string>(), "", [&sim, indent](reporting::TextSink& sink) {
