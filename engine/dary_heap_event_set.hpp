@@ -56,6 +56,10 @@ public:
   // Returns the number of entries held. O(1).
   std::size_t size() const override { return size_; }
 
+  // The entries in heap order (the root first, then its Arity children, ...), for a caller that
+  // wants to look ahead (the simulator prefetches what the next events will touch). size() of them.
+  const EventEntry* heap_order() const { return entries(); }
+
 private:
   static constexpr std::size_t kCacheLine = 64;
   // Entries before the root, so that the first family (index 1) starts on a line boundary.

@@ -1,5 +1,7 @@
 #include "engine/simulator.hpp"
 
+#include <algorithm>
+
 #include <cassert>
 #include <utility>
 
@@ -91,8 +93,16 @@ bool Simulator::step() {
     release_slot(index);
     --pending_;
     ++executed_;
-    if (!set_empty()) {
-      // The next event's slot is a likely cache miss; start loading it while this action runs.
+    if (default_heap_ != nullptr) {
+      // The next event's slot is a likely cache miss; start loading it while this action runs, and
+      // those of the root's children too: one of them (or an event the action schedules) runs after
+      // it, so its miss overlaps this action and the next one.
+      // (bench_hold, 10^7 events: kernel/bare heap 0.93 -> 1.02 at 10^5 pending, 0.99 -> 1.02 at
+      // 10^6, unchanged at 10^3, where the slots stay in cache.)
+      const EventEntry* const heap = default_heap_->heap_order();
+      const std::size_t n = std::min<std::size_t>(default_heap_->size(), 5);
+      for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[slot_of(heap[i])]);
+    } else if (!set_empty()) {
       __builtin_prefetch(&slots_[slot_of(set_front())]);
     }
     action();
