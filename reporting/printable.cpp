@@ -22,8 +22,9 @@ bool invisible(std::uint32_t cp) {
            (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || cp == 0x061c || cp == 0x00ad || cp == 0x180e;
 }
 
-// The length of the UTF-8 sequence at `s[i]` and its code point; 0 when it is not valid UTF-8.
-std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
+}  // namespace
+
+std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) {
     const auto b = static_cast<unsigned char>(s[i]);
     std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
     if (n == 0 || i + n > s.size()) return 0;
@@ -40,14 +41,12 @@ std::size_t decode(std::string_view s, std::size_t i, std::uint32_t& cp) {
     return n;
 }
 
-}  // namespace
-
 std::string printable(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         std::uint32_t cp = 0;
-        const std::size_t n = decode(text, i, cp);
+        const std::size_t n = decode_utf8(text, i, cp);
         if (n == 0) {
             hex_byte(out, static_cast<unsigned char>(text[i]));
             ++i;

@@ -7,10 +7,15 @@
 // UTF-8 is written as \xNN. A run of text longer than `max_run` characters between quotes is cut
 // in the middle, saying how much was left out.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace drsim::reporting {
+
+/// The length of the UTF-8 character at `text[i]` and its code point in `cp`; 0 when the bytes
+/// there are not valid UTF-8 (a stray or missing continuation byte, an overlong form, a surrogate).
+std::size_t decode_utf8(std::string_view text, std::size_t i, std::uint32_t& cp);
 
 /// `text` with every character that is not visible escapes: \n, \t, \xNN (bytes and C0/C1
 /// controls), \u{XXXX} (format characters). Visible UTF-8, including letters of every script, is

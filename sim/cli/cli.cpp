@@ -178,17 +178,12 @@ Scenario load_named(const po::variables_map& vm, const std::string& file) {
 // The run the command line asks for: the file's seed unless --seed; with --run R, run R of a sweep
 // with that seed (sim/study/sweep), byte for byte: its timings and the faults it drew.
 RunSetup run_setup(const po::variables_map& vm, const Scenario& scenario) {
+    const std::uint64_t seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario.seed;
+    if (vm.count("run")) return sweep_run_setup(scenario, seed, vm["run"].as<std::uint64_t>());
     RunSetup setup;
-    if (vm.count("seed")) setup.seed = vm["seed"].as<std::uint64_t>();
-    if (vm.count("run")) {
-        setup.run_id = vm["run"].as<std::uint64_t>();
-        setup.extra_events = draw_faults(scenario, setup.seed.value_or(scenario.seed), setup.run_id);
-    }
+    setup.seed = seed;
     return setup;
 }
-
-// The scenario file as messages name it ("-" is standard input).
-std::string shown_name(const std::string& file) { return file == "-" ? std::string{stdin_name} : file; }
 
 int command_run(const po::variables_map& vm, const std::string& file, std::ostream& out) {
     auto scenario_holder = std::make_unique<Scenario>(load_named(vm, file));
@@ -225,10 +220,10 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
             for (const auto& e : sim.expectations()) {
                 if (e.ok) continue;
                 if (e.unexpected_refusal)
-                    out << shown_name(file) << ":" << e.line << ": " << reporting::printable(e.check) << " at "
+                    out << sim.scenario().file << ":" << e.line << ": " << reporting::printable(e.check) << " at "
                         << engine::format_duration(e.time) << ": " << reporting::printable(e.found) << "\n";
                 else
-                    out << shown_name(file) << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time)
+                    out << sim.scenario().file << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time)
                         << ": " << reporting::printable(e.check) << ": expected " << reporting::printable(e.expected) << ", found "
                         << reporting::printable(e.found) << "\n";
             }
@@ -271,7 +266,7 @@ int command_explain(const po::variables_map& vm, const std::string& file, std::o
     std::vector<std::string> names;
     for (const auto& v : scenario.vms) names.push_back(v.name);
     if (std::find(names.begin(), names.end(), name) == names.end())
-        throw InputError("no VM named '" + name + "' in " + shown_name(file) + did_you_mean(closest_name(name, names)));
+        throw InputError("no VM named '" + name + "' in " + scenario.file + did_you_mean(closest_name(name, names)));
     Simulation sim(scenario, run_setup(vm, scenario));
     sim.run();
     out << reporting::render_text(build_explanation(sim, name));

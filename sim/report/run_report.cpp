@@ -93,9 +93,15 @@ std::string ExpectationCounts::summary() const {
     return s;
 }
 
-nlohmann::json seconds(Millis ms) {
-    if (ms % 1000 == 0) return ms / 1000;
-    return static_cast<double>(ms) / 1000.0;
+std::string seconds_text(Millis ms) {
+    const bool negative = ms < 0;
+    const Millis a = negative ? -ms : ms;
+    std::string text = (negative ? "-" : "") + std::to_string(a / 1000);
+    if (a % 1000 == 0) return text;
+    std::string frac = std::to_string(a % 1000);
+    frac.insert(0, 3 - frac.size(), '0');
+    while (frac.back() == '0') frac.pop_back();
+    return text + "." + frac;
 }
 
 reporting::Section build_timeline_section(const Simulation& sim, const ReportOptions& options) {
@@ -233,21 +239,8 @@ namespace {
 
 using reporting::JsonWriter;
 
-// Seconds as a JSON number, as seconds() gives them: an integer when whole, else with the
-// milliseconds as decimals and no trailing zeros ("7698.841", "0.5").
-void write_seconds(JsonWriter& j, Millis ms) {
-    if (ms % 1000 == 0) {
-        j.value(static_cast<std::int64_t>(ms / 1000));
-        return;
-    }
-    const bool negative = ms < 0;
-    const Millis a = negative ? -ms : ms;
-    std::string text = (negative ? "-" : "") + std::to_string(a / 1000) + ".";
-    std::string frac = std::to_string(a % 1000);
-    frac.insert(0, 3 - frac.size(), '0');
-    while (frac.back() == '0') frac.pop_back();
-    j.number_text(text + frac);
-}
+// Seconds as a JSON number (seconds_text).
+void write_seconds(JsonWriter& j, Millis ms) { j.number_text(seconds_text(ms)); }
 void seconds_field(JsonWriter& j, std::string_view key, Millis ms) {
     j.key(key);
     write_seconds(j, ms);
@@ -257,6 +250,11 @@ void name_or_null(JsonWriter& j, std::string_view key, bool present, const Name&
     j.key(key);
     if (present) j.value(name);
     else j.null();
+}
+// The name of entity `id` of `entities` (networks, subnets, sites), or null for kNone.
+template <typename Entities>
+void id_name(JsonWriter& j, std::string_view key, Id id, const Entities& entities) {
+    name_or_null(j, key, id != kNone, id != kNone ? std::string_view{entities[id].name} : std::string_view{});
 }
 
 // Azure's words for a replication's situation (world/azure_terms), as Site Recovery spells them.
@@ -280,8 +278,8 @@ void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
     for (const auto& nic : inst.nics) {
         j.begin_object().field("allocation", nic.dhcp ? "dhcp" : "static");
         name_or_null(j, "ip", nic.ip.has_value(), nic.ip ? nic.ip->to_string() : std::string{});
-        name_or_null(j, "network", nic.network != kNone, nic.network != kNone ? std::string_view{w.networks[nic.network].name} : "");
-        name_or_null(j, "subnet", nic.subnet != kNone, nic.subnet != kNone ? std::string_view{w.subnets[nic.subnet].name} : "");
+        id_name(j, "network", nic.network, w.networks);
+        id_name(j, "subnet", nic.subnet, w.subnets);
         j.end_object();
     }
     j.end_array().field("running", w.running(inst)).field("site", w.sites[inst.site].name).end_object();
@@ -343,7 +341,7 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
     const Instance& active = vm.instance(vm.active_slot());
     const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
     j.begin_object();
-    name_or_null(j, "active_site", active.exists, active.exists ? std::string_view{w.sites[active.site].name} : "");
+    id_name(j, "active_site", active.exists ? active.site : kNone, w.sites);
     j.key("addresses").begin_array();
     if (active.exists)
         for (const auto& n : active.nics)
@@ -367,9 +365,9 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
     j.key("test");
     write_instance(j, w, vm.instance(Slot::test));
     j.end_object().field("name", vm.name);
-    name_or_null(j, "network", nic.network != kNone, nic.network != kNone ? std::string_view{w.networks[nic.network].name} : "");
+    id_name(j, "network", nic.network, w.networks);
     j.field("running", w.running(active)).field("state", to_string(vm.replication.state));
-    name_or_null(j, "subnet", nic.subnet != kNone, nic.subnet != kNone ? std::string_view{w.subnets[nic.subnet].name} : "");
+    id_name(j, "subnet", nic.subnet, w.subnets);
     j.end_object();
 }
 
@@ -518,7 +516,7 @@ void event_rows(const Simulation& sim, const RowFn& row) {
         for (const auto& d : r.decisions) decisions += (decisions.empty() ? "" : "; ") + std::string{rule_id(d.rule)} + ": " + d.detail;
         Where x = where_of(w, r);
         const bool azure = r.azure_after != kNoAzureKey;
-        cells = {seconds(r.time).dump(), std::string{r.op}, r.target, std::string{to_string(r.phase)},
+        cells = {seconds_text(r.time), std::string{r.op}, r.target, std::string{to_string(r.phase)},
                  std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
                  r.detail, std::move(decisions), std::string{r.state_after}, std::string{r.health_after}, std::move(x.instance),
                  std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
@@ -537,23 +535,23 @@ const std::vector<std::string>& metric_columns() {
 void metric_rows(const Simulation& sim, const RowFn& emit) {
     std::vector<std::string> cells;
     auto row = [&](std::string_view scope, const std::string& name, const std::string& client, std::string_view metric,
-                   const nlohmann::json& value, std::string_view unit) {
-        cells = {std::string{scope}, name, client, std::string{metric}, value.dump(), std::string{unit}};
+                   std::string value, std::string_view unit) {
+        cells = {std::string{scope}, name, client, std::string{metric}, std::move(value), std::string{unit}};
         emit(cells);
     };
     auto figures = [&](std::string_view scope, const std::string& name, const std::string& client, const DowntimeMetric& m) {
-        row(scope, name, client, "downtime", seconds(m.downtime), "s");
-        row(scope, name, client, "time_to_recover", seconds(m.longest_outage), "s");
-        row(scope, name, client, "outages", m.outages, "count");
+        row(scope, name, client, "downtime", seconds_text(m.downtime), "s");
+        row(scope, name, client, "time_to_recover", seconds_text(m.longest_outage), "s");
+        row(scope, name, client, "outages", std::to_string(m.outages), "count");
     };
     const World& w = sim.world();
     for (Id v = 0; v < w.vms.size(); ++v) {
         figures("vm", w.vms[v].name, "", sim.vm_downtime(v));
-        row("vm", w.vms[v].name, "", "unprotected", seconds(w.vms[v].replication.unprotected_time(sim.end_time())), "s");
+        row("vm", w.vms[v].name, "", "unprotected", seconds_text(w.vms[v].replication.unprotected_time(sim.end_time())), "s");
     }
     for (const auto& [app, members] : sim.apps()) {
         figures("app", app, "", sim.app_downtime(app));
-        row("app", app, "", "vms", members.size(), "count");
+        row("app", app, "", "vms", std::to_string(members.size()), "count");
     }
     for (const ReachPair& p : sim.reachability().pairs())
         figures(p.app.empty() ? "client_vm" : "client_app", p.app.empty() ? w.vms[p.vm].name : p.app, w.clients[p.client].name,

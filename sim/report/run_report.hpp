@@ -60,7 +60,8 @@ void metric_rows(const Simulation& sim, const RowFn& row);
 /// Every decision about one VM, in time order, with its rule and inputs (`drsim explain`).
 reporting::Document build_explanation(const Simulation& sim, const std::string& vm);
 
-/// Seconds as a JSON number: an integer when whole.
-nlohmann::json seconds(Millis ms);
+/// Seconds as JSON and CSV write them: an integer when whole, else with the milliseconds as
+/// decimals and no trailing zeros ("7698.841", "0.5").
+std::string seconds_text(Millis ms);
 
 }  // namespace drsim

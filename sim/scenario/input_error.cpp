@@ -41,17 +41,10 @@ std::vector<char32_t> code_points(std::string_view s) {
     std::vector<char32_t> out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        const std::size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3 : (b >> 3) == 0x1e ? 4 : 0;
-        char32_t cp = n == 1 ? b : n == 2 ? (b & 0x1f) : n == 3 ? (b & 0x0f) : (b & 0x07);
-        bool valid = n != 0 && i + n <= s.size();
-        for (std::size_t k = 1; valid && k < n; ++k) {
-            const auto c = static_cast<unsigned char>(s[i + k]);
-            valid = (c >> 6) == 0x2;
-            cp = (cp << 6) | (c & 0x3f);
-        }
-        if (!valid) {
-            out.push_back(0x110000 + b);
+        std::uint32_t cp = 0;
+        const std::size_t n = reporting::decode_utf8(s, i, cp);
+        if (n == 0) {
+            out.push_back(0x110000 + static_cast<unsigned char>(s[i]));
             ++i;
             continue;
         }

@@ -64,6 +64,14 @@ RunMetrics run_scenario(const Scenario& scenario, RunSetup setup, bool shaped) {
     return m;
 }
 
+RunSetup sweep_run_setup(const Scenario& scenario, std::uint64_t seed, std::uint64_t run) {
+    RunSetup setup;
+    setup.seed = seed;
+    setup.run_id = run;
+    setup.extra_events = draw_faults(scenario, seed, run);
+    return setup;
+}
+
 std::vector<EventSpec> draw_faults(const Scenario& scenario, std::uint64_t seed, std::uint64_t run) {
     std::vector<EventSpec> out;
     engine::RandomStreams streams(seed, run);

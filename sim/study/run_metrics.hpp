@@ -35,6 +35,9 @@ RunMetrics run_scenario(const Scenario& scenario, RunSetup setup = {}, bool shap
 /// (probability), when (`at`), and for how long (`duration`; the end is the matching up / connect
 /// event; a storm takes it as its own duration). Deterministic in (seed, run, scenario).
 std::vector<EventSpec> draw_faults(const Scenario& scenario, std::uint64_t seed, std::uint64_t run);
+/// Run `run` of a sweep with `seed`: its seed, run id and the faults drawn for it. The sweep and
+/// `drsim run --seed S --run R` both set a run up here, so a replay is that run byte for byte.
+RunSetup sweep_run_setup(const Scenario& scenario, std::uint64_t seed, std::uint64_t run);
 
 /// "site_down New York at 2h13m for 30m" — for run records.
 std::string describe_fault(const EventSpec& event);

@@ -76,11 +76,7 @@ std::vector<SweepRun> run_sweep(const ScenarioDocument& document, const SweepPla
         for (std::size_t i = next++; i < tasks.size(); i = next++) {
             const Task& t = tasks[i];
             const Scenario& s = scenarios[t.variant];
-            RunSetup setup;
-            setup.seed = plan.seed;
-            setup.run_id = t.run;
-            setup.extra_events = draw_faults(s, plan.seed, t.run);
-            RunMetrics m = run_scenario(s, std::move(setup));
+            RunMetrics m = run_scenario(s, sweep_run_setup(s, plan.seed, t.run));
             SweepRun& r = out[i];
             r.variant = plan.variants[t.variant];
             r.run = t.run;
