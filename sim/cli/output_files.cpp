@@ -99,15 +99,26 @@ private:
     std::ostream& out_;
 };
 
-// Writes output `o` to `fd`: its text, or what it produces, through a buffer.
-void write_output(int fd, const Output& o, const std::string& name) {
-    if (!o.produce) {
-        if (const int e = write_all(fd, o.text)) fail(name, e);
-        return;
-    }
-    FdSink sink(fd, name);
-    o.produce(sink);
+// Writes output `o` onto `sink`: its text, or what it produces as it goes.
+void write_to(reporting::TextSink& sink, const Output& o) {
+    if (o.produce) o.produce(sink);
+    else sink.write(o.text);
     sink.flush();
+}
+
+// Writes output `o` to `fd`, naming `name` if a write fails.
+void write_output(int fd, const Output& o, const std::string& name) {
+    FdSink sink(fd, name);
+    write_to(sink, o);
+}
+
+// Writes output `o` to standard output and flushes it.
+void write_to_standard_output(std::ostream& out, const Output& o) {
+    StreamSink sink(out);
+    write_to(sink, o);
+    errno = 0;
+    out.flush();
+    if (!out) throw OutputError("cannot write standard output: " + stream_error_reason());
 }
 
 std::pair<std::string, std::string> split_path(const std::string& path) {
@@ -243,12 +254,7 @@ std::size_t registered_temporaries() noexcept {
 
 std::string stream_error_reason() { return reason(errno); }
 
-void write_standard_output(std::ostream& out, std::string_view text) {
-    errno = 0;
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.flush();
-    if (!out) throw OutputError("cannot write standard output: " + stream_error_reason());
-}
+void write_standard_output(std::ostream& out, std::string_view text) { write_to_standard_output(out, {"", "-", std::string{text}}); }
 
 void write_outputs(const std::vector<Output>& outputs, std::ostream& out) {
     // 1. Every regular file (or new path) to its temporary; which are written in place.
@@ -270,16 +276,7 @@ void write_outputs(const std::vector<Output>& outputs, std::ostream& out) {
     std::vector<std::string> written;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         if (outputs[i].path == "-") {
-            if (outputs[i].produce) {
-                StreamSink sink(out);
-                outputs[i].produce(sink);
-                sink.flush();
-                errno = 0;
-                out.flush();
-                if (!out) throw OutputError("cannot write standard output: " + stream_error_reason());
-            } else {
-                write_standard_output(out, outputs[i].text);
-            }
+            write_to_standard_output(out, outputs[i]);
             written.push_back("standard output");
         } else if (in_place[i]) {
             write_in_place(outputs[i].path, outputs[i]);
