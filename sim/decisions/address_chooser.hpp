@@ -4,7 +4,7 @@
 #include <optional>
 #include <vector>
 
-#include "sim/decisions/decision.hpp"
+#include "sim/log/decision.hpp"
 #include "sim/world/world.hpp"
 
 namespace drsim {

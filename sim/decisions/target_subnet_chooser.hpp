@@ -2,7 +2,7 @@
 // SUBNET-OVERRIDE, SUBNET-SAME-NAME, SUBNET-FIRST-ALPHA (Azure targets), SUBNET-FIRST-DEFINED (VMM).
 #include <string>
 
-#include "sim/decisions/decision.hpp"
+#include "sim/log/decision.hpp"
 #include "sim/world/world.hpp"
 
 namespace drsim {

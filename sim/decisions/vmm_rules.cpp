@@ -45,17 +45,19 @@ bool host_reaches(const World& w, Id host, const std::vector<Id>& targets) {
 std::optional<Id> choose_host(const World& w, Id cloud, const std::vector<Id>& targets, Decisions& out) {
     const Cloud& c = w.clouds[cloud];
     if (c.hosts.empty()) {
-        out.push_back({Rule::MapPlacement, "cloud " + c.name + " declares no hosts: placement not modelled"});
+        out.push_back({Rule::MapPlacement, {"cloud {} declares no hosts: placement not modelled", arg::cloud(cloud)}});
         return kNone;
     }
     for (Id h : c.hosts) {
-        const Host& host = w.hosts[h];
         if (host_reaches(w, h, targets)) {
             std::string nets;
             for (Id t : targets)
                 if (t != kNone) nets += (nets.empty() ? "" : ", ") + w.networks[t].name;
-            out.push_back({Rule::MapPlacement, "replica placed on host " + host.name + " of " + c.name +
-                                                   (nets.empty() ? std::string{} : ", which reaches " + nets)});
+            if (nets.empty())
+                out.push_back({Rule::MapPlacement, {"replica placed on host {} of {}", arg::host(h), arg::cloud(cloud)}});
+            else
+                out.push_back({Rule::MapPlacement, {"replica placed on host {} of {}, which reaches {}", arg::host(h), arg::cloud(cloud),
+                                                    arg::text(nets, w.texts)}});
             return h;
         }
     }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/decisions/decision.hpp"
+#include "sim/log/decision.hpp"
 #include "sim/world/world.hpp"
 
 namespace drsim {

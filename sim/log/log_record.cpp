@@ -1,5 +1,7 @@
 #include "sim/log/log_record.hpp"
 
+#include <cassert>
+
 namespace drsim {
 
 std::string_view to_string(Outcome o) {
@@ -20,6 +22,25 @@ std::string_view to_string(Phase p) {
     return "?";
 }
 
+std::string_view to_string(ReplicationState s) {
+    switch (s) {
+        case ReplicationState::unprotected: return "unprotected";
+        case ReplicationState::enabling: return "enabling";
+        case ReplicationState::protected_: return "protected";
+        case ReplicationState::failing_over: return "failing_over";
+        case ReplicationState::failed_over: return "failed_over";
+        case ReplicationState::committed: return "committed";
+        case ReplicationState::reprotecting: return "reprotecting";
+    }
+    return "?";
+}
+
+std::vector<Rule> LogRecord::also_refused_by() const {
+    std::vector<Rule> rules;
+    for (std::size_t i = 0; i < also_count_; ++i) rules.push_back(texts_[has_detail_ + i].rule);
+    return rules;
+}
+
 Outcome outcome_of(const std::optional<Rule>& refused_by, const Decisions& decisions) {
     if (refused_by) return Outcome::refused;
     for (const auto& d : decisions)
@@ -27,18 +48,48 @@ Outcome outcome_of(const std::optional<Rule>& refused_by, const Decisions& decis
     return Outcome::ok;
 }
 
-LogRecord make_record(Millis time, std::string_view op, std::string target, Phase phase, std::optional<Rule> refused_by,
-                      std::vector<Rule> also_refused_by, std::string detail, Decisions decisions) {
-    LogRecord r;
+DraftRecord make_record(Millis time, std::string_view op, TextArg target, Phase phase, std::optional<Rule> refused_by,
+                        std::vector<Rule> also_refused_by, Text detail, Decisions decisions) {
+    DraftRecord d;
+    LogRecord& r = d.record;
     r.time = time;
     r.op = op;
-    r.target = std::move(target);
+    r.target = target;
     r.phase = refused_by ? Phase::instant : phase;
     r.outcome = outcome_of(refused_by, decisions);
     r.refused_by = refused_by;
-    r.also_refused_by = std::move(also_refused_by);
-    r.detail = std::move(detail);
-    r.decisions = std::move(decisions);
+    d.detail = detail;
+    d.also_refused_by = std::move(also_refused_by);
+    d.decisions = std::move(decisions);
+    return d;
+}
+
+Decision* RunLog::allocate_texts(std::size_t n) {
+    if (n == 0) return nullptr;
+    if (n > kTextChunk) return large_texts_.emplace_back(std::make_unique<Decision[]>(n)).get();
+    if (text_used_ + n > kTextChunk) {
+        texts_.push_back(std::make_unique_for_overwrite<Decision[]>(kTextChunk));
+        text_used_ = 0;
+    }
+    Decision* at = texts_.back().get() + text_used_;
+    text_used_ += n;
+    return at;
+}
+
+const LogRecord& RunLog::push_back(DraftRecord draft) {
+    if (size_ % kChunk == 0) records_.push_back(std::make_unique_for_overwrite<LogRecord[]>(kChunk));
+    LogRecord& r = records_.back()[size_ % kChunk];
+    r = draft.record;
+    assert(draft.also_refused_by.size() <= 0xff);
+    r.has_detail_ = !draft.detail.empty();
+    r.also_count_ = static_cast<std::uint8_t>(draft.also_refused_by.size());
+    r.decision_count_ = static_cast<std::uint16_t>(draft.decisions.size());
+    Decision* at = allocate_texts(r.has_detail_ + r.also_count_ + r.decision_count_);
+    r.texts_ = at;
+    if (r.has_detail_) *at++ = Decision{Rule{}, draft.detail};
+    for (Rule also : draft.also_refused_by) *at++ = Decision{also, Text{}};
+    for (const Decision& d : draft.decisions) *at++ = d;
+    ++size_;
     return r;
 }
 

@@ -34,22 +34,20 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::
     if (!vmm_fabric(w.fabric())) {
         plan.network = i < settings.networks.size() ? settings.networks[i] : kNone;
         if (plan.network != kNone)
-            out.push_back({settings.network_rules[i], "NIC " + std::to_string(i) + ": target network " +
-                                                          w.networks[plan.network].name +
-                                                          ", set on the replication (later mapping changes do not move it)"});
+            out.push_back({settings.network_rules[i], {"NIC {}: target network {}, set on the replication (later mapping changes do not move it)",
+                                                       arg::count(i), arg::network(plan.network)}});
         return plan;
     }
     // VMM fabrics: the mapping at the time of failover (and of failback, §5).
     if (r.reversed) {
         if (src_net == kNone) {
-            out.push_back({Rule::FbDisconnected, "NIC " + std::to_string(i) + ": the replica is connected to no network"});
+            out.push_back({Rule::FbDisconnected, {"NIC {}: the replica is connected to no network", arg::count(i)}});
         } else if (Id m = mapped_target(w, src_net); m != kNone) {
             plan.network = m;
-            out.push_back({Rule::FbReverseMapping, "NIC " + std::to_string(i) + ": the replica is on " +
-                                                       w.networks[src_net].name + ", mapped now to " + w.networks[m].name});
+            out.push_back({Rule::FbReverseMapping, {"NIC {}: the replica is on {}, mapped now to {}", arg::count(i), arg::network(src_net),
+                                                    arg::network(m)}});
         } else {
-            out.push_back({Rule::FbUnmapped, "NIC " + std::to_string(i) + ": the replica is on " + w.networks[src_net].name +
-                                                 ", which is not mapped"});
+            out.push_back({Rule::FbUnmapped, {"NIC {}: the replica is on {}, which is not mapped", arg::count(i), arg::network(src_net)}});
         }
         return plan;
     }
@@ -61,16 +59,20 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::
     }
     if (Id m = mapped_target(w, src_net); m != kNone) {
         plan.network = m;
-        out.push_back({Rule::MapResolveAtFailover, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
-                                                       " is mapped now to " + w.networks[m].name});
+        out.push_back({Rule::MapResolveAtFailover, {"NIC {}: {} is mapped now to {}", arg::count(i), arg::network(src_net), arg::network(m)}});
     } else if (w.fabric() == Fabric::vmm_to_vmm) {
-        out.push_back({Rule::MapNoneVmm, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
-                                             " has no mapping: the replica is connected to no network"});
+        out.push_back({Rule::MapNoneVmm, {"NIC {}: {} has no mapping: the replica is connected to no network", arg::count(i),
+                                          arg::network(src_net)}});
     } else {
         plan.network = isolated_network(ctx, vm, src_net, plan_name, vm.replication.recovery_site);
-        out.push_back({Rule::MapNoneAzure, "NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
-                                               " has no mapping: isolated network " + w.networks[plan.network].name +
-                                               (plan_name.empty() ? " of this VM" : ", shared by recovery plan " + plan_name + " only")});
+        if (plan_name.empty())
+            out.push_back({Rule::MapNoneAzure, {"NIC {}: {} has no mapping: isolated network {} of this VM", arg::count(i),
+                                                arg::network(src_net), arg::network(plan.network)}});
+        else
+            out.push_back({Rule::MapNoneAzure, interned("NIC " + std::to_string(i) + ": " + w.networks[src_net].name +
+                                                            " has no mapping: isolated network " + w.networks[plan.network].name +
+                                                            ", shared by recovery plan " + plan_name + " only",
+                                                        w.texts)});
     }
     return plan;
 }
@@ -95,11 +97,13 @@ Id place_at_failover(const World& w, const Vm& vm, std::vector<NicPlan>& plans, 
                                             : "";
     Decisions placement;
     if (auto h = choose_host(w, w.clouds[vm.cloud].protected_by, targets, placement)) {
-        out.push_back({Rule::MapPlacement, why + placement.back().detail});
+        out.push_back({Rule::MapPlacement, interned(why + w.render(placement.back().detail), w.texts)});
         return *h;
     }
-    out.push_back({Rule::MapPlacement, why + "no host of " + protecting.name + " reaches " + nets +
-                                           ": the replica comes up connected to no network", true});
+    out.push_back({Rule::MapPlacement,
+                   interned(why + "no host of " + protecting.name + " reaches " + nets + ": the replica comes up connected to no network",
+                            w.texts),
+                   true});
     for (auto& p : plans) p.network = kNone;
     return chosen;
 }
@@ -123,8 +127,8 @@ void finish_reprotect(OperationContext& ctx, Id vm_id) {
     Decisions d;
     if (r.unprotected_since >= 0) {
         r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
-        d.push_back({Rule::UnprotectedWindow, "protected again after " +
-                                                  engine::format_duration(ctx.now() - r.unprotected_since) + " unprotected"});
+        d.push_back({Rule::UnprotectedWindow,
+                     {"protected again after {} unprotected", arg::duration(ctx.now() - r.unprotected_since, ctx.world.texts)}});
         r.unprotected_since = -1;
     }
     if (ctx.world.fabric() == Fabric::azure_to_azure) {  // other fabrics keep the original VM for failback
@@ -152,14 +156,14 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
         return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
     if (r.state != State::protected_)
         return OpResult::refuse(r.job_running ? Rule::JobInProgress : Rule::StateNotAllowed,
-                                "failover needs protected, not " + std::string{to_string(r.state)},
+                                {"failover needs protected, not {}", arg::state(r.state)},
                                 r.job_running ? std::vector<Rule>{Rule::StateNotAllowed} : std::vector<Rule>{});
     const Id target_site = vm.target_site();
-    if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
+    if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, {"{} is down", arg::site(target_site)});
     Instance& source = vm.instance(r.source_slot());
     if (op.planned && (!source.exists || !w.site_up(source.site)))
-        return OpResult::refuse(Rule::FoPlannedNeedsSource, !source.exists ? "the source VM has been deleted"
-                                                                            : w.sites[source.site].name + " is down");
+        return OpResult::refuse(Rule::FoPlannedNeedsSource,
+                                !source.exists ? Text{"the source VM has been deleted"} : Text{"{} is down", arg::site(source.site)});
 
     OpResult result;
     const std::vector<NicBinding>& source_nics = vm.source_nics();
@@ -200,9 +204,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     } else {
         result.decisions.push_back({Rule::FoUnplannedDataLoss, "unplanned: what was not yet replicated is lost"});
     }
-    std::string where = w.sites[target_site].name;
-    for (const auto& nic : *nics) where += "; " + describe_nic(w, nic);
-    result.detail = (is_failback || r.reversed ? "back at " : "replica at ") + where;
+    result.detail = placement_detail(w, is_failback || r.reversed ? Placement::back : Placement::replica, target_site, *nics);
     r.state = State::failing_over;
     r.last_failover_planned = op.planned;
     r.job_running = true;
@@ -219,7 +221,7 @@ OpResult commit(OperationContext& ctx, Id vm_id, const OperationSpec&) {
     Vm& vm = ctx.world.vms[vm_id];
     Replication& r = vm.replication;
     if (r.state != State::failed_over)
-        return OpResult::refuse(Rule::CommitNeedsFailover, "commit needs failed_over, not " + std::string{to_string(r.state)},
+        return OpResult::refuse(Rule::CommitNeedsFailover, {"commit needs failed_over, not {}", arg::state(r.state)},
                                 r.job_rules());
     r.state = State::committed;
     r.unprotected_since = ctx.now();
@@ -235,11 +237,11 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     if (!op.target_network.empty())
         return OpResult::refuse(Rule::ReprotectKeepsNetwork, "reprotect cannot change the target network (use update_replication after)");
     if (r.state != State::committed)
-        return OpResult::refuse(Rule::ReprotectNeedsCommit, "reprotect needs committed, not " + std::string{to_string(r.state)},
+        return OpResult::refuse(Rule::ReprotectNeedsCommit, {"reprotect needs committed, not {}", arg::state(r.state)},
                                 r.job_rules());
     Instance& old_primary = vm.instance(r.source_slot());
     if (!w.site_up(old_primary.site))
-        return OpResult::refuse(Rule::ReprotectNeedsSourceSite, w.sites[old_primary.site].name + " is down");
+        return OpResult::refuse(Rule::ReprotectNeedsSourceSite, {"{} is down", arg::site(old_primary.site)});
     if (!old_primary.exists) return OpResult::refuse(Rule::ReprotectNeedsSourceVm, "the old primary VM has been deleted");
 
     OpResult result;
@@ -257,12 +259,18 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
             reverse.networks[i] = mapped != kNone && w.networks[mapped].site == old_primary.site ? mapped : original;
             reverse.network_rules.push_back(Rule::ReprotectKeepsNetwork);
             if (net == kNone) continue;
-            result.decisions.push_back(
-                {Rule::ReprotectKeepsNetwork,
-                 "NIC " + std::to_string(i) + ": reverse target " +
-                     (reverse.networks[i] != kNone ? w.networks[reverse.networks[i]].name : std::string{"none"}) +
-                     (mapped == reverse.networks[i] && mapped != kNone ? ", mapped from " + w.networks[net].name
-                                                                         : ", the original network (no mapping from " + w.networks[net].name + ")")});
+            const Id to = reverse.networks[i];
+            if (mapped == to && mapped != kNone)
+                result.decisions.push_back({Rule::ReprotectKeepsNetwork,
+                                            {"NIC {}: reverse target {}, mapped from {}", arg::count(i), arg::network(to), arg::network(net)}});
+            else if (to != kNone)
+                result.decisions.push_back({Rule::ReprotectKeepsNetwork,
+                                            {"NIC {}: reverse target {}, the original network (no mapping from {})", arg::count(i),
+                                             arg::network(to), arg::network(net)}});
+            else
+                result.decisions.push_back({Rule::ReprotectKeepsNetwork,
+                                            {"NIC {}: reverse target none, the original network (no mapping from {})", arg::count(i),
+                                             arg::network(net)}});
         }
     }
     r.degraded = forced_tunnel_health(w, replica, result.decisions);  // the replica is the source now

@@ -1,3 +1,5 @@
+#include <array>
+
 #include "sim/ops/instance_lifecycle.hpp"
 
 #include "sim/decisions/address_chooser.hpp"
@@ -12,6 +14,21 @@ void close_interval(Instance& instance, Millis now) {
         instance.up_intervals.back().second = now;
 }
 }  // namespace
+
+Text placement_detail(const World& w, Placement placement, Id site, const std::vector<NicBinding>& nics) {
+    static constexpr std::array<std::array<const char*, 2>, 3> formats{{
+        {"replica at {}; {} {}", "replica at {}; {} {} (dhcp)"},
+        {"back at {}; {} {}", "back at {}; {} {} (dhcp)"},
+        {"test instance at {}; {} {}", "test instance at {}; {} {} (dhcp)"},
+    }};
+    const auto& pair = formats[static_cast<std::size_t>(placement)];
+    if (nics.size() == 1 && nics[0].subnet != kNone && nics[0].ip)
+        return {pair[nics[0].dhcp ? 1 : 0], arg::site(site), arg::subnet_path(nics[0].subnet), arg::address(*nics[0].ip)};
+    static constexpr std::array<const char*, 3> leads{"replica at ", "back at ", "test instance at "};
+    std::string where = leads[static_cast<std::size_t>(placement)] + w.sites[site].name;
+    for (const auto& nic : nics) where += "; " + describe_nic(w, nic);
+    return interned(where, w.texts);
+}
 
 std::string describe_nic(const World& world, const NicBinding& nic) {
     if (nic.network == kNone) return "no network";
@@ -40,8 +57,8 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id sour
         if (plan.network == kNone) {
             if (plan.held_ip) {
                 world.release(plan.held_subnet, *plan.held_ip);
-                out.push_back({plan.held_rule, plan.held_ip->to_string() + " in " + world.subnets[plan.held_subnet].name +
-                                                   " no longer applies (the NIC is connected to no network): released"});
+                out.push_back({plan.held_rule, {"{} in {} no longer applies (the NIC is connected to no network): released",
+                                                arg::address(*plan.held_ip), arg::subnet(plan.held_subnet)}});
             }
             placed.push_back(nic);
             continue;
@@ -50,7 +67,7 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id sour
         const std::string source_subnet = src.subnet != kNone ? world.subnets[src.subnet].name : std::string{};
         nic.subnet = choose_target_subnet(world, plan.network, source_subnet, plan.override_subnet, out);
         if (nic.subnet == kNone) {
-            out.push_back({Rule::AddrSubnetFull, world.networks[plan.network].name + " has no subnet", true});
+            out.push_back({Rule::AddrSubnetFull, {"{} has no subnet", arg::network(plan.network)}, true});
             placed.push_back(nic);
             continue;
         }
@@ -64,31 +81,32 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id sour
                                world.subnets[nic.subnet].addresses.is_free(*by_rule);
         if (rule_wins) {
             world.release(plan.held_subnet, *plan.held_ip);
-            out.push_back({Rule::IpVmmPool, "reservation of " + plan.held_ip->to_string() + " released: the re-IP rule " +
-                                                rule->from.to_string() + " -> " + rule->to.to_string() + " gives " +
-                                                by_rule->to_string()});
+            out.push_back({Rule::IpVmmPool, {"reservation of {} released: the re-IP rule {} gives {}", arg::address(*plan.held_ip),
+                                             arg::text(rule->from.to_string() + " -> " + rule->to.to_string(), world.texts),
+                                             arg::address(*by_rule)}});
         } else if (plan.held_ip) {
             if (nic.subnet == plan.held_subnet) {
                 if (by_rule) {
                     const bool followed = *by_rule == *plan.held_ip;
+                    const TextArg by = arg::text(src.ip->to_string() + " -> " + by_rule->to_string() + " by rule " + rule->from.to_string() +
+                                                     " -> " + rule->to.to_string(),
+                                                 world.texts);
                     out.push_back({Rule::IpReipRule,
-                                   src.ip->to_string() + " -> " + by_rule->to_string() + " by rule " + rule->from.to_string() +
-                                       " -> " + rule->to.to_string() +
-                                       (followed ? "" : ", but it is not free in the pool of " + world.subnets[nic.subnet].name +
-                                                            ": the reservation stands"),
+                                   followed ? Text{"{}", by} : Text{"{}, but it is not free in the pool of {}: the reservation stands", by,
+                                                                   arg::subnet(nic.subnet)},
                                    !followed});
                 }
-                out.push_back({plan.held_rule, plan.held_ip->to_string() + (plan.held_rule == Rule::IpVmmPool
-                                                                                ? ", reserved when replication was enabled, is applied"
-                                                                                : ": the original VM keeps its own address")});
+                out.push_back({plan.held_rule, {plan.held_rule == Rule::IpVmmPool ? "{}, reserved when replication was enabled, is applied"
+                                                                                  : "{}: the original VM keeps its own address",
+                                                arg::address(*plan.held_ip)}});
                 nic.ip = plan.held_ip;
                 placed.push_back(nic);
                 continue;
             }
             world.release(plan.held_subnet, *plan.held_ip);
-            out.push_back({plan.held_rule, plan.held_ip->to_string() + " in " + world.subnets[plan.held_subnet].name +
-                                               " no longer applies (the NIC lands in " + world.subnets[nic.subnet].name +
-                                               " of " + world.networks[nic.network].name + "): released"});
+            out.push_back({plan.held_rule, {"{} in {} no longer applies (the NIC lands in {}): released", arg::address(*plan.held_ip),
+                                            arg::subnet(plan.held_subnet),
+                                            arg::text(world.subnets[nic.subnet].name + " of " + world.networks[nic.network].name, world.texts)}});
         }
         AddressRequest rq;
         rq.subnet = nic.subnet;
@@ -144,8 +162,8 @@ void boot_instance(OperationContext& ctx, Id vm_id, Slot slot) {
         ctx.world.touch(vm_id);
         Decisions dns;
         register_at_boot(ctx, vm_id, slot, dns);
-        ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm, std::move(dns));
-        if (!ctx.world.running(i)) ctx.log.back().detail = "booted, but its site is down: not running until it is up";
+        ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm, std::move(dns),
+                     ctx.world.running(i) ? Text{} : Text{"booted, but its site is down: not running until it is up"});
         if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);
     });
 }

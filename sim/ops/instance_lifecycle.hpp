@@ -38,6 +38,12 @@ void stop_instance(OperationContext& ctx, Instance& instance);
 /// Removes an instance: cancels its boot, frees its addresses.
 void remove_instance(OperationContext& ctx, Instance& instance);
 
+/// Which instance a placement made: a failover's replica, a failback's instance back home, a test instance.
+enum class Placement : std::uint8_t { replica, back, test };
+/// "replica at SITE; network/subnet address" and a "; …" per further NIC: the detail of a failover,
+/// failback or test failover. One NIC on a subnet, as most replicas have, is held as ids.
+Text placement_detail(const World& w, Placement placement, Id site, const std::vector<NicBinding>& nics);
+
 /// "web1 on vnet-sea/app 10.0.0.5" — for decisions and reports.
 std::string describe_nic(const World& world, const NicBinding& nic);
 

@@ -11,8 +11,9 @@ OpResult delete_vm(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     Vm& vm = ctx.world.vms[vm_id];
     Slot slot = op.instance == InstanceRole::replica ? Slot::recovery : Slot::home;
     Instance& inst = vm.instance(slot);
-    const char* which = slot == Slot::home ? "primary" : "replica";
-    if (!inst.exists) return OpResult::refuse(Rule::DeleteVm, std::string{"the "} + which + " instance does not exist");
+    const bool primary = slot == Slot::home;
+    if (!inst.exists)
+        return OpResult::refuse(Rule::DeleteVm, primary ? "the primary instance does not exist" : "the replica instance does not exist");
     const bool awaited = inst.boot_event.value != 0 && vm.replication.plan_run != kNone;
     OpResult result;
     if (vm.replication.state != ReplicationState::unprotected && slot == vm.replication.source_slot()) {
@@ -22,7 +23,8 @@ OpResult delete_vm(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     }
     remove_instance(ctx, inst);
     if (awaited) ctx.plan_vm_done(vm_id);  // a plan still waiting for it goes on without it
-    result.detail = std::string{"the "} + which + " instance was deleted; its addresses are free";
+    result.detail = primary ? "the primary instance was deleted; its addresses are free"
+                            : "the replica instance was deleted; its addresses are free";
     return result;
 }
 
@@ -38,14 +40,15 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
         if (nic.ip && nic.subnet != kNone) w.release(nic.subnet, *nic.ip);
         nic = NicBinding{};
         w.touch(vm_id);
-        result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 disconnected (was " + before + ")"});
+        result.decisions.push_back({Rule::SetVmNetwork, interned("NIC 0 disconnected (was " + before + ")", w.texts)});
         return result;
     }
     Id network = w.network_id(op.network);
     if (network == kNone || w.networks[network].site != inst.site)
-        return OpResult::refuse(Rule::SetVmNetwork, op.network + " is not a network at " + w.sites[inst.site].name);
+        return OpResult::refuse(Rule::SetVmNetwork, {"{} is not a network at {}", arg::text(op.network, w.texts), arg::site(inst.site)});
     Id subnet = w.subnet_of(network, op.subnet);
-    if (subnet == kNone) return OpResult::refuse(Rule::SetVmNetwork, op.network + " has no subnet " + op.subnet);
+    if (subnet == kNone)
+        return OpResult::refuse(Rule::SetVmNetwork, {"{} has no subnet {}", arg::network(network), arg::text(op.subnet, w.texts)});
     // Keep the address when the new subnet can hold it, else the lowest free one.
     std::optional<Ipv4Address> keep = nic.ip;
     if (nic.ip && nic.subnet != kNone) w.release(nic.subnet, *nic.ip);
@@ -58,15 +61,15 @@ OpResult set_vm_network(OperationContext& ctx, Id vm_id, const OperationSpec& op
     } else if (auto ip = w.subnets[subnet].addresses.lowest_free()) {
         w.hold(subnet, *ip);
         moved.ip = ip;
-        result.decisions.push_back({Rule::AddrLowestFree, ip->to_string() + " is the lowest free address of " + op.subnet});
+        result.decisions.push_back({Rule::AddrLowestFree, {"{} is the lowest free address of {}", arg::address(*ip), arg::subnet(subnet)}});
     } else if (w.sites[w.networks[network].site].kind == SiteKind::azure) {
         if (keep && nic.subnet != kNone) w.hold(nic.subnet, *keep);  // undo: nothing changes on a refusal
-        return OpResult::refuse(Rule::AddrSubnetFull, op.network + "/" + op.subnet + " has no free address");
+        return OpResult::refuse(Rule::AddrSubnetFull, {"{} has no free address", arg::subnet_path(subnet)});
     }
     nic = moved;
     w.bind_instance(vm_id, vm.active_slot());
     w.touch(vm_id);
-    result.decisions.push_back({Rule::SetVmNetwork, "NIC 0 moved from " + before + " to " + describe_nic(w, nic)});
+    result.decisions.push_back({Rule::SetVmNetwork, interned("NIC 0 moved from " + before + " to " + describe_nic(w, nic), w.texts)});
     // A running VM registers its new address as it would at boot.
     if (ctx.scenario.dns.dynamic_registration && vm.dns_record != kNone && w.running(inst))
         point_record(ctx, vm_id, Rule::DnsDynamicRegistration, vm.name + " moved by set_vm_network", result.decisions);

@@ -11,9 +11,9 @@ Id mapped_target(const World& world, Id source) {
     return world.mappings[source]->target;
 }
 
-void add_mapping(OperationContext& ctx, Id source, Id target, Rule rule, Decisions& out) {
+void add_mapping(OperationContext& ctx, Id source, Id target, Rule rule, Decisions& out, const char* format) {
     ctx.world.mappings[source] = Mapping{target, ctx.now()};
-    out.push_back({rule, ctx.world.networks[source].name + " -> " + ctx.world.networks[target].name});
+    out.push_back({rule, {format, arg::network(source), arg::network(target)}});
     pair_retained_subnets(ctx, source, target, out);
 }
 
@@ -33,30 +33,28 @@ void pair_retained_subnets(OperationContext& ctx, Id source, Id target, Decision
             if (w.network.active_site(s) != source_site || w.network.active_site(t) != target_site) continue;
             w.network.set_active_site(t, source_site, ctx.now(), Rule::SubnetFailover);
             if (++paired <= kNamed)
-                out.push_back({Rule::SubnetFailover, subnet.prefix.to_string() + " is one subnet in two places (" +
-                                                         w.networks[source].name + ", " + w.networks[target].name + "): active at " +
-                                                         w.sites[source_site].name + " until subnet_failover moves it"});
+                out.push_back({Rule::SubnetFailover,
+                               interned(subnet.prefix.to_string() + " is one subnet in two places (" + w.networks[source].name + ", " +
+                                            w.networks[target].name + "): active at " + w.sites[source_site].name +
+                                            " until subnet_failover moves it",
+                                        w.texts)});
             ctx.routing.prefix_changed_now(subnet.prefix);  // a design choice, not a live change
         }
     }
     if (paired > kNamed)
-        out.push_back({Rule::SubnetFailover, "and " + std::to_string(paired - kNamed) + " more prefixes of " + w.networks[source].name +
-                                                 " paired with " + w.networks[target].name + " the same way"});
+        out.push_back({Rule::SubnetFailover, {"and {} more prefixes of {} paired with {} the same way", arg::count(paired - kNamed),
+                                              arg::network(source), arg::network(target)}});
 }
 
 namespace {
-
-std::string name_of(const World& w, Id n) { return w.networks[n].name; }
 
 // Refusal for mapping `source` to `target`, or nullopt.
 std::optional<OpResult> check_new_mapping(const World& w, Id source, Id target) {
     if (w.networks[source].site == w.networks[target].site)
         return OpResult::refuse(Rule::MapDifferentSites,
-                                name_of(w, source) + " and " + name_of(w, target) + " are both at " +
-                                    w.sites[w.networks[source].site].name);
+                                {"{} and {} are both at {}", arg::network(source), arg::network(target), arg::site(w.networks[source].site)});
     if (Id existing = mapped_target(w, source); existing != kNone)
-        return OpResult::refuse(Rule::MapOneTarget,
-                                name_of(w, source) + " is already mapped to " + name_of(w, existing));
+        return OpResult::refuse(Rule::MapOneTarget, {"{} is already mapped to {}", arg::network(source), arg::network(existing)});
     return std::nullopt;
 }
 
@@ -66,25 +64,23 @@ OpResult map_network(OperationContext& ctx, const OperationSpec& op) {
     World& w = ctx.world;
     Id source = w.network_id(op.source), target = w.network_id(op.target);
     if (source == kNone || target == kNone)
-        return OpResult::refuse(Rule::MapNeedsMapping, "network " + (source == kNone ? op.source : op.target) + " does not exist (yet)");
+        return OpResult::refuse(Rule::MapNeedsMapping,
+                                {"network {} does not exist (yet)", arg::text(source == kNone ? op.source : op.target, w.texts)});
     const bool both = op.both_directions.value_or(vmm_fabric(w.fabric()));
     if (auto refusal = check_new_mapping(w, source, target)) return *refusal;
     if (w.fabric() == Fabric::vmm_to_vmm) {
         if (std::string why = mapping_unavailable_reason(w, source, target); !why.empty())
-            return OpResult::refuse(Rule::MapTargetAvailable, why);
+            return OpResult::refuse(Rule::MapTargetAvailable, interned(why, w.texts));
     }
     OpResult r;
-    add_mapping(ctx, source, target, Rule::MapCreate, r.decisions);
     const Id reverse = mapped_target(w, target);
-    if (!both) {
-        r.decisions.front().detail += " (one direction)";
-    } else if (reverse == kNone) {
-        r.decisions.front().detail += " (both directions)";
+    add_mapping(ctx, source, target, Rule::MapCreate, r.decisions,
+                !both ? "{} -> {} (one direction)" : reverse == kNone ? "{} -> {} (both directions)" : "{} -> {}");
+    if (both && reverse == kNone) {
         add_mapping(ctx, target, source, Rule::MapCreate, r.decisions);
-    } else if (reverse != source) {
+    } else if (both && reverse != source) {
         // Several source networks may share one target; its own mapping back stays as it is.
-        r.decisions.push_back({Rule::MapOneTarget, "reverse not created: " + name_of(w, target) + " is already mapped to " +
-                                                       name_of(w, reverse)});
+        r.decisions.push_back({Rule::MapOneTarget, {"reverse not created: {} is already mapped to {}", arg::network(target), arg::network(reverse)}});
     }
     return r;
 }
@@ -93,21 +89,22 @@ OpResult change_mapping(OperationContext& ctx, const OperationSpec& op) {
     World& w = ctx.world;
     Id source = w.network_id(op.source), target = w.network_id(op.target);
     if (source == kNone || target == kNone)
-        return OpResult::refuse(Rule::MapNeedsMapping, "network " + (source == kNone ? op.source : op.target) + " does not exist (yet)");
+        return OpResult::refuse(Rule::MapNeedsMapping,
+                                {"network {} does not exist (yet)", arg::text(source == kNone ? op.source : op.target, w.texts)});
     Id old_target = mapped_target(w, source);
-    if (old_target == kNone) return OpResult::refuse(Rule::MapNeedsMapping, name_of(w, source) + " has no mapping to change");
+    if (old_target == kNone) return OpResult::refuse(Rule::MapNeedsMapping, {"{} has no mapping to change", arg::network(source)});
     if (!vmm_fabric(w.fabric()) && mapped_target(w, old_target) == source)
-        return OpResult::refuse(Rule::MapChangeReverseFirst, "the reverse mapping " + name_of(w, old_target) + " -> " +
-                                                                 name_of(w, source) + " exists: delete it first");
+        return OpResult::refuse(Rule::MapChangeReverseFirst,
+                                {"the reverse mapping {} -> {} exists: delete it first", arg::network(old_target), arg::network(source)});
     if (w.networks[source].site == w.networks[target].site)
-        return OpResult::refuse(Rule::MapDifferentSites, name_of(w, source) + " and " + name_of(w, target) + " are at one site");
+        return OpResult::refuse(Rule::MapDifferentSites, {"{} and {} are at one site", arg::network(source), arg::network(target)});
     if (w.fabric() == Fabric::vmm_to_vmm) {
         if (std::string why = mapping_unavailable_reason(w, source, target); !why.empty())
-            return OpResult::refuse(Rule::MapTargetAvailable, why);
+            return OpResult::refuse(Rule::MapTargetAvailable, interned(why, w.texts));
     }
     OpResult r;
     w.mappings[source] = Mapping{target, ctx.now()};
-    r.decisions.push_back({Rule::MapCreate, name_of(w, source) + " -> " + name_of(w, target) + " (was -> " + name_of(w, old_target) + ")"});
+    r.decisions.push_back({Rule::MapCreate, {"{} -> {} (was -> {})", arg::network(source), arg::network(target), arg::network(old_target)}});
     pair_retained_subnets(ctx, source, target, r.decisions);
     if (vmm_fabric(w.fabric()))
         r.decisions.push_back({Rule::MapResolveAtFailover, "replicas created from now on resolve the new target"});
@@ -120,12 +117,13 @@ OpResult delete_mapping(OperationContext& ctx, const OperationSpec& op) {
     World& w = ctx.world;
     Id source = w.network_id(op.source);
     Id target = mapped_target(w, source);
-    if (target == kNone) return OpResult::refuse(Rule::MapNeedsMapping, op.source + " has no mapping");
+    if (target == kNone) return OpResult::refuse(Rule::MapNeedsMapping, {"{} has no mapping", arg::text(op.source, w.texts)});
     if (!op.target.empty() && w.network_id(op.target) != target)
-        return OpResult::refuse(Rule::MapNeedsMapping, op.source + " is mapped to " + name_of(w, target) + ", not " + op.target);
+        return OpResult::refuse(Rule::MapNeedsMapping, {"{} is mapped to {}, not {}", arg::text(op.source, w.texts), arg::network(target),
+                                                        arg::text(op.target, w.texts)});
     w.mappings[source].reset();
     OpResult r;
-    r.decisions.push_back({Rule::MapDelete, "deleted " + name_of(w, source) + " -> " + name_of(w, target)});
+    r.decisions.push_back({Rule::MapDelete, {"deleted {} -> {}", arg::network(source), arg::network(target)}});
     return r;
 }
 

@@ -13,7 +13,7 @@ OpResult delete_mapping(OperationContext& ctx, const OperationSpec& op);
 Id mapped_target(const World& world, Id source);
 /// Creates source -> target (the caller has checked MAP-ONE-TARGET), recording `rule`, and pairs
 /// the retained subnets of two on-premises networks (pair_retained_subnets).
-void add_mapping(OperationContext& ctx, Id source, Id target, Rule rule, Decisions& out);
+void add_mapping(OperationContext& ctx, Id source, Id target, Rule rule, Decisions& out, const char* format = "{} -> {}");
 /// SPEC §6: on premises, a subnet with the same prefix in `source` and `target` is one subnet in two
 /// places, active at the source network's site until subnet_failover moves it. Paired once, while
 /// neither has moved; routes learn it at once (a design, not a live change).

@@ -42,9 +42,9 @@ std::optional<OpResult> connect_refusal(const World& w, Id id) {
             if (p.kind != VertexKind::network) continue;
             const Network& n = w.networks[p.entity];
             if (w.sites[n.site].kind != SiteKind::azure || !any_overlap(c.local_prefixes, n.address_space)) continue;
-            return OpResult::refuse(Rule::LngOverlap, "the local network prefixes " + prefixes_text(c.local_prefixes) + " of " +
+            return OpResult::refuse(Rule::LngOverlap, interned("the local network prefixes " + prefixes_text(c.local_prefixes) + " of " +
                                                           c.name + " overlap the address space " + prefixes_text(n.address_space) +
-                                                          " of " + n.name);
+                                                          " of " + n.name, w.texts));
         }
     }
     if (c.kind != ConnectionKind::expressroute) return std::nullopt;
@@ -55,9 +55,9 @@ std::optional<OpResult> connect_refusal(const World& w, Id id) {
     const std::string& circuit_geo = w.sites[circuit.site].geo;
     const std::string& net_geo = w.sites[net.site].geo;
     if (!circuit.premium && !circuit_geo.empty() && !net_geo.empty() && circuit_geo != net_geo)
-        return OpResult::refuse(Rule::ErPremiumGeo, circuit.name + " serves " + w.sites[circuit.site].name + " (" + circuit_geo + "); " +
+        return OpResult::refuse(Rule::ErPremiumGeo, interned(circuit.name + " serves " + w.sites[circuit.site].name + " (" + circuit_geo + "); " +
                                                         net.name + " is in " + w.sites[net.site].name + " (" + net_geo +
-                                                        "): another geopolitical area needs a premium circuit");
+                                                        "): another geopolitical area needs a premium circuit", w.texts));
     for (Id other = 0; other < w.connections.size(); ++other) {
         const Connection& o = w.connections[other];
         if (other == id || o.kind != ConnectionKind::expressroute || !w.network.connected(other)) continue;
@@ -65,14 +65,14 @@ std::optional<OpResult> connect_refusal(const World& w, Id id) {
         if (oe.circuit == kNone || oe.network == kNone) continue;
         if (oe.circuit == ends.circuit && oe.network != ends.network &&
             any_overlap(w.networks[oe.network].address_space, net.address_space))
-            return OpResult::refuse(Rule::ErOverlap, circuit.name + " is connected to " + w.networks[oe.network].name + " (" +
+            return OpResult::refuse(Rule::ErOverlap, interned(circuit.name + " is connected to " + w.networks[oe.network].name + " (" +
                                                          prefixes_text(w.networks[oe.network].address_space) +
                                                          "), whose address space overlaps " + net.name + " (" +
-                                                         prefixes_text(net.address_space) + ")");
+                                                         prefixes_text(net.address_space) + ")", w.texts));
         if (oe.circuit != ends.circuit && oe.network == ends.network &&
             w.circuits[oe.circuit].peering_location == circuit.peering_location)
-            return OpResult::refuse(Rule::ErPeeringLocation, w.circuits[oe.circuit].name + ", at the same peering location " +
-                                                                 circuit.peering_location + ", is already connected to " + net.name);
+            return OpResult::refuse(Rule::ErPeeringLocation, interned(w.circuits[oe.circuit].name + ", at the same peering location " +
+                                                                 circuit.peering_location + ", is already connected to " + net.name, w.texts));
     }
     return std::nullopt;
 }
@@ -88,20 +88,20 @@ OpResult set_connected(OperationContext& ctx, const OperationSpec& op, bool conn
     if (!connected && w.network.connected(id) && c.kind == ConnectionKind::expressroute) {
         const ErEnds ends = er_ends(w, c);
         if (ends.network != kNone && !w.site_up(w.networks[ends.network].site))
-            return OpResult::refuse(Rule::ErDisconnectNeedsRegion, "disconnecting " + c.name + " from " + w.networks[ends.network].name +
+            return OpResult::refuse(Rule::ErDisconnectNeedsRegion, interned("disconnecting " + c.name + " from " + w.networks[ends.network].name +
                                                                        " needs its region, " + w.sites[w.networks[ends.network].site].name +
-                                                                       ", which is down");
+                                                                       ", which is down", ctx.world.texts));
     }
     OpResult r;
     const bool changed = w.network.set_connected(id, connected, ctx.now(), Rule::ConnectionState);
-    r.detail = op.connection + (changed ? (connected ? " connected" : " disconnected")
-                                        : (connected ? " is already connected" : " is already disconnected"));
+    r.detail = interned(op.connection + (changed ? (connected ? " connected" : " disconnected")
+                                        : (connected ? " is already connected" : " is already disconnected")), ctx.world.texts);
     if (!changed) return r;
-    r.decisions.push_back({Rule::ConnectionState, connected ? c.name + " carries traffic while both ends are up"
-                                                            : c.name + " carries nothing from now"});
+    r.decisions.push_back({Rule::ConnectionState, interned(connected ? c.name + " carries traffic while both ends are up"
+                                                            : c.name + " carries nothing from now", ctx.world.texts)});
     routes_changed(ctx, ctx.routing.topology_changed(), r.decisions);
     if (connected && c.routing == Routing::static_routes)
-        r.decisions.push_back({Rule::RouteStaticUpdate, c.name + " uses static routes: it carries none until the next update_routes"});
+        r.decisions.push_back({Rule::RouteStaticUpdate, interned(c.name + " uses static routes: it carries none until the next update_routes", ctx.world.texts)});
     return r;
 }
 
@@ -109,7 +109,7 @@ OpResult set_site_up(OperationContext& ctx, const OperationSpec& op, bool up) {
     OpResult r;
     const Id site = ctx.world.site_id(op.site);
     if (!ctx.world.network.set_site_up(site, up, ctx.now(), Rule::SiteDown)) {
-        r.detail = op.site + " is already " + (up ? "up" : "down");
+        r.detail = interned(op.site + " is already " + (up ? "up" : "down"), ctx.world.texts);
         return r;
     }
     // Every instance at the site stops or starts: who reaches those VMs is looked at again.
@@ -118,9 +118,9 @@ OpResult set_site_up(OperationContext& ctx, const OperationSpec& op, bool up) {
             for (Id s : n.subnets) ctx.world.touch_holders(s);
     if (up) {
         resume_stalled_replications(ctx, site);
-        r.decisions.push_back({Rule::SiteDown, "instances at " + op.site + " run again; its edges are up"});
+        r.decisions.push_back({Rule::SiteDown, interned("instances at " + op.site + " run again; its edges are up", ctx.world.texts)});
     } else {
-        r.decisions.push_back({Rule::SiteDown, "every instance at " + op.site + " stopped; its edges are down"});
+        r.decisions.push_back({Rule::SiteDown, interned("every instance at " + op.site + " stopped; its edges are down", ctx.world.texts)});
     }
     routes_changed(ctx, ctx.routing.topology_changed(), r.decisions);
     return r;
@@ -129,15 +129,15 @@ OpResult set_site_up(OperationContext& ctx, const OperationSpec& op, bool up) {
 OpResult set_peering_location_up(OperationContext& ctx, const OperationSpec& op, bool up) {
     OpResult r;
     if (!ctx.world.network.set_peering_location_up(op.peering_location, up, ctx.now(), Rule::ErPeeringLocation)) {
-        r.detail = "peering location " + op.peering_location + " is already " + (up ? "up" : "down");
+        r.detail = interned("peering location " + op.peering_location + " is already " + (up ? "up" : "down"), ctx.world.texts);
         return r;
     }
     std::string circuits;
     for (const auto& c : ctx.world.circuits)
         if (c.peering_location == op.peering_location) circuits += (circuits.empty() ? "" : ", ") + c.name;
-    r.decisions.push_back({Rule::ErPeeringLocation, "peering location " + op.peering_location + (up ? " is back up: " : " is down: ") +
+    r.decisions.push_back({Rule::ErPeeringLocation, interned("peering location " + op.peering_location + (up ? " is back up: " : " is down: ") +
                                                         (circuits.empty() ? std::string{"no circuit there"}
-                                                                          : "circuits " + circuits + (up ? " carry again" : " carry nothing"))});
+                                                                          : "circuits " + circuits + (up ? " carry again" : " carry nothing")), ctx.world.texts)});
     routes_changed(ctx, ctx.routing.topology_changed(), r.decisions);
     return r;
 }
@@ -164,12 +164,12 @@ std::vector<Id> paired_subnets(const World& w, Id subnet) {
 void routes_changed(OperationContext& ctx, std::vector<RouteUpdate> updates, Decisions& out) {
     if (updates.empty()) return;
     const Millis d = ctx.duration(ctx.scenario.timing.route_convergence, "timing.route_convergence");
-    out.push_back({Rule::RouteBgpConvergence, std::to_string(updates.size()) + " route change(s) on BGP connections apply after " +
-                                                  engine::format_duration(d)});
+    out.push_back({Rule::RouteBgpConvergence, {"{} route change(s) on BGP connections apply after {}", arg::count(updates.size()),
+                                               arg::duration(d, ctx.world.texts)}});
     ctx.kernel.schedule_in(d, [&ctx, updates = std::move(updates)] {
         const std::size_t installed = ctx.routing.install(updates);
-        ctx.log.push_back(make_record(ctx.now(), "route_convergence", "BGP", Phase::done, std::nullopt, {},
-                                      std::to_string(installed) + " route change(s) installed",
+        ctx.log.push_back(make_record(ctx.now(), "route_convergence", arg::text("BGP", ctx.world.texts), Phase::done, std::nullopt, {},
+                                      {"{} route change(s) installed", arg::count(installed)},
                                       {{Rule::RouteBgpConvergence, "BGP has converged on the change"}}));
     });
 }
@@ -188,18 +188,18 @@ OpResult subnet_failover(OperationContext& ctx, const OperationSpec& op) {
     const Id to_site = w.site_id(op.to_site);
     OpResult r;
     if (subnet == kNone || to_site == kNone)
-        return OpResult::refuse(Rule::SubnetFailover, op.subnet_network + "/" + op.subnet + " or " + op.to_site + " does not exist (yet)");
+        return OpResult::refuse(Rule::SubnetFailover, interned(op.subnet_network + "/" + op.subnet + " or " + op.to_site + " does not exist (yet)", ctx.world.texts));
     const Ipv4Prefix prefix = w.subnets[subnet].prefix;
     if (ctx.routing.domain_of(subnet).size() > 1)
-        return OpResult::refuse(Rule::StretchedSubnet, op.subnet_network + "/" + op.subnet +
-                                                           " is stretched: it is active at both sites and needs no subnet failover",
+        return OpResult::refuse(Rule::StretchedSubnet, interned(op.subnet_network + "/" + op.subnet +
+                                                           " is stretched: it is active at both sites and needs no subnet failover", ctx.world.texts),
                                 {Rule::SubnetFailover});
     const std::vector<Id> members = paired_subnets(w, subnet);
     bool here = false;
     for (Id m : members) here = here || w.networks[w.subnets[m].network].site == to_site;
     if (!here && w.sites[to_site].kind == SiteKind::onprem)
-        return OpResult::refuse(Rule::SubnetFailover, "no network at " + op.to_site + " holds " + prefix.to_string() +
-                                                          " as a pair of " + op.subnet_network + "/" + op.subnet);
+        return OpResult::refuse(Rule::SubnetFailover, interned("no network at " + op.to_site + " holds " + prefix.to_string() +
+                                                          " as a pair of " + op.subnet_network + "/" + op.subnet, ctx.world.texts));
     // VMs left behind: running on a member subnet that stops being active (SUBNET-PARTIAL).
     std::vector<std::string> left;
     std::string from;
@@ -218,17 +218,17 @@ OpResult subnet_failover(OperationContext& ctx, const OperationSpec& op) {
     }
     bool changed = false;
     for (Id m : members) changed = w.network.set_active_site(m, to_site, ctx.now(), Rule::SubnetFailover) || changed;
-    r.detail = prefix.to_string() + (changed ? " is active at " + op.to_site + " from now" : " is already active at " + op.to_site);
+    r.detail = interned(prefix.to_string() + (changed ? " is active at " + op.to_site + " from now" : " is already active at " + op.to_site), ctx.world.texts);
     if (!changed) return r;
-    r.decisions.push_back({Rule::SubnetFailover, prefix.to_string() + " moved" + (from.empty() ? "" : " from " + from) + " to " +
-                                                     op.to_site + "; routes everywhere must learn it"});
+    r.decisions.push_back({Rule::SubnetFailover, interned(prefix.to_string() + " moved" + (from.empty() ? "" : " from " + from) + " to " +
+                                                     op.to_site + "; routes everywhere must learn it", ctx.world.texts)});
     if (!left.empty()) {
         std::string names;
         const std::size_t shown = std::min<std::size_t>(left.size(), 20);
         for (std::size_t i = 0; i < shown; ++i) names += (i ? ", " : "") + left[i];
         if (left.size() > shown) names += " and " + std::to_string(left.size() - shown) + " more";
-        r.decisions.push_back({Rule::SubnetPartial, std::to_string(left.size()) + " VM(s) left behind at " + from +
-                                                        " on a subnet no longer active there, unreachable: " + names,
+        r.decisions.push_back({Rule::SubnetPartial, interned(std::to_string(left.size()) + " VM(s) left behind at " + from +
+                                                        " on a subnet no longer active there, unreachable: " + names, ctx.world.texts),
                                true});
     }
     routes_changed(ctx, ctx.routing.prefix_changed(prefix), r.decisions);
@@ -240,7 +240,7 @@ OpResult subnet_failover(OperationContext& ctx, const OperationSpec& op) {
 OpResult update_routes(OperationContext& ctx, const OperationSpec&) {
     OpResult r;
     const std::size_t changed = ctx.routing.update_static_routes();
-    r.detail = std::to_string(changed) + " route change(s) installed on static connections";
+    r.detail = interned(std::to_string(changed) + " route change(s) installed on static connections", ctx.world.texts);
     r.decisions.push_back({Rule::RouteStaticUpdate, "static connections now carry the routes as they stand"});
     return r;
 }
@@ -270,15 +270,15 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
     set_storm(ctx, domain, true);
     std::string where;
     for (Id s : sites) where += (where.empty() ? "" : ", ") + w.sites[s].name;
-    r.detail = "broadcast storm on " + op.subnet_network + "/" + op.subnet +
-               (op.duration ? " for " + engine::format_duration(*op.duration) : std::string{" until the end"});
-    r.decisions.push_back({Rule::StretchedFaultDomain, "fault domain: " + std::to_string(vms) + " running VM(s) at " +
-                                                           std::to_string(sites.size()) + " site(s) (" + where + ") off the network",
+    r.detail = interned("broadcast storm on " + op.subnet_network + "/" + op.subnet +
+               (op.duration ? " for " + engine::format_duration(*op.duration) : std::string{" until the end"}), ctx.world.texts);
+    r.decisions.push_back({Rule::StretchedFaultDomain, interned("fault domain: " + std::to_string(vms) + " running VM(s) at " +
+                                                           std::to_string(sites.size()) + " site(s) (" + where + ") off the network", ctx.world.texts),
                            true});
     if (op.duration) {
         ctx.kernel.schedule_in(*op.duration, [&ctx, domain, set_storm, target = op.subnet_network + "/" + op.subnet] {
             set_storm(ctx, domain, false);
-            ctx.log.push_back(make_record(ctx.now(), "broadcast_storm", target, Phase::done, std::nullopt, {}, "the storm is over",
+            ctx.log.push_back(make_record(ctx.now(), "broadcast_storm", arg::text(target, ctx.world.texts), Phase::done, std::nullopt, {}, "the storm is over",
                                           {{Rule::StretchedFaultDomain, "the layer-2 domain is back on the network"}}));
         });
     }

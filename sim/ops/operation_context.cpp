@@ -61,8 +61,9 @@ namespace {
 // What a VM's record says of the instance it is about, as it is now: a test operation's test
 // instance, else the one serving the VM (a failover's replica once it has started).
 void stamp_instance(LogRecord& rec, const Vm& vm) {
-    rec.state_after = to_string(vm.replication.state);
-    rec.health_after = health_name(vm.replication.degraded);
+    rec.has_state = true;
+    rec.state = vm.replication.state;
+    rec.degraded = vm.replication.degraded;
     rec.azure_after = azure_key(vm.replication);
     const Slot slot = rec.op.starts_with("test_") || rec.op == "cleanup_test_failover" ? Slot::test : vm.active_slot();
     const Instance& inst = vm.instance(slot);
@@ -72,24 +73,25 @@ void stamp_instance(LogRecord& rec, const Vm& vm) {
     if (inst.nics.empty()) return;
     rec.network = inst.nics[0].network;
     rec.subnet = inst.nics[0].subnet;
-    rec.address = inst.nics[0].ip;
+    rec.has_address = inst.nics[0].ip.has_value();
+    if (rec.has_address) rec.address_value = inst.nics[0].ip->value();
 }
 
 }  // namespace
 
 const LogRecord& OperationContext::log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line) {
-    LogRecord rec = make_record(now(), op, world.vms[vm].name, result.phase, result.refused, std::move(result.also),
-                                std::move(result.detail), std::move(result.decisions));
-    rec.event_index = event_index;
-    rec.line = line;
-    stamp_instance(rec, world.vms[vm]);
-    log.push_back(std::move(rec));
-    return log.back();
+    DraftRecord rec = make_record(now(), op, arg::vm(vm), result.phase, result.refused, std::move(result.also), result.detail,
+                                  std::move(result.decisions));
+    rec.record.event_index = event_index;
+    rec.record.line = line;
+    stamp_instance(rec.record, world.vms[vm]);
+    return log.push_back(std::move(rec));
 }
 
-void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions) {
-    LogRecord r = make_record(now(), op, vm.name, Phase::done, std::nullopt, {}, "", std::move(decisions));
-    stamp_instance(r, vm);
+void OperationContext::log_done(std::string_view op, const Vm& vm, Decisions decisions, Text detail) {
+    const auto id = static_cast<Id>(&vm - world.vms.data());
+    DraftRecord r = make_record(now(), op, arg::vm(id), Phase::done, std::nullopt, {}, detail, std::move(decisions));
+    stamp_instance(r.record, vm);
     log.push_back(std::move(r));
 }
 

@@ -21,14 +21,14 @@ namespace drsim {
 struct OpResult {
     std::optional<Rule> refused;
     std::vector<Rule> also;
-    std::string detail;  ///< why it was refused, or a summary of what it did
+    Text detail;  ///< why it was refused, or a summary of what it did
     Decisions decisions;
     Phase phase = Phase::instant;
 
-    static OpResult refuse(Rule rule, std::string detail, std::vector<Rule> also = {}) {
+    static OpResult refuse(Rule rule, Text detail, std::vector<Rule> also = {}) {
         OpResult r;
         r.refused = rule;
-        r.detail = std::move(detail);
+        r.detail = detail;
         r.also = std::move(also);
         return r;
     }
@@ -56,7 +56,7 @@ public:
     /// Appends the record of operation `op` applied to `vm` (accepted or refused) and returns it.
     const LogRecord& log_vm_result(std::string_view op, Id vm, OpResult result, int event_index, int line);
     /// Appends a record for a job that ended (or any record not tied to a scenario event).
-    void log_done(std::string_view op, const Vm& vm, Decisions decisions = {});
+    void log_done(std::string_view op, const Vm& vm, Decisions decisions = {}, Text detail = {});
 
     /// IP-REIP-RULE: the re-IP rules for `vm` in the order they are tried — `own` (the replication's),
     /// then those of the recovery plan running the operation (`plan`, "" for none), then those of the

@@ -51,9 +51,10 @@ RecoveryPlanRuns::RecoveryPlanRuns(OperationContext& ctx) : ctx_(ctx) {
 }
 
 void RecoveryPlanRuns::log(const Run& run, std::string detail, Decisions decisions) {
-    LogRecord r = make_record(ctx_.now(), "recovery_plan", run.plan->name, Phase::instant, std::nullopt, {}, std::move(detail),
-                              std::move(decisions));
-    r.line = run.line;
+    TextTable& texts = ctx_.world.texts;
+    DraftRecord r = make_record(ctx_.now(), "recovery_plan", arg::text(run.plan->name, texts), Phase::instant, std::nullopt, {},
+                                interned(detail, texts), std::move(decisions));
+    r.record.line = run.line;
     ctx_.log.push_back(std::move(r));
 }
 
@@ -113,8 +114,8 @@ void RecoveryPlanRuns::fail_over_vms(Id id) {
             OpResult result;
             if (s == State::failing_over || s == State::failed_over || s == State::committed) {
                 // PLAN-SKIP-FAILED-OVER: already failed over (by an earlier plan or on its own).
-                result.detail = "skipped: already " + std::string{to_string(s)};
-                result.decisions.push_back({Rule::PlanSkipFailedOver, name + " is already " + std::string{to_string(s)}});
+                result.detail = {"skipped: already {}", arg::state(s)};
+                result.decisions.push_back({Rule::PlanSkipFailedOver, {"{} is already {}", arg::vm(vm_id), arg::state(s)}});
             } else if (run.op.kind == OpKind::test_failover) {
                 result = test_failover(ctx_, vm_id, run.op);
             } else {
@@ -173,8 +174,7 @@ void RecoveryPlanRuns::advance(Id id) {
             std::string names;
             for (Id v : vms) names += (names.empty() ? "" : ", ") + ctx_.world.vms[v].name;
             log(run, "boot group " + std::to_string(g + 1) + (vms.empty() ? ": no VM to boot" : ": " + names + " boot"),
-                {{Rule::PlanBootOrder, g == 0 ? std::string{"every VM of the plan has failed over"}
-                                              : "every VM of group " + std::to_string(g) + " is up"}});
+                {{Rule::PlanBootOrder, g == 0 ? Text{"every VM of the plan has failed over"} : Text{"every VM of group {} is up", arg::count(g)}}});
             for (Id v : vms)
                 boot_instance(ctx_, v, run.op.kind == OpKind::test_failover ? Slot::test
                                                                               : ctx_.world.vms[v].replication.target_slot());
@@ -243,7 +243,7 @@ void RecoveryPlanRuns::run_step(Id id, const PlanStepSpec& step) {
             const OperationHandler& handler = handler_of(op->kind);
             OpResult r = handler.on_vm ? handler.on_vm(ctx_, ctx_.world.vm_id(op->vm), *op) : handler.on_world(ctx_, *op);
             if (r.refused) r.decisions.push_back({*r.refused, r.detail, true});
-            log(runs_[id], text + " done" + (r.refused || r.detail.empty() ? "" : ": " + r.detail), std::move(r.decisions));
+            log(runs_[id], text + " done" + (r.refused || r.detail.empty() ? "" : ": " + ctx_.world.render(r.detail)), std::move(r.decisions));
         }
         advance(id);
     });

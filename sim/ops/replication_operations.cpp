@@ -26,7 +26,7 @@ struct NetworkPlan {
     bool named = false;         ///< the operation named the target network (MAP-AUTO-ON-ENABLE applies)
     std::string copy_name;
     Rule rule = Rule::MapDefault;
-    std::string detail;
+    Text detail;
 };
 
 std::optional<OpResult> plan_network(OperationContext& ctx, Id source, Id target_site, const std::string& requested,
@@ -38,44 +38,42 @@ std::optional<OpResult> plan_network(OperationContext& ctx, Id source, Id target
     if (!requested.empty()) {
         Id n = w.network_id(requested);
         if (n == kNone)
-            return OpResult::refuse(Rule::TargetNetworkSite, "target network " + requested + " does not exist (yet)");
+            return OpResult::refuse(Rule::TargetNetworkSite, interned("target network " + requested + " does not exist (yet)", w.texts));
         if (w.networks[n].site != target_site)
-            return OpResult::refuse(Rule::TargetNetworkSite, requested + " is at " + w.sites[w.networks[n].site].name +
-                                                                 ", not at the target site " + site_name);
+            return OpResult::refuse(Rule::TargetNetworkSite, interned(requested + " is at " + w.sites[w.networks[n].site].name +
+                                                                 ", not at the target site " + site_name, w.texts));
         plan.target = n;
         plan.named = true;
         Id mapped = mapped_target(w, source);
         plan.rule = mapped == kNone || mapped == n ? Rule::MapAutoOnEnable : Rule::MapDefault;
-        plan.detail = mapped == kNone    ? "target network " + requested + " named on the operation"
-                      : mapped == n      ? "target network " + requested + " (also the mapped default)"
-                                         : "target network " + requested + " named instead of the default " +
-                                          w.networks[mapped].name;
+        plan.detail = mapped == kNone ? Text{"target network {} named on the operation", arg::network(n)}
+                      : mapped == n   ? Text{"target network {} (also the mapped default)", arg::network(n)}
+                                      : Text{"target network {} named instead of the default {}", arg::network(n), arg::network(mapped)};
         return std::nullopt;
     }
     if (Id mapped = mapped_target(w, source); mapped != kNone) {
         if (w.networks[mapped].site != target_site)
-            return OpResult::refuse(Rule::TargetNetworkSite, src_name + " is mapped to " + w.networks[mapped].name + " at " +
-                                                                 w.sites[w.networks[mapped].site].name + ", not at " + site_name);
+            return OpResult::refuse(Rule::TargetNetworkSite, interned(src_name + " is mapped to " + w.networks[mapped].name + " at " +
+                                                                 w.sites[w.networks[mapped].site].name + ", not at " + site_name, w.texts));
         plan.target = mapped;
         plan.rule = Rule::MapDefault;
-        plan.detail = "target network " + w.networks[mapped].name + " from the mapping " + src_name + " -> " +
-                      w.networks[mapped].name;
+        plan.detail = {"target network {} from the mapping {} -> {}", arg::network(mapped), arg::network(source), arg::network(mapped)};
         return std::nullopt;
     }
     if (w.fabric() != Fabric::azure_to_azure)
-        return OpResult::refuse(Rule::EnableNeedsTargetNetwork, src_name + " has no mapping and no target network was named");
+        return OpResult::refuse(Rule::EnableNeedsTargetNetwork, interned(src_name + " has no mapping and no target network was named", w.texts));
     plan.rule = Rule::MapAutoAsrNetwork;
     plan.copy_name = src_name + "-asr";
     if (Id existing = w.network_id(plan.copy_name); existing != kNone) {
         if (w.networks[existing].site != target_site)
-            return OpResult::refuse(Rule::TargetNetworkSite, plan.copy_name + " exists at " +
-                                                                 w.sites[w.networks[existing].site].name + ", not at " + site_name);
+            return OpResult::refuse(Rule::TargetNetworkSite, interned(plan.copy_name + " exists at " +
+                                                                 w.sites[w.networks[existing].site].name + ", not at " + site_name, w.texts));
         plan.target = existing;
-        plan.detail = "no mapping for " + src_name + ": using the existing " + plan.copy_name;
+        plan.detail = interned("no mapping for " + src_name + ": using the existing " + plan.copy_name, w.texts);
     } else {
         plan.create_copy = true;
-        plan.detail = "no mapping for " + src_name + ": created " + plan.copy_name + " in " + site_name +
-                      " with the same address space and subnets";
+        plan.detail = interned("no mapping for " + src_name + ": created " + plan.copy_name + " in " + site_name +
+                      " with the same address space and subnets", w.texts);
     }
     return std::nullopt;
 }
@@ -112,9 +110,9 @@ std::optional<OpResult> check_override_ip(const World& w, const Vm& vm, Id targe
     if (subnet == kNone) return std::nullopt;
     Ipv4Range usable = target != kNone ? w.subnets[subnet].usable : usable_range(w.subnets[subnet].prefix, w.sites[target_site].kind);
     if (usable.contains(ip) && (target == kNone || address_usable(w, subnet, ip))) return std::nullopt;
-    return OpResult::refuse(Rule::IpOverride, "target_ip " + ip.to_string() + " is outside the usable range " +
+    return OpResult::refuse(Rule::IpOverride, interned("target_ip " + ip.to_string() + " is outside the usable range " +
                                                   usable.first.to_string() + "-" + usable.last.to_string() + " of subnet " +
-                                                  w.subnets[subnet].name + " (" + w.subnets[subnet].prefix.to_string() + ")");
+                                                  w.subnets[subnet].name + " (" + w.subnets[subnet].prefix.to_string() + ")", w.texts));
 }
 
 // Ends an initial replication: protected, or stalled while the source site is down.
@@ -127,7 +125,7 @@ void finish_enable(OperationContext& ctx, Id vm_id) {
     if (!ctx.world.site_up(source_site)) {
         ctx.stalled_by_site[source_site].push_back(vm_id);
         ctx.log_done("enable_replication", vm,
-                     {{Rule::InitialReplicationStalled, ctx.world.sites[source_site].name + " is down: waiting for it", true}});
+                     {{Rule::InitialReplicationStalled, {"{} is down: waiting for it", arg::site(source_site)}, true}});
         return;
     }
     r.state = State::protected_;
@@ -145,12 +143,12 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
     }
     const Cloud& cloud = w.clouds[vm.cloud];
     if (cloud.protected_by == kNone)
-        return OpResult::refuse(Rule::MapTargetAvailable, "cloud " + cloud.name + " has no protecting cloud");
+        return OpResult::refuse(Rule::MapTargetAvailable, interned("cloud " + cloud.name + " has no protecting cloud", w.texts));
     const Id protecting_id = cloud.protected_by;
     const Cloud& protecting = w.clouds[protecting_id];
     if (protecting.site != target_site)
-        return OpResult::refuse(Rule::EnableTargetSite, "cloud " + cloud.name + " is protected by " + protecting.name + " at " +
-                                                            w.sites[protecting.site].name + ", not at " + w.sites[target_site].name);
+        return OpResult::refuse(Rule::EnableTargetSite, interned("cloud " + cloud.name + " is protected by " + protecting.name + " at " +
+                                                            w.sites[protecting.site].name + ", not at " + w.sites[target_site].name, w.texts));
     std::vector<Id> targets;
     for (const auto& nic : source.nics) {
         Id t = mapped_target(w, nic.network);
@@ -158,18 +156,17 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
         if (t == kNone) continue;
         const std::string pair = cloud.name + " -> " + protecting.name;
         if (!target_available_to(w, vm.cloud, t))
-            return OpResult::refuse(Rule::MapTargetAvailable,
-                                    w.networks[t].name + " (logical network " + w.networks[t].logical_network +
-                                        ") is not available to the cloud pair " + pair + ": " + protecting.name + " lacks it");
-        out.push_back({Rule::MapTargetAvailable, w.networks[nic.network].name + " is mapped to " + w.networks[t].name +
-                                                     ", available to the cloud pair " + pair});
+            return OpResult::refuse(Rule::MapTargetAvailable, interned(w.networks[t].name + " (logical network " + w.networks[t].logical_network +
+                                        ") is not available to the cloud pair " + pair + ": " + protecting.name + " lacks it", w.texts));
+        out.push_back({Rule::MapTargetAvailable, interned(w.networks[nic.network].name + " is mapped to " + w.networks[t].name +
+                                                     ", available to the cloud pair " + pair, w.texts)});
     }
     auto chosen = choose_host(w, protecting_id, targets, out);
     if (!chosen) {
         std::string nets;
         for (Id t : targets)
             if (t != kNone) nets += (nets.empty() ? "" : ", ") + w.networks[t].name;
-        return OpResult::refuse(Rule::MapPlacement, "no host of " + protecting.name + " reaches " + nets);
+        return OpResult::refuse(Rule::MapPlacement, interned("no host of " + protecting.name + " reaches " + nets, w.texts));
     }
     host = *chosen;
     return std::nullopt;
@@ -194,14 +191,14 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
             const std::string how = nic.ip->to_string() + " -> " + by_rule->to_string() + " by rule " + rule->from.to_string() +
                                     " -> " + rule->to.to_string();
             if (address_usable(w, subnet, *by_rule) && w.hold(subnet, *by_rule)) {
-                out.push_back({Rule::IpReipRule, how});
-                out.push_back({Rule::IpVmmPool, by_rule->to_string() + ", given by the re-IP rule, is free in the pool of " +
-                                                    w.subnets[subnet].name + "; reserved now, applied at failover"});
+                out.push_back({Rule::IpReipRule, interned(how, w.texts)});
+                out.push_back({Rule::IpVmmPool, interned(by_rule->to_string() + ", given by the re-IP rule, is free in the pool of " +
+                                                    w.subnets[subnet].name + "; reserved now, applied at failover", w.texts)});
                 settings.reserved[i] = {subnet, by_rule};
                 continue;
             }
-            out.push_back({Rule::IpReipRule, how + ", but it is not free in the pool of " + w.subnets[subnet].name +
-                                                 ": the pool rule decides",
+            out.push_back({Rule::IpReipRule, interned(how + ", but it is not free in the pool of " + w.subnets[subnet].name +
+                                                 ": the pool rule decides", w.texts),
                            true});
         }
         AddressChoice choice = choose_pool_address(w, subnet, nic.ip, out);
@@ -211,7 +208,7 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
             settings.reserved.clear();
             return false;
         }
-        out.back().detail += "; reserved now, applied at failover";
+        out.back().detail = interned(w.render(out.back().detail) + "; reserved now, applied at failover", w.texts);
         settings.reserved[i] = {subnet, choice.ip};
     }
     return true;
@@ -239,9 +236,9 @@ std::optional<OpResult> check_outbound(const World& w, const Instance& source) {
             outbound += (outbound.empty() ? "" : "; ") + outbound_gap_detail(net.name, missing, region);
     }
     if (!proxy.empty())
-        return OpResult::refuse(Rule::ProxyAuthUnsupported, proxy + (outbound.empty() ? "" : "; " + outbound),
+        return OpResult::refuse(Rule::ProxyAuthUnsupported, interned(proxy + (outbound.empty() ? "" : "; " + outbound), w.texts),
                                 outbound.empty() ? std::vector<Rule>{} : std::vector<Rule>{Rule::OutboundRequired});
-    if (!outbound.empty()) return OpResult::refuse(Rule::OutboundRequired, outbound);
+    if (!outbound.empty()) return OpResult::refuse(Rule::OutboundRequired, interned(outbound, w.texts));
     return std::nullopt;
 }
 
@@ -255,7 +252,7 @@ bool forced_tunnel_health(const World& w, const Instance& source, Decisions& out
         const Site& site = w.sites[net.site];
         const SourceRegion region = source_region(site.name, site.geo);
         if (auto tunnelled = tunnelled_endpoints(net.routes, region); !tunnelled.empty()) {
-            out.push_back({Rule::ForcedTunnelNoUdr, forced_tunnel_detail(net.name, tunnelled, region) + ": replication health degraded", true});
+            out.push_back({Rule::ForcedTunnelNoUdr, interned(forced_tunnel_detail(net.name, tunnelled, region) + ": replication health degraded", w.texts), true});
             degraded = true;
         }
     }
@@ -267,19 +264,19 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     Vm& vm = w.vms[vm_id];
     Replication& r = vm.replication;
     if (r.state != State::unprotected)
-        return OpResult::refuse(Rule::StateNotAllowed, "replication is already " + std::string{to_string(r.state)});
+        return OpResult::refuse(Rule::StateNotAllowed, interned("replication is already " + std::string{to_string(r.state)}, w.texts));
     const Instance& source = vm.instance(r.source_slot());
     if (!source.exists) return OpResult::refuse(Rule::EnableNeedsSourceSite, "the VM has been deleted");
     if (!w.site_up(source.site))
-        return OpResult::refuse(Rule::EnableNeedsSourceSite, w.sites[source.site].name + " is down");
+        return OpResult::refuse(Rule::EnableNeedsSourceSite, interned(w.sites[source.site].name + " is down", w.texts));
     Id target_site = w.site_id(op.target_site);
     if (target_site == kNone || target_site == source.site)
-        return OpResult::refuse(Rule::EnableTargetSite, "target site " + op.target_site + " is the VM's own site");
+        return OpResult::refuse(Rule::EnableTargetSite, interned("target site " + op.target_site + " is the VM's own site", w.texts));
     const bool want_azure = azure_target_fabric(w.fabric());
     if ((w.sites[target_site].kind == SiteKind::azure) != want_azure)
-        return OpResult::refuse(Rule::EnableTargetSite, op.target_site + " is not " +
+        return OpResult::refuse(Rule::EnableTargetSite, interned(op.target_site + " is not " +
                                                             (want_azure ? "an Azure region" : "an on-premises site") +
-                                                            ", as this fabric needs");
+                                                            ", as this fabric needs", w.texts));
 
     if (w.fabric() == Fabric::azure_to_azure)
         if (auto refusal = check_outbound(w, source)) return *refusal;
@@ -341,12 +338,12 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
             }
     }
     if (!op.target_subnet.empty())
-        result.decisions.push_back({Rule::SubnetOverride, "subnet " + op.target_subnet + " set on the replication"});
+        result.decisions.push_back({Rule::SubnetOverride, interned("subnet " + op.target_subnet + " set on the replication", w.texts)});
     if (!op.reip.empty())
-        result.decisions.push_back({Rule::IpReipRule, std::to_string(op.reip.size()) + " re-IP rule(s) set on the replication"});
+        result.decisions.push_back({Rule::IpReipRule, interned(std::to_string(op.reip.size()) + " re-IP rule(s) set on the replication", w.texts)});
     if (override_ip)
-        result.decisions.push_back({Rule::IpOverride, "target_ip " + override_ip->to_string() +
-                                                          (op.target_ip ? " set on the replication" : " set in the VM's properties")});
+        result.decisions.push_back({Rule::IpOverride, interned("target_ip " + override_ip->to_string() +
+                                                          (op.target_ip ? " set on the replication" : " set in the VM's properties"), w.texts)});
     r.degraded = forced_tunnel_health(w, source, result.decisions);
     r.state = State::enabling;
     r.job_running = true;
@@ -372,8 +369,8 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     Vm& vm = w.vms[vm_id];
     Replication& r = vm.replication;
     if (r.state != State::enabling && r.state != State::protected_)
-        return OpResult::refuse(Rule::StateNotAllowed, "update_replication needs enabling or protected, not " +
-                                                           std::string{to_string(r.state)}, r.job_rules());
+        return OpResult::refuse(Rule::StateNotAllowed, interned("update_replication needs enabling or protected, not " +
+                                                           std::string{to_string(r.state)}, w.texts), r.job_rules());
     if (r.test_running)
         return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
     TargetSettings& settings = r.current_settings();
@@ -383,8 +380,8 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     if (!op.target_network.empty()) {
         new_network = w.network_id(op.target_network);
         if (new_network == kNone || w.networks[new_network].site != target_site)
-            return OpResult::refuse(Rule::TargetNetworkSite, op.target_network + " is not a network at the target site " +
-                                                                 w.sites[target_site].name);
+            return OpResult::refuse(Rule::TargetNetworkSite, interned(op.target_network + " is not a network at the target site " +
+                                                                 w.sites[target_site].name, w.texts));
     }
     std::string new_subnet = op.target_subnet.empty() ? settings.subnet : op.target_subnet;
     std::optional<Ipv4Address> new_ip = op.target_ip ? op.target_ip : settings.ip;
@@ -399,21 +396,21 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
                 settings.networks[i] = new_network;
                 settings.network_rules[i] = Rule::MapChangeNewOnly;
             }
-        result.decisions.push_back({Rule::MapChangeNewOnly, "target network of this replication set to " + op.target_network +
+        result.decisions.push_back({Rule::MapChangeNewOnly, interned("target network of this replication set to " + op.target_network +
                                                                 (old_first != kNone ? " (was " + w.networks[old_first].name + ")" : "") +
-                                                                "; mappings unchanged"});
+                                                                "; mappings unchanged", w.texts)});
     }
     if (!op.target_subnet.empty()) {
         settings.subnet = new_subnet;
-        result.decisions.push_back({Rule::SubnetOverride, "subnet " + new_subnet + " set on the replication"});
+        result.decisions.push_back({Rule::SubnetOverride, interned("subnet " + new_subnet + " set on the replication", w.texts)});
     }
     if (op.target_ip) {
         settings.ip = new_ip;
-        result.decisions.push_back({Rule::IpOverride, "target_ip " + new_ip->to_string() + " set on the replication"});
+        result.decisions.push_back({Rule::IpOverride, interned("target_ip " + new_ip->to_string() + " set on the replication", w.texts)});
     }
     if (!op.reip.empty()) {
         settings.reip = op.reip;
-        result.decisions.push_back({Rule::IpReipRule, std::to_string(op.reip.size()) + " re-IP rule(s) set on the replication"});
+        result.decisions.push_back({Rule::IpReipRule, interned(std::to_string(op.reip.size()) + " re-IP rule(s) set on the replication", w.texts)});
     }
     return result;
 }
@@ -425,7 +422,7 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
     if (r.state == State::unprotected)
         return OpResult::refuse(Rule::StateNotAllowed, "the VM is not replicating");
     if (r.state == State::failing_over || r.state == State::reprotecting)
-        return OpResult::refuse(Rule::JobInProgress, std::string{to_string(r.state)} + " has not finished", {Rule::StateNotAllowed});
+        return OpResult::refuse(Rule::JobInProgress, interned(std::string{to_string(r.state)} + " has not finished", w.texts), {Rule::StateNotAllowed});
     if (r.test_running)
         return OpResult::refuse(Rule::TfoCleanupFirst, "a test failover is running: clean it up first");
     OpResult result;
@@ -434,7 +431,7 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
     for (auto& [subnet, ip] : r.current_settings().reserved) {
         if (!ip) continue;
         w.release(subnet, *ip);
-        result.decisions.push_back({Rule::IpVmmPool, "reservation of " + ip->to_string() + " released"});
+        result.decisions.push_back({Rule::IpVmmPool, interned("reservation of " + ip->to_string() + " released", w.texts)});
     }
     r.current_settings().reserved.clear();
     // The VM keeps running where it is active. A replica that is not serving goes with the
@@ -452,8 +449,8 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
     r.reversed = active == Slot::recovery;
     r.state = State::unprotected;
     r.degraded = false;
-    result.decisions.push_back({Rule::DisableReplication, "replication removed; the VM stays at " +
-                                                              w.sites[vm.instance(active).site].name});
+    result.decisions.push_back({Rule::DisableReplication, interned("replication removed; the VM stays at " +
+                                                              w.sites[vm.instance(active).site].name, w.texts)});
     return result;
 }
 

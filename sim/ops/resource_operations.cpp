@@ -16,7 +16,7 @@ OpResult create_resources(OperationContext& ctx, Id vm_id, const OperationSpec& 
     std::string note = added.size() == op.resources.size() ? "" : " (some existed already)";
     for (const auto& kind : op.resources)
         if (kind == "public_ip") note += "; a public IP never moves: this one has a new address";
-    result.decisions.push_back({Rule::NotReplicated, "created at " + where + ": " + created + note});
+    result.decisions.push_back({Rule::NotReplicated, interned("created at " + where + ": " + created + note, ctx.world.texts)});
     return result;
 }
 
@@ -30,7 +30,7 @@ void warn_not_replicated(const OperationContext& ctx, const Vm& vm, const std::s
                     if (step.kind == PlanStepKind::create_resources && step.target == vm.name) add_resources(created, step.resources);
     const Id site = vm.replication.recovery_site;
     if (auto warning = not_replicated_warning(vm.resources, created, ctx.world.sites[site].name))
-        out.push_back({Rule::NotReplicated, *warning, true});
+        out.push_back({Rule::NotReplicated, interned(*warning, ctx.world.texts), true});
 }
 
 }  // namespace drsim

@@ -17,12 +17,11 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     if (r.state == State::enabling)
         return OpResult::refuse(Rule::FoNeedsRecoveryPoint, "initial replication has not finished: no recovery point");
     if (r.state != State::protected_)
-        return OpResult::refuse(Rule::TfoOneAtATime, "test failover runs only from protected, not " +
-                                                         std::string{to_string(r.state)},
+        return OpResult::refuse(Rule::TfoOneAtATime, {"test failover runs only from protected, not {}", arg::state(r.state)},
                                 r.job_running ? std::vector<Rule>{Rule::JobInProgress, Rule::StateNotAllowed}
                                               : std::vector<Rule>{Rule::StateNotAllowed});
     const Id target_site = vm.target_site();
-    if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, w.sites[target_site].name + " is down");
+    if (!w.site_up(target_site)) return OpResult::refuse(Rule::FoNeedsTargetSite, {"{} is down", arg::site(target_site)});
     const Instance& source = vm.instance(r.source_slot());
     const std::vector<NicBinding>& source_nics = vm.source_nics();
     const TargetSettings& settings = r.current_settings();
@@ -32,15 +31,15 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     if (vmm_fabric(w.fabric()) && !source_nics.empty()) production = mapped_target(w, source_nics[0].network);
     Id network = op.network.empty() ? production : w.network_id(op.network);
     if (network == kNone)
-        return OpResult::refuse(Rule::TargetNetworkSite, op.network.empty() ? "no failover network to test in: name one"
-                                                                            : op.network + " does not exist (yet)");
+        return OpResult::refuse(Rule::TargetNetworkSite, interned(op.network.empty() ? "no failover network to test in: name one"
+                                                                            : op.network + " does not exist (yet)", ctx.world.texts));
     if (w.networks[network].site != target_site)
-        return OpResult::refuse(Rule::TargetNetworkSite, w.networks[network].name + " is not at the target site " +
-                                                             w.sites[target_site].name);
+        return OpResult::refuse(Rule::TargetNetworkSite, interned(w.networks[network].name + " is not at the target site " +
+                                                             w.sites[target_site].name, ctx.world.texts));
     OpResult result;
     if (network == production)
-        result.decisions.push_back({Rule::TfoProductionNetwork, w.networks[network].name +
-                                                                     " is the production failover network: use an isolated, non-production network",
+        result.decisions.push_back({Rule::TfoProductionNetwork, interned(w.networks[network].name +
+                                                                     " is the production failover network: use an isolated, non-production network", ctx.world.texts),
                                     true});
     std::vector<NicPlan> plans(source_nics.size());
     for (auto& p : plans) p.network = network;
@@ -50,8 +49,7 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     }
     auto nics = place_nics(ctx, source.site, source_nics, plans, nullptr, true, result.decisions);
     if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
-    result.detail = "test instance at " + w.sites[target_site].name;
-    for (const auto& nic : *nics) result.detail += "; " + describe_nic(w, nic);
+    result.detail = placement_detail(w, Placement::test, target_site, *nics);
     warn_not_replicated(ctx, vm, op.recovery_plan, result.decisions);
     r.test_running = true;
     Millis d = ctx.duration(ctx.scenario.timing.test_failover, "timing.test_failover");

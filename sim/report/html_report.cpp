@@ -199,17 +199,17 @@ struct MomentMarks {
     }
 };
 
-std::string record_line(const LogRecord& r) {
+std::string record_line(const World& w, const LogRecord& r) {
     std::string s{r.op};
     if (r.phase == Phase::done) s += " done";
-    if (!r.target.empty()) s += " " + r.target;
+    if (std::string target = w.render(r.target); !target.empty()) s += " " + target;
     if (r.refused_by) s += ": refused by " + std::string{rule_id(*r.refused_by)};
     else if (r.outcome == Outcome::warning) s += ": warning";
-    if (!r.detail.empty()) s += " " + std::string{kDash} + " " + r.detail;
+    if (const Text detail = r.detail(); !detail.empty()) s += " " + std::string{kDash} + " " + w.render(detail);
     if (r.refused_by || r.outcome == Outcome::warning)
-        for (const auto& d : r.decisions)
+        for (const auto& d : r.decisions())
             if (d.warning) {
-                s += "\n  " + std::string{rule_id(d.rule)} + ": " + d.detail;
+                s += "\n  " + std::string{rule_id(d.rule)} + ": " + w.render(d.detail);
                 break;
             }
     return s;
@@ -313,11 +313,12 @@ void read_log(ReportContext& ctx) {
     ctx.flagged.assign(ctx.w.vms.size(), false);
     for (std::size_t i = 0; i < log.size(); ++i) {
         const LogRecord& r = log[i];
-        if (r.state_after.empty()) {  // not about one VM: a plan's, or the network's
-            if (auto it = plan_by_name.find(r.target); it != plan_by_name.end()) ctx.plan_of_record[i] = it->second;
+        if (r.state_after().empty()) {  // not about one VM: a plan's, or the network's
+            if (r.target.kind != TextArg::Kind::text) continue;
+            if (auto it = plan_by_name.find(ctx.w.texts.at(r.target.value)); it != plan_by_name.end()) ctx.plan_of_record[i] = it->second;
             continue;
         }
-        const Id v = ctx.w.vm_id(r.target);
+        const Id v = r.vm();
         ctx.vm_of_record[i] = v;
         if (v != kNone && r.outcome != Outcome::ok) ctx.flagged[v] = true;
     }
@@ -469,13 +470,13 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
         row.bars.push_back({from, to, 0, job_category(op), "job " + std::string{op} + " " + interval_text(from, to) + how});
     };
     for (const LogRecord* r : records) {
-        if (const int s = state_index(r->state_after); s >= 0 && s != state) {
+        if (const int s = state_index(r->state_after()); s >= 0 && s != state) {
             close_state(r->time);
             state = s;
         }
         // A job left open ends when the VM leaves the state it started in (cancelled, disabled).
         for (auto it = open.begin(); it != open.end();) {
-            if (it->first != r->op && r->state_after != it->second.state && r->outcome != Outcome::refused) {
+            if (it->first != r->op && r->state_after() != it->second.state && r->outcome != Outcome::refused) {
                 add_job(it->first, it->second.at, r->time, ", ended without finishing");
                 it = open.erase(it);
             } else {
@@ -483,10 +484,10 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
             }
         }
         if (r->outcome == Outcome::refused) {
-            row.marks.push_back({r->time, kMarkRefused, format_duration(r->time) + " " + record_line(*r)});
+            row.marks.push_back({r->time, kMarkRefused, format_duration(r->time) + " " + record_line(ctx.w, *r)});
         } else if (r->phase == Phase::start) {
-            open[r->op] = {r->time, r->state_after};
-            if (r->outcome == Outcome::warning) row.marks.push_back({r->time, kMarkWarning, format_duration(r->time) + " " + record_line(*r)});
+            open[r->op] = {r->time, r->state_after()};
+            if (r->outcome == Outcome::warning) row.marks.push_back({r->time, kMarkWarning, format_duration(r->time) + " " + record_line(ctx.w, *r)});
         } else if (r->phase == Phase::done) {
             Millis from = last_job_end;
             if (r->op == "vm_boot" || r->op == "test_vm_boot") {
@@ -498,7 +499,7 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
             add_job(r->op, from, r->time, "");
             last_job_end = r->time;
         } else if (r->outcome == Outcome::warning) {
-            row.marks.push_back({r->time, kMarkWarning, format_duration(r->time) + " " + record_line(*r)});
+            row.marks.push_back({r->time, kMarkWarning, format_duration(r->time) + " " + record_line(ctx.w, *r)});
         }
     }
     close_state(ctx.end);
@@ -546,10 +547,10 @@ reporting::Section gantt_section(ReportContext& ctx) {
     std::vector<MomentMarks> plans(spec.recovery_plans.size());
     for (std::size_t i = 0; i < log.size(); ++i) {
         const LogRecord& r = log[i];
-        if (ctx.vm_of_record[i] != kNone || (!r.state_after.empty() && ctx.plan_of_record[i] < 0)) continue;
+        if (ctx.vm_of_record[i] != kNone || (!r.state_after().empty() && ctx.plan_of_record[i] < 0)) continue;
         if (r.op == "reachability") continue;  // drawn in the reachability strips
-        if (ctx.plan_of_record[i] >= 0) plans[static_cast<std::size_t>(ctx.plan_of_record[i])].add(r.time, r.outcome, record_line(r));
-        else network.add(r.time, r.outcome, record_line(r));
+        if (ctx.plan_of_record[i] >= 0) plans[static_cast<std::size_t>(ctx.plan_of_record[i])].add(r.time, r.outcome, record_line(ctx.w, r));
+        else network.add(r.time, r.outcome, record_line(ctx.w, r));
     }
     reporting::ChartGroup first;
     first.label = "Sites, networks and DNS";
@@ -613,13 +614,13 @@ reporting::Section gantt_section(ReportContext& ctx) {
             const Id v = ctx.vm_of_record[i];
             if (v == kNone || ctx.shown_index[v] >= 0) continue;
             const std::size_t r = agg_rows.row_of[ctx.groups.of_vm[v]];
-            const int st = state_index(log[i].state_after);
+            const int st = state_index(log[i].state_after());
             if (st >= 0 && st != state[v]) {
                 changes[r].push_back({log[i].time, state[v], -1});
                 changes[r].push_back({log[i].time, static_cast<std::uint16_t>(st), +1});
                 state[v] = static_cast<std::uint8_t>(st);
             }
-            if (log[i].outcome != Outcome::ok) refusals[r].add(log[i].time, log[i].outcome, record_line(log[i]));
+            if (log[i].outcome != Outcome::ok) refusals[r].add(log[i].time, log[i].outcome, record_line(ctx.w, log[i]));
         }
         const Millis quantum = std::max<Millis>(chart.axis.end / 1000, 1);
         const std::vector<std::string> names(kStates.begin(), kStates.end());
@@ -1171,8 +1172,8 @@ reporting::Section decisions_section(const ReportContext& ctx) {
         reporting::Timeline t;
         for (const LogRecord* r : ctx.records[k]) {
             refused += r->outcome == Outcome::refused ? 1 : 0;
-            decisions += r->decisions.size();
-            t.entries.push_back(timeline_entry(*r));
+            decisions += r->decisions().size();
+            t.entries.push_back(timeline_entry(ctx.w, *r));
             cap_details(t.entries.back(), ctx.limits.details_per_record);
         }
         d.heading = vm.name + " " + kDash + " " + plural(ctx.records[k].size(), "record", "records") + ", " +

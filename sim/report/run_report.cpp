@@ -14,18 +14,18 @@ namespace {
 
 using engine::format_duration;
 
-std::string headline(const LogRecord& r) {
+std::string headline(const World& w, const LogRecord& r) {
     std::string h{r.op};
     if (r.phase == Phase::done) h += " done";
-    if (!r.target.empty()) h += " " + r.target;
+    if (std::string target = w.render(r.target); !target.empty()) h += " " + target;
     return h;
 }
 
 std::string status(const LogRecord& r) {
     std::string s{to_string(r.outcome)};
     if (r.refused_by) s += " by " + std::string{rule_id(*r.refused_by)};
-    if (!r.state_after.empty() && !r.refused_by) s += (r.phase == Phase::start ? " -> " : ", ") + std::string{r.state_after};
-    if (r.health_after == "degraded" && !r.refused_by) s += " (degraded)";
+    if (r.has_state && !r.refused_by) s += (r.phase == Phase::start ? " -> " : ", ") + std::string{r.state_after()};
+    if (r.has_state && r.degraded && !r.refused_by) s += " (degraded)";
     return s;
 }
 
@@ -40,16 +40,16 @@ reporting::TimelineEntry::Tone tone(Outcome o) {
 
 }  // namespace
 
-reporting::TimelineEntry timeline_entry(const LogRecord& r) {
+reporting::TimelineEntry timeline_entry(const World& w, const LogRecord& r) {
     reporting::TimelineEntry e;
     e.time = format_duration(r.time);
-    e.headline = headline(r);
+    e.headline = headline(w, r);
     e.status = status(r);
     e.tone = tone(r.outcome);
-    if (!r.detail.empty()) e.details.emplace_back("", r.detail);
-    for (Rule also : r.also_refused_by) e.details.emplace_back(std::string{rule_id(also)}, "also forbids it");
-    for (const auto& d : r.decisions)
-        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + d.detail : d.detail);
+    if (const Text detail = r.detail(); !detail.empty()) e.details.emplace_back("", w.render(detail));
+    for (Rule also : r.also_refused_by()) e.details.emplace_back(std::string{rule_id(also)}, "also forbids it");
+    for (const auto& d : r.decisions())
+        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + w.render(d.detail) : w.render(d.detail));
     return e;
 }
 
@@ -59,11 +59,11 @@ namespace {
 // and the same sequence of rules.
 bool alike(const LogRecord& a, const LogRecord& b) {
     if (a.time != b.time || a.op != b.op || a.phase != b.phase || a.outcome != b.outcome ||
-        a.event_index != b.event_index || a.refused_by != b.refused_by || a.decisions.size() != b.decisions.size() ||
-        a.state_after != b.state_after || a.health_after != b.health_after)
+        a.event_index != b.event_index || a.refused_by != b.refused_by || a.decisions().size() != b.decisions().size() ||
+        a.state_after() != b.state_after() || a.health_after() != b.health_after())
         return false;
-    for (std::size_t i = 0; i < a.decisions.size(); ++i)
-        if (a.decisions[i].rule != b.decisions[i].rule) return false;
+    for (std::size_t i = 0; i < a.decisions().size(); ++i)
+        if (a.decisions()[i].rule != b.decisions()[i].rule) return false;
     return true;
 }
 
@@ -114,7 +114,7 @@ reporting::Section build_timeline_section(const Simulation& sim, const ReportOpt
         while (j < log.size() && alike(log[i], log[j])) ++j;
         const std::size_t run = j - i;
         const std::size_t shown = options.verbose || run <= options.batch_shown + 1 ? run : options.batch_shown;
-        for (std::size_t k = i; k < i + shown; ++k) timeline.entries.push_back(timeline_entry(log[k]));
+        for (std::size_t k = i; k < i + shown; ++k) timeline.entries.push_back(timeline_entry(sim.world(), log[k]));
         if (shown < run) {
             reporting::TimelineEntry more;
             more.time = format_duration(log[i].time);
@@ -229,7 +229,7 @@ Where where_of(const World& w, const LogRecord& r) {
     if (r.site != kNone) x.site = w.sites[r.site].name;
     if (r.network != kNone) x.network = w.networks[r.network].name;
     if (r.subnet != kNone) x.subnet = w.subnets[r.subnet].name;
-    if (r.address) x.address = r.address->to_string();
+    if (r.has_address) x.address = Ipv4Address{r.address_value}.to_string();
     return x;
 }
 
@@ -287,28 +287,35 @@ void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
 
 void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
     j.begin_object();
-    if (!r.also_refused_by.empty()) {
+    if (const std::vector<Rule> also = r.also_refused_by(); !also.empty()) {
         j.key("also_refused_by").begin_array();
-        for (Rule also : r.also_refused_by) j.value(rule_id(also));
+        for (Rule rule : also) j.value(rule_id(rule));
         j.end_array();
     }
     if (r.azure_after != kNoAzureKey) {
         j.key("azure_after");
         write_azure(j, r.azure_after);
     }
+    std::string text;  // each text rendered here in turn
     j.key("decisions").begin_array();
-    for (const auto& d : r.decisions) {
-        j.begin_object().field("detail", d.detail).field("rule", rule_id(d.rule));
+    for (const auto& d : r.decisions()) {
+        text.clear();
+        w.render(text, d.detail);
+        j.begin_object().field("detail", text).field("rule", rule_id(d.rule));
         if (d.warning) j.field("warning", true);
         j.end_object();
     }
-    j.end_array().field("detail", r.detail);
-    if (!r.health_after.empty()) j.field("health_after", r.health_after);
+    text.clear();
+    w.render(text, r.detail());
+    j.end_array().field("detail", text);
+    if (r.has_state) j.field("health_after", r.health_after());
     if (r.line > 0) j.field("line", r.line);
     j.field("op", r.op).field("outcome", to_string(r.outcome)).field("phase", to_string(r.phase));
     name_or_null(j, "rule", r.refused_by.has_value(), r.refused_by ? rule_id(*r.refused_by) : std::string_view{});
-    if (!r.state_after.empty()) j.field("state_after", r.state_after);
-    j.field("target", r.target);
+    if (r.has_state) j.field("state_after", r.state_after());
+    text.clear();
+    if (r.target.kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target});
+    j.field("target", text);
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
         const Where x = where_of(w, r);
@@ -513,12 +520,17 @@ void event_rows(const Simulation& sim, const RowFn& row) {
     std::vector<std::string> cells;
     for (const auto& r : sim.log()) {
         std::string decisions;
-        for (const auto& d : r.decisions) decisions += (decisions.empty() ? "" : "; ") + std::string{rule_id(d.rule)} + ": " + d.detail;
+        for (const auto& d : r.decisions()) {
+            if (!decisions.empty()) decisions += "; ";
+            decisions += rule_id(d.rule);
+            decisions += ": ";
+            w.render(decisions, d.detail);
+        }
         Where x = where_of(w, r);
         const bool azure = r.azure_after != kNoAzureKey;
-        cells = {seconds_text(r.time), std::string{r.op}, r.target, std::string{to_string(r.phase)},
+        cells = {seconds_text(r.time), std::string{r.op}, w.render(r.target), std::string{to_string(r.phase)},
                  std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
-                 r.detail, std::move(decisions), std::string{r.state_after}, std::string{r.health_after}, std::move(x.instance),
+                 w.render(r.detail()), std::move(decisions), std::string{r.state_after()}, std::string{r.health_after()}, std::move(x.instance),
                  std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
                  azure ? std::string{azure_view(r.azure_after).protection_state} : "",
                  azure ? std::string{azure_view(r.azure_after).active_location} : "",
@@ -586,9 +598,10 @@ reporting::Document build_explanation(const Simulation& sim, const std::string& 
     reporting::Section s;
     s.heading = "Every decision about " + vm;
     reporting::Timeline t;
+    const Id vm_id = sim.world().vm_id(vm);
     for (const auto& r : sim.log()) {
-        if (r.target != vm) continue;
-        reporting::TimelineEntry e = timeline_entry(r);
+        if (vm_id == kNone || r.vm() != vm_id) continue;
+        reporting::TimelineEntry e = timeline_entry(sim.world(), r);
         // Azure's words after the step: what the portal and `az` would show, and what it would let through.
         if (r.azure_after != kNoAzureKey) {
             const AzureView& a = azure_view(r.azure_after);

@@ -31,7 +31,7 @@ ExpectationCounts count_expectations(const Simulation& sim);
 
 /// One log record as a timeline entry: time, headline, status with its tone, detail and every
 /// decision with its rule.
-reporting::TimelineEntry timeline_entry(const LogRecord& record);
+reporting::TimelineEntry timeline_entry(const World& w, const LogRecord& record);
 /// Every log record in time order, runs of like records (same time, operation and rules)
 /// summarised beyond `options.batch_shown` unless `options.verbose`.
 reporting::Section build_timeline_section(const Simulation& sim, const ReportOptions& options = {});

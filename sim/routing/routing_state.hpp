@@ -25,7 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "sim/decisions/decision.hpp"
+#include "sim/log/decision.hpp"
 #include "sim/routing/route_table.hpp"
 #include "sim/world/world.hpp"
 

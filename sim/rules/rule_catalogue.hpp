@@ -1,6 +1,7 @@
 #pragma once
 // The one catalogue of rule ids. Every decision and refusal drsim records names a rule from here;
 // docs/rules.md is generated from this table (`drsim rules`) and a test fails when the two differ.
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -119,7 +120,7 @@ namespace drsim {
     X(VmBooted, "VM-BOOTED", "4", "drsim", "An instance runs once its failover (or test failover) job and then timing.vm_boot have passed.") \
     X(AddrNotHeld, "ADDR-NOT-HELD", "6", "drsim", "Where the route leads, no running instance holds the address: unreachable.")
 
-enum class Rule {
+enum class Rule : std::uint16_t {
 #define DRSIM_RULE_ENUM(name, id, section, origin, summary) name,
     DRSIM_RULES(DRSIM_RULE_ENUM)
 #undef DRSIM_RULE_ENUM

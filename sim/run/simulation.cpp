@@ -92,7 +92,7 @@ Simulation::Simulation(const Scenario& scenario, RunSetup setup)
         if (world_.network.connected(c))
             if (auto refusal = connect_refusal(world_, c))
                 warnings_.push_back({*refusal->refused, world_.connections[c].name + " is declared connected, but connecting it is refused: " +
-                                                            refusal->detail,
+                                                            world_.render(refusal->detail),
                                      scenario_.connections[c].loc});
     std::map<std::string, std::vector<Id>> apps;
     for (Id v = 0; v < world_.vms.size(); ++v)
@@ -103,10 +103,10 @@ Simulation::Simulation(const Scenario& scenario, RunSetup setup)
 void Simulation::run() {
     // Planning warnings first: a record at the start, with the rule of each.
     Decisions warnings;
-    for (const auto& w : warnings_) warnings.push_back({w.rule, w.detail, true});
+    for (const auto& w : warnings_) warnings.push_back({w.rule, interned(w.detail, world_.texts), true});
     if (!warnings.empty()) {
-        std::string count = std::to_string(warnings.size()) + " planning warning(s)";  // before the move below
-        log_.push_back(make_record(0, "planning", scenario_.name, Phase::instant, std::nullopt, {}, std::move(count),
+        const Text count{"{} planning warning(s)", arg::count(warnings.size())};
+        log_.push_back(make_record(0, "planning", arg::text(scenario_.name, world_.texts), Phase::instant, std::nullopt, {}, count,
                                    std::move(warnings)));
     }
     // The state at the start is the one after the events at time 0 (a mapping made at 0 is the
@@ -148,8 +148,9 @@ void Simulation::observe_reachability(bool log_changes) {
     // (searched from the end: an instant may hold a record per VM).
     std::optional<std::pair<Rule, std::string>> cause;
     for (std::size_t i = log_.size(); i > log_seen_; --i)
-        if (const LogRecord& r = log_[i - 1]; !r.decisions.empty()) {
-            cause.emplace(r.decisions.front().rule, std::string{r.op} + (r.target.empty() ? "" : " " + r.target));
+        if (const LogRecord& r = log_[i - 1]; !r.decisions().empty()) {
+            const std::string target = world_.render(r.target);
+            cause.emplace(r.decisions().front().rule, std::string{r.op} + (target.empty() ? "" : " " + target));
             break;
         }
     // What happened to a VM in this instant: its boot, else the first rule of its last record. Looked
@@ -161,10 +162,10 @@ void Simulation::observe_reachability(bool log_changes) {
             indexed = true;
             for (std::size_t i = log_seen_; i < log_.size(); ++i) {
                 const LogRecord& r = log_[i];
-                if (r.op != "vm_boot" && r.decisions.empty()) continue;
-                if (const Id v = world_.vm_id(r.target); v != kNone)
-                    vm_causes.insert_or_assign(v, ReachabilityRecord::Cause{r.op == "vm_boot" ? Rule::VmBooted : r.decisions.front().rule,
-                                                                            std::string{r.op} + " " + r.target});
+                if (r.op != "vm_boot" && r.decisions().empty()) continue;
+                if (const Id v = r.vm(); v != kNone)
+                    vm_causes.insert_or_assign(v, ReachabilityRecord::Cause{r.op == "vm_boot" ? Rule::VmBooted : r.decisions().front().rule,
+                                                                            std::string{r.op} + " " + world_.vms[v].name});
             }
         }
         auto it = vm_causes.find(vm);
@@ -191,9 +192,9 @@ void Simulation::observe_reachability(bool log_changes) {
         for (std::size_t k = 0; k < clients.size() && k < 3; ++k) who += (k ? ", " : "") + world_.clients[clients[k]].name;
         if (clients.size() > 3) who += " and " + std::to_string(clients.size() - 3) + " more";
         const std::string target = who + " -> " + (p.app.empty() ? world_.vms[p.vm].name : "app " + p.app);
-        log_.push_back(make_record(kernel_.now(), "reachability", target, Phase::instant, std::nullopt, {},
+        log_.push_back(make_record(kernel_.now(), "reachability", arg::text(target, world_.texts), Phase::instant, std::nullopt, {},
                                    now.reachable ? "reachable again" : "lost",
-                                   now.has_rule ? Decisions{{now.rule, now.detail, !now.reachable}} : Decisions{}));
+                                   now.has_rule ? Decisions{{now.rule, interned(now.detail, world_.texts), !now.reachable}} : Decisions{}));
     }
     log_seen_ = log_.size();  // the records of the changes are not causes of later ones
 }
@@ -223,9 +224,9 @@ void Simulation::list_unexpected_refusals() {
         res.ok = scenario_.allow_refusals;
         res.unexpected_refusal = true;
         res.rule = rule_id(*r.refused_by);
-        res.check = "unexpected refusal of " + std::string{r.op} + " " + r.target;
+        res.check = "unexpected refusal of " + std::string{r.op} + " " + world_.render(r.target);
         res.expected = "accepted (the event has no expect_error)";
-        res.found = "refused by " + std::string{res.rule} + (r.detail.empty() ? "" : ": " + r.detail);
+        res.found = "refused by " + std::string{res.rule} + (r.detail().empty() ? "" : ": " + world_.render(r.detail()));
         res.line = r.line;
         refusals.push_back(std::move(res));
     }
@@ -310,10 +311,10 @@ void Simulation::dispatch(std::size_t index) {
         return;
     }
     OpResult r = handler.on_world(ctx_, e.op);
-    LogRecord rec = make_record(kernel_.now(), op_name(e.op.kind), target_of(e.op), r.phase, r.refused, std::move(r.also),
-                                std::move(r.detail), std::move(r.decisions));
-    rec.event_index = static_cast<int>(index);
-    rec.line = e.loc.line;
+    DraftRecord rec = make_record(kernel_.now(), op_name(e.op.kind), arg::text(target_of(e.op), world_.texts), r.phase, r.refused,
+                                  std::move(r.also), r.detail, std::move(r.decisions));
+    rec.record.event_index = static_cast<int>(index);
+    rec.record.line = e.loc.line;
     log_.push_back(std::move(rec));
     if (!e.expect_error.empty()) check_expect_error(e, std::string{op_name(e.op.kind)}, {&log_.back()});
 }
@@ -329,10 +330,10 @@ bool Simulation::run_plan_operation(const EventSpec& e, int index) {
     constexpr std::size_t kPlanMaxVms = 100;
     const std::string what = std::string{op_name(op.kind)} + " of plan " + plan->name;
     if (vms > kPlanMaxVms) {
-        LogRecord rec = make_record(kernel_.now(), op_name(op.kind), plan->name, Phase::instant, Rule::PlanMaxVms, {},
-                                    "the plan has " + std::to_string(vms) + " VMs; a recovery plan holds at most 100", {});
-        rec.event_index = index;
-        rec.line = e.loc.line;
+        DraftRecord rec = make_record(kernel_.now(), op_name(op.kind), arg::text(plan->name, world_.texts), Phase::instant,
+                                      Rule::PlanMaxVms, {}, {"the plan has {} VMs; a recovery plan holds at most 100", arg::count(vms)}, {});
+        rec.record.event_index = index;
+        rec.record.line = e.loc.line;
         log_.push_back(std::move(rec));
         if (!e.expect_error.empty()) check_expect_error(e, what, {&log_.back()});
         return true;
@@ -371,7 +372,7 @@ void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
     auto refused_by_rule = [&](const LogRecord* r) {
         if (!r->refused_by) return false;
         if (rule_id(*r->refused_by) == e.expect_error) return true;
-        for (Rule also : r->also_refused_by)
+        for (Rule also : r->also_refused_by())
             if (rule_id(also) == e.expect_error) return true;
         return false;
     };
@@ -384,12 +385,13 @@ void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
     if (records.empty()) {
         res.found = "the operation selected no VM";
     } else if (!some_refused) {
-        res.found = records.size() == 1 ? records.front()->target + ": accepted"
+        res.found = records.size() == 1 ? world_.render(records.front()->target) + ": accepted"
                                         : "all " + std::to_string(records.size()) + " VMs accepted";
     } else if (!all_by_rule) {
         for (const LogRecord* r : records)
             if (r->refused_by && !refused_by_rule(r)) {
-                res.found = r->target + ": refused by " + std::string{rule_id(*r->refused_by)} + " (" + r->detail + ")";
+                res.found = world_.render(r->target) + ": refused by " + std::string{rule_id(*r->refused_by)} + " (" +
+                            world_.render(r->detail()) + ")";
                 break;
             }
     } else {

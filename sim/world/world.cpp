@@ -5,19 +5,6 @@
 
 namespace drsim {
 
-std::string_view to_string(ReplicationState s) {
-    switch (s) {
-        case ReplicationState::unprotected: return "unprotected";
-        case ReplicationState::enabling: return "enabling";
-        case ReplicationState::protected_: return "protected";
-        case ReplicationState::failing_over: return "failing_over";
-        case ReplicationState::failed_over: return "failed_over";
-        case ReplicationState::committed: return "committed";
-        case ReplicationState::reprotecting: return "reprotecting";
-    }
-    return "?";
-}
-
 bool alphabetically_before(std::string_view a, std::string_view b) {
     auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c; };
     const std::size_t n = std::min(a.size(), b.size());
@@ -278,6 +265,66 @@ DnsAnswer World::answer_of(const Instance& instance) const {
     a.address = nic.ip;
     a.prefix = subnets[nic.subnet].prefix;
     return a;
+}
+
+namespace {
+
+// Names the entities of texts from the world as it is.
+class WorldNames final : public TextNames {
+public:
+    explicit WorldNames(const World& w) : w_(w) {}
+    void append_name(std::string& out, TextArg a) const override {
+        using K = TextArg::Kind;
+        switch (a.kind) {
+            case K::vm: out += w_.vms[a.value].name; return;
+            case K::network: out += w_.networks[a.value].name; return;
+            case K::subnet: out += w_.subnets[a.value].name; return;
+            case K::site: out += w_.sites[a.value].name; return;
+            case K::connection: out += w_.connections[a.value].name; return;
+            case K::circuit: out += w_.circuits[a.value].name; return;
+            case K::client: out += w_.clients[a.value].name; return;
+            case K::cloud: out += w_.clouds[a.value].name; return;
+            case K::host: out += w_.hosts[a.value].name; return;
+            case K::state: out += to_string(static_cast<ReplicationState>(a.value)); return;
+            case K::dns_name: out += w_.vms[a.value].dns_name; return;
+            case K::subnet_path: {
+                const Subnet& s = w_.subnets[a.value];
+                out += w_.networks[s.network].name;
+                out += '/';
+                out += s.name;
+                return;
+            }
+            case K::subnet_prefix: out += w_.subnets[a.value].prefix.to_string(); return;
+            case K::subnet_where: {
+                const Subnet& s = w_.subnets[a.value];
+                out += s.name;
+                out += " (";
+                out += s.prefix.to_string();
+                out += ") of ";
+                out += w_.networks[s.network].name;
+                return;
+            }
+            default: return;
+        }
+    }
+
+private:
+    const World& w_;
+};
+
+}  // namespace
+
+void World::render(std::string& out, const Text& text) const { render_text(out, text, texts, WorldNames{*this}); }
+
+std::string World::render(const Text& text) const {
+    std::string out;
+    render(out, text);
+    return out;
+}
+
+std::string World::render(TextArg target) const {
+    if (target.kind == TextArg::Kind::none) return {};
+    return render(Text{"{}", target});
 }
 
 }  // namespace drsim

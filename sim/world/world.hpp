@@ -11,6 +11,8 @@
 
 #include "engine/simulator.hpp"
 #include "sim/addressing/address_allocator.hpp"
+#include "sim/log/log_record.hpp"
+#include "sim/log/text.hpp"
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/dns_zone.hpp"
@@ -89,12 +91,6 @@ struct Instance {
     std::vector<std::pair<Millis, Millis>> up_intervals;  ///< own running intervals (site state aside); open end = -1
 };
 
-enum class ReplicationState : std::uint8_t {
-    unprotected, enabling, protected_, failing_over, failed_over, committed, reprotecting
-};
-std::string_view to_string(ReplicationState s);
-/// "degraded" or "normal" (FORCED-TUNNEL-NO-UDR).
-inline std::string_view health_name(bool degraded) { return degraded ? "degraded" : "normal"; }
 
 /// Target settings of one direction of a replication ("Compute and Network").
 struct TargetSettings {
@@ -254,6 +250,14 @@ public:
     NetworkState network;
     /// DNS (SPEC §8): a record per VM with a dns_name, its history, the answers clients hold.
     DnsZone dns;
+
+    /// Free text the run's records mention, held once each (TextArg::Kind::text).
+    mutable TextTable texts;  ///< mutable: interning adds to it, as a cache would
+    /// A record's or a decision's text as the outputs write it: entities named as they are now.
+    std::string render(const Text& text) const;
+    void render(std::string& out, const Text& text) const;
+    /// What a record is about, by name ("" for nothing).
+    std::string render(TextArg target) const;
 
     /// What `vm`'s first NIC answers now, on `instance` (no address when it has none).
     DnsAnswer answer_of(const Instance& instance) const;

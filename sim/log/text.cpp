@@ -1,0 +1,62 @@
+#include "sim/log/text.hpp"
+
+#include "engine/sim_time.hpp"
+
+namespace drsim {
+
+std::uint32_t TextTable::intern(std::string_view text) {
+    if (auto it = index_.find(text); it != index_.end()) return it->second;
+    const auto index = static_cast<std::uint32_t>(texts_.size());
+    const std::string& held = texts_.emplace_back(text);
+    index_.emplace(held, index);
+    return index;
+}
+
+namespace arg {
+
+TextArg duration(std::int64_t ms, TextTable& table) {
+    if (ms >= 0 && ms <= 0xffffffffLL) return {TextArg::Kind::duration_ms, static_cast<std::uint32_t>(ms)};
+    if (ms >= 0 && ms % 1000 == 0 && ms / 1000 <= 0xffffffffLL)
+        return {TextArg::Kind::duration_s, static_cast<std::uint32_t>(ms / 1000)};
+    return text(engine::format_duration(ms), table);
+}
+
+}  // namespace arg
+
+namespace {
+
+void append_arg(std::string& out, TextArg a, const TextTable& table, const TextNames& names) {
+    using K = TextArg::Kind;
+    switch (a.kind) {
+        case K::none: return;
+        case K::address: out += Ipv4Address{a.value}.to_string(); return;
+        case K::count: out += std::to_string(a.value); return;
+        case K::duration_ms: out += engine::format_duration(static_cast<std::int64_t>(a.value)); return;
+        case K::duration_s: out += engine::format_duration(static_cast<std::int64_t>(a.value) * 1000); return;
+        case K::text: out += table.at(a.value); return;
+        default: names.append_name(out, a); return;
+    }
+}
+
+}  // namespace
+
+void render_text(std::string& out, const Text& text, const TextTable& table, const TextNames& names) {
+    const char* f = text.format();
+    if (f == nullptr) return;
+    const std::size_t args = text.arg_count();
+    if (args == 0) {
+        out += f;
+        return;
+    }
+    std::string_view rest{f};
+    for (std::size_t i = 0; i < args; ++i) {
+        const std::size_t at = rest.find("{}");
+        if (at == std::string_view::npos) break;
+        out.append(rest.substr(0, at));
+        append_arg(out, text.arg(i), table, names);
+        rest.remove_prefix(at + 2);
+    }
+    out.append(rest);
+}
+
+}  // namespace drsim
