@@ -22,6 +22,28 @@ std::string_view to_string(Phase p) {
     return "?";
 }
 
+namespace {
+
+// Every name a record's operation may have: the scenario's operations (SPEC §9) and the jobs and
+// happenings the run records on its own.
+constexpr std::string_view kOpNames[] = {
+    "?", "map_network", "change_mapping", "delete_mapping", "enable_replication", "update_replication", "disable_replication",
+    "failover", "test_failover", "cleanup_test_failover", "commit", "reprotect", "failback", "set_vm_network", "subnet_failover",
+    "update_routes", "connect", "disconnect", "site_down", "site_up", "broadcast_storm", "peering_location_down",
+    "peering_location_up", "delete_vm", "dns_update", "create_resources", "expect", "vm_boot", "test_vm_boot", "dns_cache",
+    "route_convergence", "recovery_plan", "planning", "reachability"};
+
+}  // namespace
+
+std::uint8_t op_code(std::string_view op) {
+    for (std::size_t i = 1; i < std::size(kOpNames); ++i)
+        if (kOpNames[i] == op) return static_cast<std::uint8_t>(i);
+    assert(!"an operation name the log does not list (log_record.cpp kOpNames)");
+    return 0;
+}
+
+std::string_view op_name_of(std::uint8_t code) { return code < std::size(kOpNames) ? kOpNames[code] : kOpNames[0]; }
+
 std::string_view to_string(ReplicationState s) {
     switch (s) {
         case ReplicationState::unprotected: return "unprotected";
@@ -53,7 +75,7 @@ DraftRecord make_record(Millis time, std::string_view op, TextArg target, Phase 
     DraftRecord d;
     LogRecord& r = d.record;
     r.time = time;
-    r.op = op;
+    r.op_code = op_code(op);
     r.target = target;
     r.phase = refused_by ? Phase::instant : phase;
     r.outcome = outcome_of(refused_by, decisions);
@@ -75,6 +97,8 @@ Decision* RunLog::allocate_texts(std::size_t n) {
     text_used_ += n;
     return at;
 }
+
+static_assert(sizeof(LogRecord) <= 72, "a record stays small: a million VMs make five million of them");
 
 const LogRecord& RunLog::push_back(DraftRecord draft) {
     if (size_ % kChunk == 0) records_.push_back(std::make_unique_for_overwrite<LogRecord[]>(kChunk));

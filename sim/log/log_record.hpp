@@ -30,10 +30,15 @@ std::string_view to_string(ReplicationState s);
 /// "degraded" or "normal" (FORCED-TUNNEL-NO-UDR).
 inline std::string_view health_name(bool degraded) { return degraded ? "degraded" : "normal"; }
 
+/// The code of an operation's or a job's name in a record (one byte); every name a record may carry
+/// is listed in log_record.cpp.
+std::uint8_t op_code(std::string_view op);
+std::string_view op_name_of(std::uint8_t code);
+
 struct LogRecord {
     Millis time = 0;
-    std::string_view op;  ///< the operation ("failover"), or the job that ended ("failover", phase done); static text
-    TextArg target;       ///< the VM, network, site … it applied to (kind none: nothing)
+    TextArg target;  ///< the VM, network, site … it applied to (kind none: nothing)
+    std::uint8_t op_code = 0;  ///< op_code of the operation ("failover"), or of the job that ended ("failover", phase done)
     Phase phase = Phase::instant;
     Outcome outcome = Outcome::ok;
     std::optional<Rule> refused_by;  ///< the rule that refused it
@@ -51,6 +56,8 @@ struct LogRecord {
     int event_index = -1;  ///< the scenario event it came from; -1 for a job that finished
     int line = 0;          ///< the line of that event in the file
 
+    /// The operation ("failover"), or the job that ended ("failover", phase done).
+    std::string_view op() const { return op_name_of(op_code); }
     /// The VM it is about, when its target is one (else 0xffffffff).
     std::uint32_t vm() const { return target.kind == TextArg::Kind::vm ? target.value : 0xffffffffU; }
     /// Why it was refused, or a one-line summary of what it did (empty: none).

@@ -65,7 +65,7 @@ void stamp_instance(LogRecord& rec, const Vm& vm) {
     rec.state = vm.replication.state;
     rec.degraded = vm.replication.degraded;
     rec.azure_after = azure_key(vm.replication);
-    const Slot slot = rec.op.starts_with("test_") || rec.op == "cleanup_test_failover" ? Slot::test : vm.active_slot();
+    const Slot slot = rec.op().starts_with("test_") || rec.op() == "cleanup_test_failover" ? Slot::test : vm.active_slot();
     const Instance& inst = vm.instance(slot);
     if (!inst.exists) return;
     rec.instance = static_cast<std::uint8_t>(slot);

@@ -200,7 +200,7 @@ struct MomentMarks {
 };
 
 std::string record_line(const World& w, const LogRecord& r) {
-    std::string s{r.op};
+    std::string s{r.op()};
     if (r.phase == Phase::done) s += " done";
     if (std::string target = w.render(r.target); !target.empty()) s += " " + target;
     if (r.refused_by) s += ": refused by " + std::string{rule_id(*r.refused_by)};
@@ -476,7 +476,7 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
         }
         // A job left open ends when the VM leaves the state it started in (cancelled, disabled).
         for (auto it = open.begin(); it != open.end();) {
-            if (it->first != r->op && r->state_after() != it->second.state && r->outcome != Outcome::refused) {
+            if (it->first != r->op() && r->state_after() != it->second.state && r->outcome != Outcome::refused) {
                 add_job(it->first, it->second.at, r->time, ", ended without finishing");
                 it = open.erase(it);
             } else {
@@ -486,17 +486,17 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
         if (r->outcome == Outcome::refused) {
             row.marks.push_back({r->time, kMarkRefused, format_duration(r->time) + " " + record_line(ctx.w, *r)});
         } else if (r->phase == Phase::start) {
-            open[r->op] = {r->time, r->state_after()};
+            open[r->op()] = {r->time, r->state_after()};
             if (r->outcome == Outcome::warning) row.marks.push_back({r->time, kMarkWarning, format_duration(r->time) + " " + record_line(ctx.w, *r)});
         } else if (r->phase == Phase::done) {
             Millis from = last_job_end;
-            if (r->op == "vm_boot" || r->op == "test_vm_boot") {
+            if (r->op() == "vm_boot" || r->op() == "test_vm_boot") {
                 if (boot.kind == Distribution::Kind::fixed) from = std::max(from, r->time - boot.value);
-            } else if (auto it = open.find(r->op); it != open.end()) {
+            } else if (auto it = open.find(r->op()); it != open.end()) {
                 from = it->second.at;
                 open.erase(it);
             }
-            add_job(r->op, from, r->time, "");
+            add_job(r->op(), from, r->time, "");
             last_job_end = r->time;
         } else if (r->outcome == Outcome::warning) {
             row.marks.push_back({r->time, kMarkWarning, format_duration(r->time) + " " + record_line(ctx.w, *r)});
@@ -548,7 +548,7 @@ reporting::Section gantt_section(ReportContext& ctx) {
     for (std::size_t i = 0; i < log.size(); ++i) {
         const LogRecord& r = log[i];
         if (ctx.vm_of_record[i] != kNone || (!r.state_after().empty() && ctx.plan_of_record[i] < 0)) continue;
-        if (r.op == "reachability") continue;  // drawn in the reachability strips
+        if (r.op() == "reachability") continue;  // drawn in the reachability strips
         if (ctx.plan_of_record[i] >= 0) plans[static_cast<std::size_t>(ctx.plan_of_record[i])].add(r.time, r.outcome, record_line(ctx.w, r));
         else network.add(r.time, r.outcome, record_line(ctx.w, r));
     }

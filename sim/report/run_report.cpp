@@ -15,7 +15,7 @@ namespace {
 using engine::format_duration;
 
 std::string headline(const World& w, const LogRecord& r) {
-    std::string h{r.op};
+    std::string h{r.op()};
     if (r.phase == Phase::done) h += " done";
     if (std::string target = w.render(r.target); !target.empty()) h += " " + target;
     return h;
@@ -58,7 +58,7 @@ namespace {
 // Records alike enough to be summarised together in a long run: same moment, operation, outcome
 // and the same sequence of rules.
 bool alike(const LogRecord& a, const LogRecord& b) {
-    if (a.time != b.time || a.op != b.op || a.phase != b.phase || a.outcome != b.outcome ||
+    if (a.time != b.time || a.op() != b.op() || a.phase != b.phase || a.outcome != b.outcome ||
         a.event_index != b.event_index || a.refused_by != b.refused_by || a.decisions().size() != b.decisions().size() ||
         a.state_after() != b.state_after() || a.health_after() != b.health_after())
         return false;
@@ -118,7 +118,7 @@ reporting::Section build_timeline_section(const Simulation& sim, const ReportOpt
         if (shown < run) {
             reporting::TimelineEntry more;
             more.time = format_duration(log[i].time);
-            more.headline = "... and " + std::to_string(run - shown) + " more " + std::string{log[i].op} +
+            more.headline = "... and " + std::to_string(run - shown) + " more " + std::string{log[i].op()} +
                             (log[i].phase == Phase::done ? " done" : "") + " like these";
             more.status = status(log[i]);
             more.tone = tone(log[i].outcome);
@@ -310,7 +310,7 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
     j.end_array().field("detail", text);
     if (r.has_state) j.field("health_after", r.health_after());
     if (r.line > 0) j.field("line", r.line);
-    j.field("op", r.op).field("outcome", to_string(r.outcome)).field("phase", to_string(r.phase));
+    j.field("op", r.op()).field("outcome", to_string(r.outcome)).field("phase", to_string(r.phase));
     name_or_null(j, "rule", r.refused_by.has_value(), r.refused_by ? rule_id(*r.refused_by) : std::string_view{});
     if (r.has_state) j.field("state_after", r.state_after());
     text.clear();
@@ -528,7 +528,7 @@ void event_rows(const Simulation& sim, const RowFn& row) {
         }
         Where x = where_of(w, r);
         const bool azure = r.azure_after != kNoAzureKey;
-        cells = {seconds_text(r.time), std::string{r.op}, w.render(r.target), std::string{to_string(r.phase)},
+        cells = {seconds_text(r.time), std::string{r.op()}, w.render(r.target), std::string{to_string(r.phase)},
                  std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
                  w.render(r.detail()), std::move(decisions), std::string{r.state_after()}, std::string{r.health_after()}, std::move(x.instance),
                  std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),

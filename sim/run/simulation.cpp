@@ -150,7 +150,7 @@ void Simulation::observe_reachability(bool log_changes) {
     for (std::size_t i = log_.size(); i > log_seen_; --i)
         if (const LogRecord& r = log_[i - 1]; !r.decisions().empty()) {
             const std::string target = world_.render(r.target);
-            cause.emplace(r.decisions().front().rule, std::string{r.op} + (target.empty() ? "" : " " + target));
+            cause.emplace(r.decisions().front().rule, std::string{r.op()} + (target.empty() ? "" : " " + target));
             break;
         }
     // What happened to a VM in this instant: its boot, else the first rule of its last record. Looked
@@ -162,10 +162,10 @@ void Simulation::observe_reachability(bool log_changes) {
             indexed = true;
             for (std::size_t i = log_seen_; i < log_.size(); ++i) {
                 const LogRecord& r = log_[i];
-                if (r.op != "vm_boot" && r.decisions().empty()) continue;
+                if (r.op() != "vm_boot" && r.decisions().empty()) continue;
                 if (const Id v = r.vm(); v != kNone)
-                    vm_causes.insert_or_assign(v, ReachabilityRecord::Cause{r.op == "vm_boot" ? Rule::VmBooted : r.decisions().front().rule,
-                                                                            std::string{r.op} + " " + world_.vms[v].name});
+                    vm_causes.insert_or_assign(v, ReachabilityRecord::Cause{r.op() == "vm_boot" ? Rule::VmBooted : r.decisions().front().rule,
+                                                                            std::string{r.op()} + " " + world_.vms[v].name});
             }
         }
         auto it = vm_causes.find(vm);
@@ -224,7 +224,7 @@ void Simulation::list_unexpected_refusals() {
         res.ok = scenario_.allow_refusals;
         res.unexpected_refusal = true;
         res.rule = rule_id(*r.refused_by);
-        res.check = "unexpected refusal of " + std::string{r.op} + " " + world_.render(r.target);
+        res.check = "unexpected refusal of " + std::string{r.op()} + " " + world_.render(r.target);
         res.expected = "accepted (the event has no expect_error)";
         res.found = "refused by " + std::string{res.rule} + (r.detail().empty() ? "" : ": " + world_.render(r.detail()));
         res.line = r.line;

@@ -92,7 +92,7 @@ struct Run {
     /// The job-end record (phase done) of `op` for `target` at `time`, or nullptr.
     const LogRecord* done_record(std::string_view op, const std::string& target, Millis time) const {
         for (const auto& r : sim->log())
-            if (r.phase == Phase::done && r.op == op && sim->world().render(r.target) == target && r.time == time) return &r;
+            if (r.phase == Phase::done && r.op() == op && sim->world().render(r.target) == target && r.time == time) return &r;
         return nullptr;
     }
 };
@@ -894,7 +894,7 @@ TEST_CASE("life cycle: failback restores the original address; the final reprote
     CHECK(r.world().subnets[sea_app].addresses.held_count() == 0);
     const auto fb = r.records_of_event(4);
     REQUIRE(fb.size() == 1);
-    CHECK(fb[0]->op == "failback");
+    CHECK(fb[0]->op() == "failback");
     CHECK(has_rule(fb[0]->decisions(), Rule::IpFoSameSpace));
     CHECK_FALSE(has_rule(fb[0]->decisions(), Rule::AddrLowestFree));
 }
@@ -1357,18 +1357,18 @@ TEST_CASE("invariant: random test failovers, cleanups and failovers of 50 VMs ne
         int tfo_ok = 0, fo_ok = 0, tfo_end = 0, fo_lowest = 0, cleanups = 0, overrides_taken = 0, disables = 0, enables = 0;
         for (const auto& rec : r.sim->log()) {
             if (rec.refused_by || rec.phase == Phase::done) continue;
-            if (rec.op == "test_failover") {
+            if (rec.op() == "test_failover") {
                 ++tfo_ok;
                 tfo_end += has_rule(rec.decisions(), Rule::IpTfoEnd);
-            } else if (rec.op == "failover" || rec.op == "failback") {
+            } else if (rec.op() == "failover" || rec.op() == "failback") {
                 ++fo_ok;
                 fo_lowest += has_rule(rec.decisions(), Rule::AddrLowestFree);
                 overrides_taken += has_warning(rec.decisions(), Rule::IpOverride);
-            } else if (rec.op == "cleanup_test_failover") {
+            } else if (rec.op() == "cleanup_test_failover") {
                 ++cleanups;
-            } else if (rec.op == "disable_replication") {
+            } else if (rec.op() == "disable_replication") {
                 ++disables;
-            } else if (rec.op == "enable_replication" && rec.event_index > 2) {
+            } else if (rec.op() == "enable_replication" && rec.event_index > 2) {
                 ++enables;
             }
         }
