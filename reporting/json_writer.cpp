@@ -142,6 +142,12 @@ JsonWriter& JsonWriter::value(std::int64_t n) { return integer(n); }
 
 JsonWriter& JsonWriter::value(std::uint64_t n) { return integer(n); }
 
+JsonWriter& JsonWriter::raw_value(std::string_view json) {
+    separate();
+    sink_.write(json);
+    return *this;
+}
+
 JsonWriter& JsonWriter::null() {
     separate();
     sink_.write("null");

@@ -16,6 +16,11 @@ public:
     /// indent < 0: compact (no whitespace); else that many spaces per level, one member per line.
     JsonWriter(TextSink& sink, int indent = -1) : sink_(sink), indent_(indent) {}
 
+    /// No whitespace: a value written once by a compact writer may be written again as raw_value.
+    bool compact() const { return indent_ < 0; }
+    /// A value already written as compact JSON (only for a compact writer).
+    JsonWriter& raw_value(std::string_view json);
+
     JsonWriter& begin_object() { return open('{'); }
     JsonWriter& end_object() { return close('}'); }
     JsonWriter& begin_array() { return open('['); }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every bundled scenario's outputs are the bytes recorded in tests/golden/outputs.sha256: the text
-# timeline, the CSV event log, the metrics CSV, the indented JSON, the HTML report and the DOT graph
+# timeline, the CSV event log, the metrics CSV, the indented and the compact JSON, the HTML report and the DOT graph
 # after the run. A change that alters any of them fails here until the record is rewritten on
 # purpose (`tests/golden_outputs.sh DRSIM SOURCE --update`), so a refactoring that must not change
 # what is written (how records hold their decisions, how outputs are streamed) is proved not to.
@@ -19,8 +19,9 @@ while IFS= read -r file; do
     "$drsim" run "$file" >"$out/text" 2>&1 || true
     "$drsim" run --quiet "$file" --csv "$out/csv" --metrics-csv "$out/metrics.csv" --json "$out/json" --pretty \
         --report "$out/report.html" >/dev/null 2>&1 || true
+    "$drsim" run --quiet "$file" --json "$out/json-compact" >/dev/null 2>&1 || true
     "$drsim" graph --after "$file" >"$out/dot" 2>&1 || true
-    for kind in text csv metrics.csv json report.html dot; do
+    for kind in text csv metrics.csv json json-compact report.html dot; do
         [[ -f $out/$kind ]] || { echo "missing output $kind of $file"; exit 1; }
         printf '%s  %s %s\n' "$(sha256sum <"$out/$kind" | cut -d' ' -f1)" "$file" "$kind" >>"$sums"
     done
