@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every bundled scenario's outputs are the bytes recorded in tests/golden/outputs.sha256: the text
-# timeline, the CSV event log, the metrics CSV, the indented and the compact JSON, the HTML report and the DOT graph
-# after the run. A change that alters any of them fails here until the record is rewritten on
+# timeline, the CSV event log, the metrics CSV, the indented and the compact JSON, the HTML report
+# and the DOT graph after the run. A change that alters any of them fails here until the record is rewritten on
 # purpose (`tests/golden_outputs.sh DRSIM SOURCE --update`), so a refactoring that must not change
 # what is written (how records hold their decisions, how outputs are streamed) is proved not to.
 # Usage: golden_outputs.sh DRSIM SOURCE_DIR [--update]
