@@ -23,6 +23,7 @@ ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std
     sites_.erase(std::unique(sites_.begin(), sites_.end()), sites_.end());
     for (const auto& c : world.clients)
         site_of_client_.push_back(static_cast<std::size_t>(std::lower_bound(sites_.begin(), sites_.end(), c.site) - sites_.begin()));
+    if (world.clients.empty()) return;  // no one to reach anything: no groups, nothing to observe
 
     // Groups: each app (sorted by name), each VM with no app (in order), each checked VM of an app.
     std::map<std::string, std::vector<Id>> apps;
