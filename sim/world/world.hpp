@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -148,12 +149,14 @@ struct SourceNic {
     std::optional<Ipv4Address> ip;  ///< nullopt: DHCP
 };
 
+/// A VM. Its names are held in the scenario's name tables, and its app is its entry's: the
+/// scenario outlives the world built from it.
 struct Vm {
-    std::string name;
+    HeldName name;
+    HeldName dns_name;  ///< "" for none
+    HeldName app;       ///< "" for none
     Id home_site = kNone;
-    std::string dns_name;
     std::uint32_t dns_record = kNone;  ///< its record in World::dns (DNS-RECORD); kNone without dns_name
-    std::string app;
     Id cloud = kNone;  ///< VMM cloud (kNone when not declared)
     Id host = kNone;
     std::optional<Ipv4Address> properties_ip;  ///< target_ip set in the VM's properties (Hyper-V -> Azure)
@@ -234,7 +237,9 @@ struct Client {
 /// address invariant ("an address is never held twice in one network") in one place.
 class World {
 public:
+    /// The world at the start of `scenario`, which must outlive it (VM names are views of it).
     explicit World(const Scenario& scenario);
+    World(const Scenario&&) = delete;
 
     Fabric fabric() const { return fabric_; }
 
@@ -260,7 +265,11 @@ public:
 
     Id site_id(const std::string& name) const { return find(site_by_name_, name); }
     Id network_id(const std::string& name) const { return find(network_by_name_, name); }
-    Id vm_id(const std::string& name) const { return find(vm_by_name_, name); }
+    /// The VM named `name` (through the scenario's one index of VM names); kNone when none is.
+    Id vm_id(std::string_view name) const {
+        auto vm = vm_names_->find(name);
+        return vm ? *vm : kNone;
+    }
     Id connection_id(const std::string& name) const { return find(connection_by_name_, name); }
     Id client_id(const std::string& name) const { return find(client_by_name_, name); }
     Id cloud_id(const std::string& name) const { return find(cloud_by_name_, name); }
@@ -315,7 +324,8 @@ private:
 
     Fabric fabric_;
     std::vector<Id> touched_;
-    std::unordered_map<std::string, Id> site_by_name_, network_by_name_, vm_by_name_, connection_by_name_,
+    const NameTable* vm_names_;  ///< the scenario's
+    std::unordered_map<std::string, Id> site_by_name_, network_by_name_, connection_by_name_,
         client_by_name_, circuit_by_name_, cloud_by_name_, host_by_name_;
 };
 
