@@ -124,7 +124,7 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric), vm_names_(&sc
         vm.properties_ip = entry.target_ip;
         vm.resources = entry.resources;
         vm.target_resources = entry.target_resources;
-        for (auto& inst : vm.instances) inst.vm = id;
+        for (auto& inst : vm.instances) inst.vm = id;  // the test instance takes it from these
         Instance& home = vm.instance(Slot::home);
         home.exists = true;
         home.site = vm.home_site;
