@@ -1,12 +1,12 @@
 // NameTable: each name held once, found by name, its views stable as the table grows and moves.
-#include "sim/scenario/name_table.hpp"
-
 #include <doctest/doctest.h>
 
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "sim/scenario/name_table.hpp"
 
 using namespace drsim;
 
