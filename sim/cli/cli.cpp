@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ranges>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -263,10 +264,9 @@ int command_explain(const po::variables_map& vm, const std::string& file, std::o
     if (!vm.count("vm")) throw InputError("explain needs --vm NAME (see drsim explain --help)");
     Scenario scenario = load_named(vm, file);
     const std::string name = vm["vm"].as<std::string>();
-    std::vector<std::string> names;
-    for (const auto& v : scenario.vms) names.push_back(v.name);
-    if (std::find(names.begin(), names.end(), name) == names.end())
-        throw InputError("no VM named '" + name + "' in " + scenario.file + did_you_mean(closest_name(name, names)));
+    if (!scenario.vm_names.find(name))
+        throw InputError("no VM named '" + name + "' in " + scenario.file +
+                         did_you_mean(closest_name(name, scenario.vms | std::views::transform(&VmSpec::name))));
     Simulation sim(scenario, run_setup(vm, scenario));
     sim.run();
     out << reporting::render_text(build_explanation(sim, name));

@@ -26,11 +26,10 @@ void dns_warnings(const Scenario& s, std::vector<PlanningWarning>& out) {
 
 // The VMs (indices into s.vms) a VM operation names, as the file declares them: `vm`, a plan's
 // VMs, or a selector matched against the declared NICs. O(VMs) for a pattern or mapping selector.
-std::vector<std::size_t> declared_targets(const Scenario& s, const OperationSpec& op,
-                                          const std::unordered_map<std::string, std::size_t>& vm_index) {
+std::vector<std::size_t> declared_targets(const Scenario& s, const OperationSpec& op) {
     std::vector<std::size_t> out;
     auto add = [&](const std::string& name) {
-        if (auto it = vm_index.find(name); it != vm_index.end()) out.push_back(it->second);
+        if (auto vm = s.vm_names.find(name)) out.push_back(*vm);
     };
     if (!op.vm.empty()) add(op.vm);
     for (const auto& plan : s.recovery_plans)
@@ -43,10 +42,11 @@ std::vector<std::size_t> declared_targets(const Scenario& s, const OperationSpec
         if (sel.names.empty())
             for (std::size_t i = 0; i < s.vms.size(); ++i) {
                 const VmSpec& vm = s.vms[i];
+                const VmEntrySpec& entry = s.entry_of(vm);
                 if (!sel.pattern.empty() && !glob_match(sel.pattern, vm.name)) continue;
-                if (!sel.app.empty() && vm.app != sel.app) continue;
-                if (!sel.site.empty() && vm.site != sel.site) continue;
-                if (!sel.network.empty() && std::none_of(vm.nics.begin(), vm.nics.end(), [&](const NicSpec& nic) {
+                if (!sel.app.empty() && entry.app != sel.app) continue;
+                if (!sel.site.empty() && entry.site != sel.site) continue;
+                if (!sel.network.empty() && std::none_of(entry.nics.begin(), entry.nics.end(), [&](const NicSpec& nic) {
                         return nic.network == sel.network && (sel.subnet.empty() || nic.subnet == sel.subnet);
                     }))
                     continue;
@@ -83,17 +83,21 @@ void precondition_warnings(const Scenario& s, const std::unordered_map<std::stri
                                forced_tunnel_route(n.routes)->loc});
         }
     }
-    std::unordered_map<std::string, std::size_t> vm_index;
-    for (std::size_t i = 0; i < s.vms.size(); ++i) vm_index.emplace(s.vms[i].name, i);
-    // What the file creates at each VM's target: target_resources, create_resources events and steps.
-    std::vector<std::vector<std::string>> created(s.vms.size());
-    for (std::size_t i = 0; i < s.vms.size(); ++i) created[i] = s.vms[i].target_resources;
+    // What the file creates at a VM's target besides its target_resources: create_resources events
+    // and steps (for the few VMs they name).
+    std::unordered_map<std::size_t, std::vector<std::string>> created_later;
     for (const auto& e : s.events)
         if (e.op.kind == OpKind::create_resources)
-            for (std::size_t v : declared_targets(s, e.op, vm_index)) add_resources(created[v], e.op.resources);
+            for (std::size_t v : declared_targets(s, e.op)) add_resources(created_later[v], e.op.resources);
     for (const auto& plan : s.recovery_plans)
         for (const auto& step : plan.steps)
-            if (step.kind == PlanStepKind::create_resources) add_resources(created[vm_index.at(step.target)], step.resources);
+            if (step.kind == PlanStepKind::create_resources)
+                add_resources(created_later[*s.vm_names.find(step.target)], step.resources);
+    auto created = [&](std::size_t v) {
+        std::vector<std::string> out = s.entry_of(s.vms[v]).target_resources;
+        if (auto it = created_later.find(v); it != created_later.end()) add_resources(out, it->second);
+        return out;
+    };
 
     std::vector<bool> warned_resources(s.vms.size(), false);
     for (const auto& e : s.events) {
@@ -106,22 +110,24 @@ void precondition_warnings(const Scenario& s, const std::unordered_map<std::stri
         std::vector<std::pair<const NetworkSpec*, Refused>> refused;
         // NOT-REPLICATED, grouped by what is missing: one line for many like VMs.
         std::vector<std::pair<std::string, Refused>> lacking;
-        for (std::size_t v : declared_targets(s, e.op, vm_index)) {
+        for (std::size_t v : declared_targets(s, e.op)) {
             const VmSpec& vm = s.vms[v];
+            const VmEntrySpec& entry = s.entry_of(vm);
             if (!warned_resources[v]) {
                 warned_resources[v] = true;
-                if (auto missing = missing_at_target(vm.resources, created[v]); !missing.empty()) {
+                if (auto missing = entry.resources.empty() ? std::vector<std::string>{} : missing_at_target(entry.resources, created(v));
+                    !missing.empty()) {
                     std::string kinds;
                     for (const auto& k : missing) kinds += (kinds.empty() ? "" : ", ") + k;
                     auto it = std::find_if(lacking.begin(), lacking.end(), [&](const auto& l) { return l.first == kinds; });
-                    if (it == lacking.end()) lacking.push_back({kinds, {vm.name, 0}});
+                    if (it == lacking.end()) lacking.push_back({kinds, {std::string{vm.name}, 0}});
                     else ++it->second.more;
                 }
             }
             if (!a2a) continue;
-            for (std::size_t k = 0; k < vm.nics.size(); ++k) {
-                const NicSpec& nic = vm.nics[k];
-                if (std::any_of(vm.nics.begin(), vm.nics.begin() + static_cast<std::ptrdiff_t>(k),
+            for (std::size_t k = 0; k < entry.nics.size(); ++k) {
+                const NicSpec& nic = entry.nics[k];
+                if (std::any_of(entry.nics.begin(), entry.nics.begin() + static_cast<std::ptrdiff_t>(k),
                                 [&](const NicSpec& earlier) { return earlier.network == nic.network; }))
                     continue;  // each network of the VM once
                 const NetworkSpec* n = networks.at(nic.network);
@@ -131,7 +137,7 @@ void precondition_warnings(const Scenario& s, const std::unordered_map<std::stri
                     continue;
                 }
                 const bool proxy = n->outbound && n->outbound->proxy == "authenticated";
-                if (proxy || !outbound_missing(n->outbound, region_of(*n)).empty()) refused.push_back({n, {vm.name, 0}});
+                if (proxy || !outbound_missing(n->outbound, region_of(*n)).empty()) refused.push_back({n, {std::string{vm.name}, 0}});
             }
         }
         for (const auto& [kinds, r] : lacking)
@@ -166,8 +172,6 @@ std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
     }
     std::unordered_map<std::string, const NetworkSpec*> networks;
     for (const auto& n : s.networks) networks.emplace(n.name, &n);
-    std::unordered_map<std::string, const VmSpec*> vms;
-    for (const auto& v : s.vms) vms.emplace(v.name, &v);
     // Which networks have an ExpressRoute connection (any state), and which have a VPN or
     // ExpressRoute connection that starts connected (naming it).
     std::set<std::string> on_circuit;
@@ -208,8 +212,10 @@ std::vector<PlanningWarning> planning_warnings(const Scenario& s) {
                 if (plan.name == op.recovery_plan)
                     for (const auto& g : plan.groups) names.insert(names.end(), g.begin(), g.end());
             for (const auto& n : names)
-                if (auto v = vms.find(n); v != vms.end() && !v->second->nics.empty())
-                    pair(v->second->nics.front().network, op.target_network, e.loc);
+                if (auto v = s.vm_names.find(n)) {
+                    const VmEntrySpec& entry = s.entry_of(s.vms[*v]);
+                    if (!entry.nics.empty()) pair(entry.nics.front().network, op.target_network, e.loc);
+                }
         }
     }
     dns_warnings(s, out);

@@ -68,7 +68,7 @@ std::string topology_dot(const World& w, const DotOptions& options) {
     std::vector<std::vector<Placed>> in_subnet(w.subnets.size());
     for (Id v = 0; v < w.vms.size(); ++v)
         for (std::size_t s = 0; s < 3; ++s) {
-            const Instance& inst = w.vms[v].instances[s];
+            const Instance& inst = w.vms[v].instance(static_cast<Slot>(s));
             if (!inst.exists) continue;
             for (const NicBinding& nic : inst.nics)
                 if (nic.subnet != kNone)

@@ -261,7 +261,8 @@ VmGroups group_vms(const Simulation& sim) {
             continue;
         }
         const VmSpec* s = v < spec.vms.size() && spec.vms[v].name == vm.name ? &spec.vms[v] : nullptr;
-        if (s && !s->nics.empty()) rest[{1, s->nics[0].network + "/" + s->nics[0].subnet}].push_back(v);
+        const std::vector<NicSpec>* nics = s ? &spec.entry_of(*s).nics : nullptr;
+        if (nics && !nics->empty()) rest[{1, nics->front().network + "/" + nics->front().subnet}].push_back(v);
         else rest[{2, ""}].push_back(v);
     }
     std::vector<std::vector<Id>> members(g.names.size());
@@ -865,16 +866,18 @@ reporting::Diagram topology(const ReportContext& ctx, bool after) {
     } else {
         for (Id v = 0; v < spec.vms.size(); ++v) {
             const VmSpec& vs = spec.vms[v];
-            const Id site = w.site_id(vs.site);
-            if (vs.nics.empty()) {
+            const VmEntrySpec& entry = spec.entry_of(vs);
+            const Id site = w.site_id(entry.site);
+            if (entry.nics.empty()) {
                 if (site != kNone) occ.add_unplaced(site, vs.name);
                 continue;
             }
-            const Id net = w.network_id(vs.nics[0].network);
-            const Id sub = net == kNone ? kNone : w.subnet_of(net, vs.nics[0].subnet);
+            const Id net = w.network_id(entry.nics[0].network);
+            const Id sub = net == kNone ? kNone : w.subnet_of(net, entry.nics[0].subnet);
             if (sub == kNone) continue;
+            const std::optional<Ipv4Address> ip = spec.nic_ip(vs, 0);
             if (occ.lines[sub].size() < occ.limit)
-                occ.add(sub, vs.name + " " + (vs.nics[0].ip ? vs.nics[0].ip->to_string() : "dhcp"));
+                occ.add(sub, vs.name + " " + (ip ? ip->to_string() : "dhcp"));
             else
                 ++occ.count[sub];
         }

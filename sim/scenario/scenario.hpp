@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/addressing/ipv4.hpp"
+#include "sim/scenario/name_table.hpp"
 
 namespace drsim {
 
@@ -153,19 +154,28 @@ struct NicSpec {
     Location loc;
 };
 
-struct VmSpec {
-    std::string name;
+/// One `vms:` entry: what every VM it stands for shares, held once however many VMs that is
+/// (`name: web-{01..20}` stands for twenty VMs, SPEC §9). What differs per VM is in its VmSpec.
+struct VmEntrySpec {
     std::string site;
     std::string cloud;  ///< VMM fabrics
     std::string host;   ///< VMM fabrics; "" when not given
-    std::string dns_name;
-    std::optional<Millis> dns_ttl;  ///< the record's own TTL (default: dns.ttl)
+    std::optional<Millis> dns_ttl;  ///< the records' own TTL (default: dns.ttl)
     std::string app;
-    std::vector<NicSpec> nics;
+    std::vector<NicSpec> nics;  ///< as written: the entry's first VM's addresses (Scenario::nic_ip)
     std::optional<Ipv4Address> target_ip;  ///< Hyper-V/VMM -> Azure: the address set in the VM's properties
     std::vector<std::string> resources;    ///< nsg, public_ip, load_balancer, route_table, ... (NOT-REPLICATED)
     std::vector<std::string> target_resources;  ///< of those, what exists at the target from the start
     Location loc;
+};
+
+/// One VM: what it does not share with the other VMs of its entry. Its names are views of the
+/// scenario's name tables (valid while the scenario lives).
+struct VmSpec {
+    HeldName name;      ///< held in Scenario::vm_names
+    HeldName dns_name;  ///< its number put for "{n}"; held in Scenario::dns_names; "" for none
+    std::uint32_t entry = 0;    ///< its entry in Scenario::vm_entries
+    std::uint32_t offset = 0;   ///< its place in the entry, from 0: its static addresses are the entry's plus this
 };
 
 struct CircuitSpec {
@@ -365,7 +375,10 @@ struct Scenario {
     std::vector<CloudSpec> clouds;
     std::vector<HostSpec> hosts;
     std::vector<NetworkSpec> networks;
-    std::vector<VmSpec> vms;  ///< compact entries already expanded, in file order
+    std::vector<VmEntrySpec> vm_entries;  ///< the `vms:` entries, in file order
+    std::vector<VmSpec> vms;              ///< one per VM, compact entries expanded, in file order
+    NameTable vm_names;   ///< every VM's name, held once: name -> index in `vms` (the one such index)
+    NameTable dns_names;  ///< every VM's dns_name: name -> index in `vms`
     std::vector<CircuitSpec> circuits;
     std::vector<ConnectionSpec> connections;
     std::vector<RecoveryPlanSpec> recovery_plans;
@@ -373,6 +386,15 @@ struct Scenario {
     std::vector<ClientSpec> clients;
     std::vector<EventSpec> events;  ///< in file order (the loader does not sort)
     std::vector<FaultSpec> faults;  ///< random faults, drawn only by a sweep
+
+    /// What `vm` shares with the other VMs of its entry.
+    const VmEntrySpec& entry_of(const VmSpec& vm) const { return vm_entries[vm.entry]; }
+    /// The address of `vm`'s NIC `nic` as declared; nullopt for DHCP. `nic` < its entry's NICs.
+    std::optional<Ipv4Address> nic_ip(const VmSpec& vm, std::size_t nic) const {
+        const std::optional<Ipv4Address>& first = entry_of(vm).nics[nic].ip;
+        if (!first) return std::nullopt;
+        return Ipv4Address{first->value() + vm.offset};
+    }
 };
 
 }  // namespace drsim

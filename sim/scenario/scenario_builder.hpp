@@ -180,16 +180,19 @@ private:
     std::size_t event_network(const YamlNode& node, std::string_view key) const;
     /// A subnet of network `net` (by name), refused with the closest subnet of that network.
     void check_subnet(std::size_t net, const YamlNode& node, std::string_view key) const;
-    std::size_t vm_index(const YamlNode& node, std::string_view key) const { return resolve(vms_, node, key, "VM"); }
+    /// Index of the VM named by `node`; refuses an unknown name with the closest one.
+    std::size_t vm_index(const YamlNode& node, std::string_view key) const;
+    /// The VM name closest to `name` (closest_name's rule), or "" when none is close.
+    std::string closest_vm(const std::string& name) const;
     /// The VM whose record a `dns_update` names (by `vm` or by `name`) and the record's name; no VM
     /// for a name no VM has, and neither for neither (only when `neither_ok`: a plan step updating
     /// the records of every VM of its plan).
     std::pair<const VmSpec*, std::string> dns_update_target(const YamlNode& args, bool neither_ok);
 
     const std::string& file_;
-    Scenario s_;
-    NameIndex sites_, logical_networks_, clouds_, hosts_, networks_, vms_, circuits_, connections_, plans_, clients_;
-    NameIndex apps_, peering_locations_, all_subnet_names_, dns_names_;
+    Scenario s_;  ///< its vm_names and dns_names are the indices of VM names and dns_names
+    NameIndex sites_, logical_networks_, clouds_, hosts_, networks_, circuits_, connections_, plans_, clients_;
+    NameIndex apps_, peering_locations_, all_subnet_names_;
     std::vector<NameIndex> subnets_;  ///< per network
     std::vector<SiteKind> network_site_kind_;
     /// Per network: static address -> index of the VM holding it (clashes across all VMs in O(1)).

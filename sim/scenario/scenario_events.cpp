@@ -186,9 +186,9 @@ VmSelector ScenarioBuilder::read_selector(const YamlNode& node) {
     };
     auto add_names = [&](const YamlNode& entry) {
         for (std::string& vm : expand_names(entry, "vms")) {
-            if (!vms_.find(vm))
+            if (!s_.vm_names.find(vm))
                 fail(entry.loc, "unknown VM '" + vm + "'" + (vm != entry.text ? " (from '" + entry.text + "')" : std::string{}) +
-                                    did_you_mean(vms_.closest(vm)));
+                                    did_you_mean(closest_vm(vm)));
             sel.names.push_back(std::move(vm));
         }
     };
@@ -342,7 +342,7 @@ void ScenarioBuilder::read_operation(OpKind kind, const YamlNode& key, const Yam
         }
         case OpKind::dns_update: {
             auto [vm, record] = dns_update_target(args, false);
-            op.vm = vm ? vm->name : "";
+            op.vm = vm ? std::string{vm->name} : "";
             op.dns_name = std::move(record);
             break;
         }
@@ -434,8 +434,9 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
                                                                {"replica", InstanceRole::replica}, {"test", InstanceRole::test}});
         if (auto* n = f.opt("nic")) {
             e.nic = static_cast<int>(integer(*n, "nic", max_nic_index));
-            if (static_cast<std::size_t>(e.nic) >= vm.nics.size())
-                fail(n->loc, "'nic': VM '" + vm.name + "' has " + std::to_string(vm.nics.size()) + " NIC(s); NICs count from 0");
+            const std::size_t nics = s_.entry_of(vm).nics.size();
+            if (static_cast<std::size_t>(e.nic) >= nics)
+                fail(n->loc, "'nic': VM '" + std::string{vm.name} + "' has " + std::to_string(nics) + " NIC(s); NICs count from 0");
         }
         if (auto* n = f.opt("site")) e.site = s_.sites[resolve(sites_, *n, "site", "site")].name;
         std::optional<std::size_t> net;
@@ -476,15 +477,16 @@ void ScenarioBuilder::read_check(const YamlNode& node, EventSpec& event) {
         e.kind = ExpectSpec::Kind::reachable;
         const YamlNode& from = r.req("from");
         e.from = name(from, "from");
-        if (!clients_.find(e.from) && !vms_.find(e.from)) {
-            std::vector<std::string> candidates = clients_.names();
-            candidates.insert(candidates.end(), vms_.names().begin(), vms_.names().end());
+        if (!clients_.find(e.from) && !s_.vm_names.find(e.from)) {
+            std::vector<std::string_view> candidates(clients_.names().begin(), clients_.names().end());
+            candidates.reserve(candidates.size() + s_.vms.size());
+            for (const VmSpec& vm : s_.vms) candidates.push_back(vm.name);
             fail(from.loc, "unknown client or VM '" + e.from + "'" + did_you_mean(closest_name(e.from, candidates)));
         }
         const YamlNode& to = r.req("to");
         e.to = name(to, "to");
-        if (!vms_.find(e.to) && !Ipv4Address::parse(e.to))
-            fail(to.loc, "'to': expected a VM name or an IPv4 address, found '" + e.to + "'" + did_you_mean(vms_.closest(e.to)));
+        if (!s_.vm_names.find(e.to) && !Ipv4Address::parse(e.to))
+            fail(to.loc, "'to': expected a VM name or an IPv4 address, found '" + e.to + "'" + did_you_mean(closest_vm(e.to)));
         if (auto* n = f.opt("value")) e.value = boolean(*n, "value");
     } else {
         auto f = fields(node, "a downtime check", {"downtime"});
@@ -521,13 +523,13 @@ std::pair<const VmSpec*, std::string> ScenarioBuilder::dns_update_target(const Y
     }
     if (vm) {
         const VmSpec& v = s_.vms[vm_index(*vm, "vm")];
-        if (v.dns_name.empty()) fail(vm->loc, "VM '" + v.name + "' has no dns_name to update");
-        return {&v, v.dns_name};
+        if (v.dns_name.empty()) fail(vm->loc, "VM '" + std::string{v.name} + "' has no dns_name to update");
+        return {&v, std::string{v.dns_name}};
     }
     // A name no VM has (an application's own name, say) is kept: planning warns that it changes
     // no record drsim knows (DNS-RECORD).
     std::string text = name(*record, "name");
-    auto index = dns_names_.find(text);
+    auto index = s_.dns_names.find(text);
     return {index ? &s_.vms[*index] : nullptr, std::move(text)};
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <ranges>
 #include <sstream>
 #include <unistd.h>
 #include <unordered_set>
@@ -678,24 +679,47 @@ void ScenarioBuilder::read_vms(const YamlNode& node) {
     // The total is counted before any entry expands, so that a small file asking for more VMs than
     // max_vms is refused at once, at the entry that crosses it. An entry whose name is malformed is
     // left to read_vm_entry, which refuses it in file order.
-    std::uint64_t total = 0;
+    std::uint64_t total = 0, with_dns_name = 0;
     for (const YamlNode& item : sequence(node, "vms").items) {
         const YamlNode* name_node = item.is_mapping() ? item.find("name") : nullptr;
         if (!name_node || !name_node->is_scalar()) continue;
+        std::uint64_t count = 1;
         try {
             const auto range = brace_range(*name_node, name_node->text);
-            total += range ? range->count() : 1;
+            count = range ? range->count() : 1;
         } catch (const InputError&) {
             continue;
         }
+        total += count;
+        if (item.find("dns_name")) with_dns_name += count;
         if (total > max_vms)
             throw InputError(file_, name_node->loc.line, name_node->loc.column,
                              "'" + name_node->text + "' brings the scenario to " + std::to_string(total) + " VMs; at most " +
                                  std::to_string(max_vms / 1'000'000) + ",000,000 in one scenario (docs/scenario-format.md)")
                 .mark_about_whole_file();
     }
+    s_.vm_entries.reserve(node.items.size());
+    s_.vms.reserve(total);
+    s_.vm_names.reserve(total);
+    s_.dns_names.reserve(with_dns_name);
     for (const YamlNode& item : node.items) read_vm_entry(item);
 }
+
+namespace {
+
+// Writes `text` into `out` with every "{n}" replaced by `number`.
+void put_number(std::string& out, std::string_view text, std::string_view number) {
+    out.clear();
+    for (std::size_t from = 0;;) {
+        const std::size_t at = text.find("{n}", from);
+        out.append(text.substr(from, at - from));
+        if (at == std::string_view::npos) return;
+        out.append(number);
+        from = at + 3;
+    }
+}
+
+}  // namespace
 
 void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
     auto f = fields(item, "a VM", {"name", "site", "cloud", "host", "dns_name", "dns_ttl", "app", "nics", "target_ip", "resources",
@@ -704,7 +728,7 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
     std::string vm_name = name(name_node, "name");
     auto range = brace_range(name_node, vm_name);
 
-    VmSpec tmpl;
+    VmEntrySpec tmpl;
     tmpl.loc = item.loc;
     const SiteSpec& site = s_.sites[resolve(sites_, f.req("site"), "site", "site")];
     tmpl.site = site.name;
@@ -729,13 +753,14 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
         tmpl.host = host.name;
     }
     const YamlNode* dns_node = f.opt("dns_name");
+    std::string dns_name;  // as written: "{n}" stands for each VM's number
     if (dns_node) {
-        tmpl.dns_name = scalar(*dns_node, "dns_name");
-        if (!range && tmpl.dns_name.find("{n}") != std::string::npos)
+        dns_name = scalar(*dns_node, "dns_name");
+        if (!range && dns_name.find("{n}") != std::string::npos)
             fail(dns_node->loc, "'{n}' in dns_name needs a brace range {A..B} in the VM's name");
-        if (range && range->count() > 1 && tmpl.dns_name.find("{n}") == std::string::npos)
+        if (range && range->count() > 1 && dns_name.find("{n}") == std::string::npos)
             fail(dns_node->loc, "the " + std::to_string(range->count()) + " VMs of '" + vm_name + "' would share the dns_name '" +
-                                    tmpl.dns_name + "': put '{n}' in it");
+                                    dns_name + "': put '{n}' in it");
     }
     if (auto* n = f.opt("dns_ttl")) {
         if (!dns_node) fail(n->loc, "'dns_ttl' is the TTL of the VM's DNS record: it needs 'dns_name'");
@@ -751,6 +776,9 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
     if (nics.items.empty()) fail(nics.loc, "'nics': expected at least one NIC, found an empty list");
     std::vector<std::size_t> nic_network;
     std::vector<const YamlNode*> nic_ip_node;
+    nic_network.reserve(nics.items.size());
+    nic_ip_node.reserve(nics.items.size());
+    tmpl.nics.reserve(nics.items.size());
     for (const YamlNode& nic_node : nics.items) {
         auto nf = fields(nic_node, "a NIC", {"network", "subnet", "ip"});
         NicSpec nic;
@@ -801,7 +829,6 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
 
     if (static_addresses_.size() < s_.networks.size()) static_addresses_.resize(s_.networks.size());
     if (count > 1) {
-        vms_.reserve(s_.vms.size() + count);
         for (std::size_t net : nic_network) {
             auto& addresses = static_addresses_[net];
             const std::size_t needed = addresses.size() + count;
@@ -810,44 +837,70 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
                 addresses.reserve(std::max(needed, 2 * addresses.size()));
         }
     }
-    if (s_.vms.capacity() < s_.vms.size() + count) s_.vms.reserve(std::max<std::size_t>(s_.vms.size() + count, 2 * s_.vms.size()));
+    const auto entry_index = static_cast<std::uint32_t>(s_.vm_entries.size());
+    s_.vm_entries.push_back(std::move(tmpl));
+    const VmEntrySpec& entry = s_.vm_entries.back();
+    // The VMs of the entry: each name (and dns_name) is written into one buffer and held once in
+    // the scenario's name table; nothing else is copied per VM.
+    std::string vm_text = range ? range->head : vm_name, dns_text = dns_name;
+    char digits[24];
     for (std::uint64_t k = 0; k < count; ++k) {
-        VmSpec vm = tmpl;
+        const auto index = static_cast<std::uint32_t>(s_.vms.size());
+        VmSpec vm{.entry = entry_index, .offset = static_cast<std::uint32_t>(k)};
         if (range) {
-            std::string number = range->number(range->first + k);
-            vm.name = range->head + number + range->tail;
+            const std::uint64_t n = range->first + k;
+            std::size_t length = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits);
+            const std::size_t pad = range->width > length ? range->width - length : 0;
+            vm_text.resize(range->head.size());
+            vm_text.append(pad, '0').append(digits, length).append(range->tail);
             if (dns_node) {
-                for (auto pos = vm.dns_name.find("{n}"); pos != std::string::npos; pos = vm.dns_name.find("{n}", pos + number.size()))
-                    vm.dns_name.replace(pos, 3, number);
+                std::string number(pad, '0');
+                number.append(digits, length);
+                put_number(dns_text, dns_name, number);
             }
-            for (auto& nic : vm.nics)
-                if (nic.ip) nic.ip = Ipv4Address{static_cast<std::uint32_t>(nic.ip->value() + k)};
-        } else {
-            vm.name = vm_name;
         }
-        std::size_t index = s_.vms.size();
-        if (!vm.dns_name.empty())
-            if (auto first = dns_names_.add(vm.dns_name, index))
-                fail(dns_node->loc, "dns_name '" + vm.dns_name + "' of VM '" + vm.name + "' is already VM '" + s_.vms[*first].name +
-                                        "''s (" + line_ref(s_.vms[*first].loc) + "): a DNS record answers one VM");
-        if (auto first = vms_.add(vm.name, index))
-            fail(name_node.loc, "duplicate VM name '" + vm.name + "'" + (range ? " (from '" + vm_name + "')" : std::string{}) +
-                                    " (first defined at " + line_ref(s_.vms[*first].loc) + ")");
-        for (std::size_t i = 0; i < vm.nics.size(); ++i) {
-            if (!vm.nics[i].ip) continue;
-            auto [it, inserted] = static_addresses_[nic_network[i]].emplace(vm.nics[i].ip->value(), index);
+        if (!dns_text.empty()) {
+            auto held = s_.dns_names.add(dns_text, index);
+            if (!held) {
+                const VmSpec& first = s_.vms[*s_.dns_names.find(dns_text)];
+                fail(dns_node->loc, "dns_name '" + dns_text + "' of VM '" + vm_text + "' is already VM '" + std::string{first.name} +
+                                        "''s (" + line_ref(s_.entry_of(first).loc) + "): a DNS record answers one VM");
+            }
+            vm.dns_name = *held;
+        }
+        auto held = s_.vm_names.add(vm_text, index);
+        if (!held) {
+            const VmSpec& first = s_.vms[*s_.vm_names.find(vm_text)];
+            fail(name_node.loc, "duplicate VM name '" + vm_text + "'" + (range ? " (from '" + vm_name + "')" : std::string{}) +
+                                    " (first defined at " + line_ref(s_.entry_of(first).loc) + ")");
+        }
+        vm.name = *held;
+        for (std::size_t i = 0; i < entry.nics.size(); ++i) {
+            if (!entry.nics[i].ip) continue;
+            const Ipv4Address ip{entry.nics[i].ip->value() + static_cast<std::uint32_t>(k)};
+            auto [it, inserted] = static_addresses_[nic_network[i]].emplace(ip.value(), index);
             if (!inserted && it->second != index) {
                 const VmSpec& other = s_.vms[it->second];
-                fail(nic_ip_node[i]->loc, "address " + vm.nics[i].ip->to_string() + " of VM '" + vm.name + "' in network '" +
-                                              vm.nics[i].network + "' is already used by VM '" + other.name + "' (" +
-                                              line_ref(other.loc) + ")");
+                fail(nic_ip_node[i]->loc, "address " + ip.to_string() + " of VM '" + vm_text + "' in network '" +
+                                              entry.nics[i].network + "' is already used by VM '" + std::string{other.name} + "' (" +
+                                              line_ref(s_.entry_of(other).loc) + ")");
             }
             if (!inserted)
-                fail(nic_ip_node[i]->loc, "VM '" + vm.name + "' has address " + vm.nics[i].ip->to_string() + " twice in network '" +
-                                              vm.nics[i].network + "'");
+                fail(nic_ip_node[i]->loc, "VM '" + vm_text + "' has address " + ip.to_string() + " twice in network '" +
+                                              entry.nics[i].network + "'");
         }
-        s_.vms.push_back(std::move(vm));
+        s_.vms.push_back(vm);
     }
+}
+
+std::size_t ScenarioBuilder::vm_index(const YamlNode& node, std::string_view key) const {
+    std::string text = name(node, key);
+    if (auto i = s_.vm_names.find(text)) return *i;
+    fail(node.loc, "unknown VM '" + text + "'" + did_you_mean(closest_vm(text)));
+}
+
+std::string ScenarioBuilder::closest_vm(const std::string& name) const {
+    return closest_name(name, s_.vms | std::views::transform(&VmSpec::name));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -930,9 +983,9 @@ void ScenarioBuilder::read_recovery_plans(const YamlNode& node) {
             std::vector<std::string> group;
             for (const YamlNode& entry : group_node.items) {
                 for (std::string& vm : expand_names(entry, "groups")) {
-                    if (!vms_.find(vm))
+                    if (!s_.vm_names.find(vm))
                         fail(entry.loc, "unknown VM '" + vm + "'" + (vm != entry.text ? " (from '" + entry.text + "')" : std::string{}) +
-                                            did_you_mean(vms_.closest(vm)));
+                                            did_you_mean(closest_vm(vm)));
                     auto [it, inserted] = in_plan.emplace(vm, entry.loc.line);
                     if (!inserted)
                         fail(entry.loc, "VM '" + vm + "' is already in recovery plan '" + plan.name + "' (line " +
@@ -980,7 +1033,7 @@ void ScenarioBuilder::read_plan_step(const YamlNode& node, RecoveryPlanSpec& pla
         // `name` (a record), `vm` (its record), or neither: the records of every VM of the plan.
         auto [vm, record] = dns_update_target(value, true);
         step.target = std::move(record);
-        step.text = vm ? vm->name : "";
+        step.text = vm ? std::string{vm->name} : "";
     } else if (kind == "update_routes") {
         step.kind = PlanStepKind::update_routes;
         if (!value.is_null()) fields(value, "'update_routes'", {});
@@ -1018,7 +1071,7 @@ void ScenarioBuilder::read_clients(const YamlNode& node) {
         const YamlNode& name_node = f.req("name");
         ClientSpec c{name(name_node, "name"), "", item.loc};
         c.site = s_.sites[resolve(sites_, f.req("site"), "site", "site")].name;
-        if (vms_.find(c.name))
+        if (s_.vm_names.find(c.name))
             fail(name_node.loc, "client name '" + c.name + "' is also a VM's name; 'reachable: {from}' could not tell them apart");
         register_name(clients_, name_node, c.name, "client", s_.clients);
         s_.clients.push_back(std::move(c));

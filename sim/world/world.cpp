@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <tuple>
 
 namespace drsim {
 
@@ -25,7 +26,7 @@ Slot Vm::active_slot() const {
     }
 }
 
-World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
+World::World(const Scenario& scenario) : fabric_(scenario.fabric), vm_names_(&scenario.vm_names) {
     for (const auto& s : scenario.sites) add_site(s);
     for (const auto& n : scenario.networks) {
         Id net = add_network(n.name, site_id(n.site), n.address_space, n.logical_network);
@@ -78,43 +79,61 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
     }
 
     vms.reserve(scenario.vms.size());
-    vm_by_name_.reserve(scenario.vms.size());
     std::vector<std::pair<Id, std::size_t>> dhcp_nics;  // (vm, nic): addressed after every static one
-    for (const auto& spec : scenario.vms) {
+    // Names resolved once per entry, not once per VM.
+    struct EntryIds {
+        Id site, cloud, host;
+        std::vector<std::pair<Id, Id>> nics;  // (network, subnet)
+    };
+    std::vector<EntryIds> entry_ids;
+    entry_ids.reserve(scenario.vm_entries.size());
+    for (const VmEntrySpec& entry : scenario.vm_entries) {
+        EntryIds ids{site_id(entry.site), entry.cloud.empty() ? kNone : cloud_id(entry.cloud),
+                     entry.host.empty() ? kNone : host_id(entry.host), {}};
+        ids.nics.reserve(entry.nics.size());
+        for (const NicSpec& nic : entry.nics) {
+            const Id net = network_id(nic.network);
+            ids.nics.emplace_back(net, subnet_of(net, nic.subnet));
+        }
+        entry_ids.push_back(std::move(ids));
+    }
+    for (const VmSpec& spec : scenario.vms) {
+        const VmEntrySpec& entry = scenario.entry_of(spec);
+        const EntryIds& ids = entry_ids[spec.entry];
         Id id = static_cast<Id>(vms.size());
         Vm& vm = vms.emplace_back();
         vm.name = spec.name;
-        vm.home_site = site_id(spec.site);
+        vm.home_site = ids.site;
         vm.dns_name = spec.dns_name;
-        vm.app = spec.app;
-        vm.cloud = spec.cloud.empty() ? kNone : cloud_id(spec.cloud);
-        vm.host = spec.host.empty() ? kNone : host_id(spec.host);
-        vm.properties_ip = spec.target_ip;
-        vm.resources = spec.resources;
-        vm.target_resources = spec.target_resources;
-        for (auto& inst : vm.instances) inst.vm = id;
+        vm.app = HeldName{entry.app};
+        vm.cloud = ids.cloud;
+        vm.host = ids.host;
+        vm.properties_ip = entry.target_ip;
+        vm.resources = entry.resources;
+        vm.target_resources = entry.target_resources;
+        for (auto& inst : vm.instances) inst.vm = id;  // the test instance takes it from these
         Instance& home = vm.instance(Slot::home);
         home.exists = true;
         home.site = vm.home_site;
         home.host = vm.host;
         home.booted = true;
         home.up_intervals.emplace_back(0, -1);
-        for (const auto& nic : spec.nics) {
+        home.nics.reserve(entry.nics.size());
+        for (std::size_t k = 0; k < entry.nics.size(); ++k) {
             NicBinding b;
-            b.network = network_id(nic.network);
-            b.subnet = subnet_of(b.network, nic.subnet);
-            b.dhcp = !nic.ip.has_value();
-            if (nic.ip) {
-                bool held = hold(b.subnet, *nic.ip);
+            std::tie(b.network, b.subnet) = ids.nics[k];
+            const std::optional<Ipv4Address> ip = scenario.nic_ip(spec, k);
+            b.dhcp = !ip.has_value();
+            if (ip) {
+                bool held = hold(b.subnet, *ip);
                 assert(held && "the loader refuses duplicate or unusable static addresses");
                 (void)held;
-                b.ip = nic.ip;
+                b.ip = ip;
             } else {
                 dhcp_nics.emplace_back(id, home.nics.size());
             }
             home.nics.push_back(b);
         }
-        vm_by_name_.emplace(vm.name, id);
     }
     // IP-DHCP at the source: a DHCP NIC holds the lowest free address of its subnet.
     for (auto [vm, nic] : dhcp_nics) {
@@ -130,7 +149,8 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric) {
     for (Id v = 0; v < vms.size(); ++v) {
         const VmSpec& spec = scenario.vms[v];
         if (spec.dns_name.empty()) continue;
-        vms[v].dns_record = dns.add(v, spec.dns_ttl.value_or(scenario.dns.ttl), answer_of(vms[v].instance(Slot::home)));
+        vms[v].dns_record =
+            dns.add(v, scenario.entry_of(spec).dns_ttl.value_or(scenario.dns.ttl), answer_of(vms[v].instance(Slot::home)));
     }
 }
 

@@ -4,8 +4,10 @@
 // addressed by index, names resolve through hash maps, so no operation scans all VMs or subnets.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -80,15 +82,15 @@ struct NicBinding {
 };
 
 struct Instance {
+    std::vector<NicBinding> nics;
+    std::vector<std::pair<Millis, Millis>> up_intervals;  ///< own running intervals (site state aside); open end = -1
+    engine::EventId boot_event{};  ///< pending boot (cancelled when the instance goes away first)
     Id vm = kNone;  ///< the VM it is an instance of
-    bool exists = false;
     Id site = kNone;
     Id host = kNone;  ///< VMM: the Hyper-V host it runs on (MAP-PLACEMENT)
-    std::vector<NicBinding> nics;
+    bool exists = false;
     bool booted = false;     ///< failover/test failover plus boot have elapsed
-    engine::EventId boot_event{};  ///< pending boot (cancelled when the instance goes away first)
     bool shut_down = false;  ///< stopped by a planned failover, reprotect, or recovery-plan shutdown
-    std::vector<std::pair<Millis, Millis>> up_intervals;  ///< own running intervals (site state aside); open end = -1
 };
 
 
@@ -108,7 +110,9 @@ struct Replication {
     ReplicationState state = ReplicationState::unprotected;
     bool reversed = false;     ///< false: home -> recovery; true: recovery -> home (after reprotect)
     Id recovery_site = kNone;  ///< the target site chosen at enable time
-    std::array<TargetSettings, 2> settings;  ///< [0] forward (to recovery), [1] reverse (to home)
+    TargetSettings forward;  ///< to the recovery site
+    /// To home, once reprotected: few VMs ever are, so these are held apart, made on first use.
+    std::unique_ptr<TargetSettings> reverse;
     bool test_running = false;
     bool last_failover_planned = false;  ///< the last failover was planned (Azure's protectionState tells them apart)
     bool job_running = false;  ///< enabling/failover/reprotect job in flight
@@ -127,7 +131,12 @@ struct Replication {
     Slot target_slot() const { return reversed ? Slot::home : Slot::recovery; }
     /// The rules that also forbid an operation while a job runs (JOB-IN-PROGRESS), for refusals.
     std::vector<Rule> job_rules() const { return job_running ? std::vector<Rule>{Rule::JobInProgress} : std::vector<Rule>{}; }
-    TargetSettings& current_settings() { return settings[reversed ? 1 : 0]; }
+    /// The settings of the current direction (the reverse ones made when first asked for).
+    TargetSettings& current_settings() {
+        if (!reversed) return forward;
+        if (!reverse) reverse = std::make_unique<TargetSettings>();
+        return *reverse;
+    }
     /// UNPROTECTED-WINDOW: the time without protection up to `end`, the open window included.
     Millis unprotected_time(Millis end) const {
         Millis total = 0;
@@ -135,7 +144,10 @@ struct Replication {
         if (unprotected_since >= 0) total += end - unprotected_since;
         return total;
     }
-    const TargetSettings& current_settings() const { return settings[reversed ? 1 : 0]; }
+    const TargetSettings& current_settings() const {
+        static const TargetSettings none;  // the reverse settings before any were made
+        return !reversed ? forward : reverse ? *reverse : none;
+    }
 };
 
 struct SourceNic {
@@ -144,22 +156,38 @@ struct SourceNic {
     std::optional<Ipv4Address> ip;  ///< nullopt: DHCP
 };
 
+/// A VM. Its names are held in the scenario's name tables, and its app is its entry's: the
+/// scenario outlives the world built from it.
 struct Vm {
-    std::string name;
+    HeldName name;
+    HeldName dns_name;  ///< "" for none
+    HeldName app;       ///< "" for none
     Id home_site = kNone;
-    std::string dns_name;
     std::uint32_t dns_record = kNone;  ///< its record in World::dns (DNS-RECORD); kNone without dns_name
-    std::string app;
     Id cloud = kNone;  ///< VMM cloud (kNone when not declared)
     Id host = kNone;
     std::optional<Ipv4Address> properties_ip;  ///< target_ip set in the VM's properties (Hyper-V -> Azure)
     std::vector<std::string> resources;         ///< what the source has that is not replicated (NOT-REPLICATED)
     std::vector<std::string> target_resources;  ///< of those kinds, what exists at the recovery site
-    std::array<Instance, 3> instances;  ///< indexed by Slot
+    std::array<Instance, 2> instances;  ///< home and recovery, indexed by Slot
+    /// The test-failover copy: few VMs ever have one, so it is held apart, made on first use.
+    std::unique_ptr<Instance> test_instance;
     Replication replication;
 
-    Instance& instance(Slot s) { return instances[static_cast<std::size_t>(s)]; }
-    const Instance& instance(Slot s) const { return instances[static_cast<std::size_t>(s)]; }
+    /// The instance in `s` (the test one made when first asked for, as an instance that does not exist).
+    Instance& instance(Slot s) {
+        if (s != Slot::test) return instances[static_cast<std::size_t>(s)];
+        if (!test_instance) {
+            test_instance = std::make_unique<Instance>();
+            test_instance->vm = instances[0].vm;
+        }
+        return *test_instance;
+    }
+    const Instance& instance(Slot s) const {
+        static const Instance none;  // the test instance before one was made: it does not exist
+        if (s != Slot::test) return instances[static_cast<std::size_t>(s)];
+        return test_instance ? *test_instance : none;
+    }
     /// The instance serving the VM: the target side once a failover has started, else the source side.
     Slot active_slot() const;
     /// The NICs a replica is made from: the source instance's, or those recorded when it was deleted.
@@ -230,7 +258,9 @@ struct Client {
 /// address invariant ("an address is never held twice in one network") in one place.
 class World {
 public:
+    /// The world at the start of `scenario`, which must outlive it (VM names are views of it).
     explicit World(const Scenario& scenario);
+    World(const Scenario&&) = delete;
 
     Fabric fabric() const { return fabric_; }
 
@@ -264,7 +294,11 @@ public:
 
     Id site_id(const std::string& name) const { return find(site_by_name_, name); }
     Id network_id(const std::string& name) const { return find(network_by_name_, name); }
-    Id vm_id(const std::string& name) const { return find(vm_by_name_, name); }
+    /// The VM named `name` (through the scenario's one index of VM names); kNone when none is.
+    Id vm_id(std::string_view name) const {
+        auto vm = vm_names_->find(name);
+        return vm ? *vm : kNone;
+    }
     Id connection_id(const std::string& name) const { return find(connection_by_name_, name); }
     Id client_id(const std::string& name) const { return find(client_by_name_, name); }
     Id cloud_id(const std::string& name) const { return find(cloud_by_name_, name); }
@@ -319,7 +353,8 @@ private:
 
     Fabric fabric_;
     std::vector<Id> touched_;
-    std::unordered_map<std::string, Id> site_by_name_, network_by_name_, vm_by_name_, connection_by_name_,
+    const NameTable* vm_names_;  ///< the scenario's
+    std::unordered_map<std::string, Id> site_by_name_, network_by_name_, connection_by_name_,
         client_by_name_, circuit_by_name_, cloud_by_name_, host_by_name_;
 };
 

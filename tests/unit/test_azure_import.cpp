@@ -182,19 +182,19 @@ TEST_CASE("a listing of its own imports into a scenario the loader accepts") {
             return *it;
         };
         const VmSpec api = find_vm("api1");
-        REQUIRE(api.nics.size() == 1);
-        CHECK(api.nics[0].network == "vnet-shared-rg-b");  // the VM's resource group
-        CHECK(api.nics[0].subnet == "app");
-        CHECK(api.nics[0].ip == Ipv4Address::parse("10.0.1.4"));
+        REQUIRE(s.entry_of(api).nics.size() == 1);
+        CHECK(s.entry_of(api).nics[0].network == "vnet-shared-rg-b");  // the VM's resource group
+        CHECK(s.entry_of(api).nics[0].subnet == "app");
+        CHECK(s.nic_ip(api, 0) == Ipv4Address::parse("10.0.1.4"));
         CHECK(yaml.find("# ambiguous: 10.0.1.4 is also in vnet-shared/app of North Europe; chose vnet-shared-rg-b/app (the VM's resource group)") !=
               std::string::npos);
         const VmSpec multi = find_vm("multi");
-        REQUIRE(multi.nics.size() == 2);
-        CHECK(multi.nics[0].network == "vnet-shared");
-        CHECK(multi.nics[1].subnet == "db: \"primary\"");
+        REQUIRE(s.entry_of(multi).nics.size() == 2);
+        CHECK(s.entry_of(multi).nics[0].network == "vnet-shared");
+        CHECK(s.entry_of(multi).nics[1].subnet == "db: \"primary\"");
         CHECK(yaml.find("# NIC multi-b") != std::string::npos);
         const VmSpec edge = find_vm("edge");
-        CHECK_FALSE(edge.nics[0].ip.has_value());  // 10.9.1.1 is reserved: dhcp
+        CHECK_FALSE(s.nic_ip(edge, 0).has_value());  // 10.9.1.1 is reserved: dhcp
         CHECK(s.vms.size() == 3);
         CHECK(yaml.find("# VM lost (West Europe) left out: none of its private addresses (192.168.7.7)") != std::string::npos);
         CHECK(yaml.find("# VM far (Japan East) left out: no VNet of the input is in its region") != std::string::npos);

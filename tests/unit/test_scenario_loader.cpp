@@ -309,18 +309,21 @@ events:
 
     REQUIRE(s.vms.size() == 1);
     const VmSpec& vm = s.vms[0];
+    const VmEntrySpec& entry = s.entry_of(vm);
     CHECK(vm.name == "app1");
-    CHECK(vm.cloud == "cloud-p");
-    CHECK(vm.host == "host-p1");
+    CHECK(entry.cloud == "cloud-p");
+    CHECK(entry.host == "host-p1");
     CHECK(vm.dns_name == "app1.contoso.example");
-    CHECK(vm.app == "crm");
-    REQUIRE(vm.nics.size() == 2);
-    CHECK(vm.nics[0].ip == ip("192.168.1.20"));
-    CHECK_FALSE(vm.nics[1].ip.has_value());  // no ip: DHCP
-    CHECK(vm.nics[1].subnet == "db");
-    CHECK(vm.target_ip == ip("10.0.0.20"));
-    CHECK(vm.resources == std::vector<std::string>{"nsg", "public_ip"});
-    CHECK(vm.target_resources == std::vector<std::string>{"nsg"});
+    CHECK(entry.app == "crm");
+    REQUIRE(entry.nics.size() == 2);
+    CHECK(s.nic_ip(vm, 0) == ip("192.168.1.20"));
+    CHECK_FALSE(s.nic_ip(vm, 1).has_value());  // no ip: DHCP
+    CHECK(entry.nics[1].subnet == "db");
+    CHECK(entry.target_ip == ip("10.0.0.20"));
+    CHECK(entry.resources == std::vector<std::string>{"nsg", "public_ip"});
+    CHECK(entry.target_resources == std::vector<std::string>{"nsg"});
+    CHECK(s.vm_names.find("app1") == 0u);
+    CHECK(s.dns_names.find("app1.contoso.example") == 0u);
 
     REQUIRE(s.circuits.size() == 1);
     CHECK(s.circuits[0].premium);
@@ -510,14 +513,17 @@ TEST_CASE("compact VM entries expand in order, with padding, {n} and consecutive
     CHECK(s.vms[3].name == "web-11");
     CHECK(s.vms[0].dns_name == "web08.contoso.example");
     CHECK(s.vms[3].dns_name == "web11.contoso.example");
-    CHECK(s.vms[0].nics[0].ip == ip("10.0.0.250"));
-    CHECK(s.vms[3].nics[0].ip == ip("10.0.0.253"));
-    CHECK_FALSE(s.vms[3].nics[1].ip.has_value());
-    CHECK(s.vms[3].app == "web");
-    CHECK(s.vms[3].loc.line == s.vms[0].loc.line);  // expanded VMs keep the entry's location
+    CHECK(s.nic_ip(s.vms[0], 0) == ip("10.0.0.250"));
+    CHECK(s.nic_ip(s.vms[3], 0) == ip("10.0.0.253"));
+    CHECK_FALSE(s.nic_ip(s.vms[3], 1).has_value());
+    CHECK(s.entry_of(s.vms[3]).app == "web");
+    CHECK(s.vms[3].entry == s.vms[0].entry);  // expanded VMs share their entry (and its location)
+    CHECK(s.vm_entries.size() == 3);
+    CHECK(s.vm_names.find("web-10") == 2u);
+    CHECK_FALSE(s.vm_names.find("web-12").has_value());
     CHECK(s.vms[4].name == "db1x");
     CHECK(s.vms[6].name == "db3x");
-    CHECK(s.vms[6].nics[0].ip == ip("10.0.1.12"));
+    CHECK(s.nic_ip(s.vms[6], 0) == ip("10.0.1.12"));
     CHECK(s.vms[7].name == "solo");
 
     // Width grows past the first number's width; no padding without a leading zero.
@@ -817,7 +823,7 @@ vms:
     check_refused(vmm + "  - {name: x, site: H, host: $$h2, nics: [{network: n1, subnet: s}]}\n", "host 'h2' is in cloud 'c2' at site 'H2'");
     check_refused(vmm + "  - {name: x, site: H, host: $$h9, nics: [{network: n1, subnet: s}]}\n", "unknown host 'h9' (did you mean");
     Scenario ok = load_scenario_text(vmm + "  - {name: x, site: H, host: h1, nics: [{network: n1, subnet: s}]}\n", "ok.yaml");
-    CHECK(ok.vms[0].cloud == "c1");  // a host implies its cloud
+    CHECK(ok.entry_of(ok.vms[0]).cloud == "c1");  // a host implies its cloud
 }
 
 TEST_CASE("refused: circuits, connections, plans, clients") {
@@ -1057,7 +1063,7 @@ TEST_CASE("performance: 10,000 explicit VMs and a 100,000-VM compact entry load 
     Scenario s = load_scenario_text(many, "many.yaml");
     auto t1 = std::chrono::steady_clock::now();
     CHECK(s.vms.size() == 10000);
-    CHECK(s.vms[9999].nics[0].ip == ip("10.0.39.253"));
+    CHECK(s.nic_ip(s.vms[9999], 0) == ip("10.0.39.253"));
     std::string compact = topology.substr(0, topology.find("networks:")) +
                           "networks:\n  - {name: big, site: East US, subnets: [{name: s, prefix: 10.0.0.0/8}]}\n"
                           "vms:\n  - {name: \"vm{000001..100000}\", site: East US, dns_name: \"vm{n}.example\", nics: [{network: big, subnet: s, ip: 10.0.0.4}]}\n";
@@ -1066,7 +1072,8 @@ TEST_CASE("performance: 10,000 explicit VMs and a 100,000-VM compact entry load 
     REQUIRE(c.vms.size() == 100000);
     CHECK(c.vms[99999].name == "vm100000");
     CHECK(c.vms[99999].dns_name == "vm100000.example");
-    CHECK(c.vms[99999].nics[0].ip == Ipv4Address{ip("10.0.0.4").value() + 99999});
+    CHECK(c.nic_ip(c.vms[99999], 0) == Ipv4Address{ip("10.0.0.4").value() + 99999});
+    CHECK(c.dns_names.find("vm100000.example") == 99999u);
     MESSAGE("10,000 explicit VMs: " << std::chrono::duration<double>(t1 - t0).count() << " s; 100,000 compact VMs: "
                                     << std::chrono::duration<double>(t2 - t1).count() << " s (this build)");
     // Generous bounds: this test also runs in Debug with sanitizers; the Release figures are far lower.

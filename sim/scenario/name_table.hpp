@@ -1,0 +1,76 @@
+#pragma once
+// Names held once: the VM names (and the VMs' dns_names) of a scenario. The loader fills a table
+// while it reads the VMs; the world resolves names through the same table, so a name is stored
+// once and indexed once, however many parts of the program look it up.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace drsim {
+
+/// A name held once elsewhere (in a NameTable, in a scenario's VM entry): a view, valid while what
+/// holds it lives. It joins into texts with + and
+/// converts to std::string as the std::string it stands for did, so `vm.name + " booted"` reads
+/// as before (C++26 adds string + string_view to the standard; the literal cases are ours).
+class HeldName : public std::string_view {
+public:
+    HeldName() = default;
+    explicit HeldName(std::string_view held) : std::string_view(held) {}
+    operator std::string() const { return std::string{view()}; }  // NOLINT: implicit, as the std::string was
+
+    friend std::string operator+(HeldName a, std::string_view b) { return joined(a, b); }
+    friend std::string operator+(std::string_view a, HeldName b) { return joined(a, b); }
+    friend std::string operator+(HeldName a, HeldName b) { return joined(a, b); }
+
+private:
+    std::string_view view() const { return *this; }
+    static std::string joined(std::string_view a, std::string_view b) {
+        std::string out;
+        out.reserve(a.size() + b.size());
+        out.append(a).append(b);
+        return out;
+    }
+};
+
+/// Names, each held once in blocks of characters that never move, and the index name -> number
+/// (a VM's index). A view `add` returns stays valid as long as the table, which moves but is
+/// never copied (a copy would leave the views pointing into the original).
+class NameTable {
+public:
+    NameTable() = default;
+    /// The moved-from table is empty.
+    NameTable(NameTable&& other) noexcept { *this = std::move(other); }
+    NameTable& operator=(NameTable&& other) noexcept;
+    NameTable(const NameTable&) = delete;
+    NameTable& operator=(const NameTable&) = delete;
+
+    /// Room for `count` names in all: the index does not rehash while it fills up to there.
+    void reserve(std::size_t count) { index_.reserve(count); }
+    /// Holds `name` as number `number`'s and returns the held copy; nullopt when the table holds
+    /// `name` already (find tells whose it is), and then nothing is held. O(|name|) expected.
+    std::optional<HeldName> add(std::string_view name, std::uint32_t number);
+    /// The number held under `name`; nullopt when none is. O(|name|) expected.
+    std::optional<std::uint32_t> find(std::string_view name) const {
+        auto it = index_.find(name);
+        if (it == index_.end()) return std::nullopt;
+        return it->second;
+    }
+    std::size_t size() const { return index_.size(); }
+
+private:
+    /// A copy of `name` in the last block (a new one when it does not fit).
+    std::string_view hold(std::string_view name);
+
+    static constexpr std::size_t block_size = 64 * 1024;
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* next_ = nullptr;        ///< where the next name goes in the last block
+    std::size_t block_free_ = 0;  ///< characters left after next_
+    std::unordered_map<std::string_view, std::uint32_t> index_;
+};
+
+}  // namespace drsim
