@@ -846,7 +846,9 @@ void ScenarioBuilder::read_vm_entry(const YamlNode& item) {
     char digits[24];
     for (std::uint64_t k = 0; k < count; ++k) {
         const auto index = static_cast<std::uint32_t>(s_.vms.size());
-        VmSpec vm{.entry = entry_index, .offset = static_cast<std::uint32_t>(k)};
+        VmSpec vm;
+        vm.entry = entry_index;
+        vm.offset = static_cast<std::uint32_t>(k);
         if (range) {
             const std::uint64_t n = range->first + k;
             std::size_t length = static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits);
