@@ -266,7 +266,7 @@ int command_explain(const po::variables_map& vm, const std::string& file, std::o
     const std::string name = vm["vm"].as<std::string>();
     if (!scenario.vm_names.find(name))
         throw InputError("no VM named '" + name + "' in " + scenario.file +
-                         did_you_mean(closest_name(name, scenario.vms | std::views::transform(&VmSpec::name))));
+                         did_you_mean(closest_name(name, vm_names(scenario))));
     Simulation sim(scenario, run_setup(vm, scenario));
     sim.run();
     out << reporting::render_text(build_explanation(sim, name));

@@ -397,4 +397,12 @@ struct Scenario {
     }
 };
 
+/// Every VM's name, in definition order (for did-you-mean, on the way to an error).
+inline std::vector<std::string_view> vm_names(const Scenario& s) {
+    std::vector<std::string_view> names;
+    names.reserve(s.vms.size());
+    for (const auto& vm : s.vms) names.push_back(vm.name);
+    return names;
+}
+
 }  // namespace drsim

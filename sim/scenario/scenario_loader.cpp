@@ -902,7 +902,7 @@ std::size_t ScenarioBuilder::vm_index(const YamlNode& node, std::string_view key
 }
 
 std::string ScenarioBuilder::closest_vm(const std::string& name) const {
-    return closest_name(name, s_.vms | std::views::transform(&VmSpec::name));
+    return closest_name(name, vm_names(s_));
 }
 
 // ---------------------------------------------------------------------------------------------
