@@ -1,5 +1,6 @@
 #include "sim/log/log_record.hpp"
 
+#include <array>
 #include <cassert>
 
 namespace drsim {
@@ -24,25 +25,37 @@ std::string_view to_string(Phase p) {
 
 namespace {
 
-// Every name a record's operation may have: the scenario's operations (SPEC §9) and the jobs and
-// happenings the run records on its own.
-constexpr std::string_view kOpNames[] = {
-    "?", "map_network", "change_mapping", "delete_mapping", "enable_replication", "update_replication", "disable_replication",
-    "failover", "test_failover", "cleanup_test_failover", "commit", "reprotect", "failback", "set_vm_network", "subnet_failover",
-    "update_routes", "connect", "disconnect", "site_down", "site_up", "broadcast_storm", "peering_location_down",
-    "peering_location_up", "delete_vm", "dns_update", "create_resources", "expect", "vm_boot", "test_vm_boot", "dns_cache",
-    "route_convergence", "recovery_plan", "planning", "reachability"};
+// A record's operation: code 1 + k is the scenario's operation k (op_name(OpKind), SPEC §9); the
+// codes after them are the jobs and happenings the run records on its own; 0 is none of these.
+constexpr std::size_t kOpKinds = static_cast<std::size_t>(OpKind::expect) + 1;
+constexpr std::string_view kRunOps[] = {"vm_boot", "test_vm_boot", "dns_cache", "route_convergence", "recovery_plan",
+                                        "planning", "reachability"};
+
+// Every name by its code, built once from the scenario's table and the run's own.
+const std::array<std::string_view, 1 + kOpKinds + std::size(kRunOps)>& op_names_by_code() {
+    static const auto names = [] {
+        std::array<std::string_view, 1 + kOpKinds + std::size(kRunOps)> n{"?"};
+        for (std::size_t k = 0; k < kOpKinds; ++k) n[1 + k] = op_name(static_cast<OpKind>(k));
+        for (std::size_t i = 0; i < std::size(kRunOps); ++i) n[1 + kOpKinds + i] = kRunOps[i];
+        return n;
+    }();
+    return names;
+}
 
 }  // namespace
 
 std::uint8_t op_code(std::string_view op) {
-    for (std::size_t i = 1; i < std::size(kOpNames); ++i)
-        if (kOpNames[i] == op) return static_cast<std::uint8_t>(i);
-    assert(!"an operation name the log does not list (log_record.cpp kOpNames)");
+    const auto& names = op_names_by_code();
+    for (std::size_t i = 1; i < names.size(); ++i)
+        if (names[i] == op) return static_cast<std::uint8_t>(i);
+    assert(!"an operation name the log does not list (log_record.cpp kRunOps)");
     return 0;
 }
 
-std::string_view op_name_of(std::uint8_t code) { return code < std::size(kOpNames) ? kOpNames[code] : kOpNames[0]; }
+std::string_view op_name_of(std::uint8_t code) {
+    const auto& names = op_names_by_code();
+    return code < names.size() ? names[code] : names[0];
+}
 
 std::string_view to_string(ReplicationState s) {
     switch (s) {
