@@ -7,7 +7,9 @@ namespace drsim {
 OpResult create_resources(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     World& w = ctx.world;
     Vm& vm = w.vms[vm_id];
-    const std::vector<std::string> added = add_resources(vm.target_resources, op.resources);
+    std::vector<std::string> existing = vm.target_resources.items();
+    const std::vector<std::string> added = add_resources(existing, op.resources);
+    vm.target_resources = std::move(existing);
     const Id site = vm.replication.recovery_site;
     const std::string where = site != kNone ? w.sites[site].name : "the recovery site";
     OpResult result;
@@ -21,15 +23,15 @@ OpResult create_resources(OperationContext& ctx, Id vm_id, const OperationSpec& 
 }
 
 void warn_not_replicated(const OperationContext& ctx, const Vm& vm, const std::string& plan, Decisions& out) {
-    if (vm.resources.empty() || vm.replication.reversed) return;
-    std::vector<std::string> created = vm.target_resources;
+    if (vm.resources().empty() || vm.replication.reversed) return;
+    std::vector<std::string> created = vm.target_resources.items();
     if (!plan.empty())
         for (const auto& p : ctx.scenario.recovery_plans)
             if (p.name == plan)
                 for (const auto& step : p.steps)
                     if (step.kind == PlanStepKind::create_resources && step.target == vm.name) add_resources(created, step.resources);
     const Id site = vm.replication.recovery_site;
-    if (auto warning = not_replicated_warning(vm.resources, created, ctx.world.sites[site].name))
+    if (auto warning = not_replicated_warning(vm.resources(), created, ctx.world.sites[site].name))
         out.push_back({Rule::NotReplicated, interned(*warning, ctx.world.texts), true});
 }
 

@@ -256,8 +256,8 @@ VmGroups group_vms(const Simulation& sim) {
     for (Id v = 0; v < n; ++v) {
         if (g.of_vm[v] != kNone) continue;
         const Vm& vm = w.vms[v];
-        if (!vm.app.empty()) {
-            rest[{0, vm.app}].push_back(v);
+        if (!vm.app().empty()) {
+            rest[{0, vm.app()}].push_back(v);
             continue;
         }
         const VmSpec* s = v < spec.vms.size() && spec.vms[v].name == vm.name ? &spec.vms[v] : nullptr;
@@ -446,7 +446,7 @@ reporting::ChartRow vm_row(const ReportContext& ctx, Id v, const std::vector<con
     row.label = vm.name;
     if (ctx.groups.boot_group[v]) row.label += " (group " + std::to_string(ctx.groups.boot_group[v]) + ")";
     const Instance& active = vm.instance(vm.active_slot());
-    row.title = vm.name + (vm.app.empty() ? "" : ", app " + vm.app) + "; home site " + w.sites[vm.home_site].name +
+    row.title = vm.name + (vm.app().empty() ? "" : ", app " + vm.app()) + "; home site " + w.sites[vm.home_site].name +
                 "; at the end " + std::string{to_string(vm.replication.state)} +
                 (active.exists ? ", at " + w.sites[active.site].name + (active.nics.empty() ? "" : ", " + describe_nic(w, active.nics[0]))
                                : ", no instance");

@@ -29,8 +29,8 @@ ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std
     std::map<std::string, std::vector<Id>> apps;
     std::vector<Id> lone;
     for (Id v = 0; v < world.vms.size(); ++v) {
-        if (world.vms[v].app.empty()) lone.push_back(v);
-        else apps[world.vms[v].app].push_back(v);
+        if (world.vms[v].app().empty()) lone.push_back(v);
+        else apps[world.vms[v].app()].push_back(v);
     }
     struct Target {
         std::string app;
@@ -48,7 +48,7 @@ ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std
     std::vector<std::pair<std::string, Id>> singles;  // (client, vm) checked on their own
     for (const auto& [client, target] : wanted) {
         const Id v = world.vm_id(target);
-        if (world.client_id(client) == kNone || v == kNone || world.vms[v].app.empty()) continue;
+        if (world.client_id(client) == kNone || v == kNone || world.vms[v].app().empty()) continue;
         if (std::find_if(targets.begin(), targets.end(), [&](const Target& t) { return t.app.empty() && t.vm == v; }) == targets.end()) {
             targets.push_back({"", v});
             groups_.push_back({{v}});
@@ -65,7 +65,7 @@ ReachabilityRecord::ReachabilityRecord(const World& world, const std::vector<std
     for (Id c = 0; c < world.clients.size(); ++c)
         for (std::size_t g = 0; g < groups; ++g) {
             // A checked VM of an app is recorded only for the clients that check it.
-            if (targets[g].app.empty() && !world.vms[targets[g].vm].app.empty() &&
+            if (targets[g].app.empty() && !world.vms[targets[g].vm].app().empty() &&
                 std::find(singles.begin(), singles.end(), std::pair<std::string, Id>{world.clients[c].name, targets[g].vm}) == singles.end())
                 continue;
             const std::size_t series = g * sites_.size() + site_of_client_[c];

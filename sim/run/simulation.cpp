@@ -96,7 +96,7 @@ Simulation::Simulation(const Scenario& scenario, RunSetup setup)
                                      scenario_.connections[c].loc});
     std::map<std::string, std::vector<Id>> apps;
     for (Id v = 0; v < world_.vms.size(); ++v)
-        if (!world_.vms[v].app.empty()) apps[world_.vms[v].app].push_back(v);
+        if (!world_.vms[v].app().empty()) apps[world_.vms[v].app()].push_back(v);
     apps_.assign(apps.begin(), apps.end());
 }
 
@@ -283,7 +283,7 @@ std::vector<Id> Simulation::resolve_vms(const OperationSpec& op) const {
         for (Id v = 0; v < world_.vms.size(); ++v) {
             const Vm& vm = world_.vms[v];
             if (!s.pattern.empty() && !glob_match(s.pattern, vm.name)) continue;
-            if (!s.app.empty() && vm.app != s.app) continue;
+            if (!s.app.empty() && vm.app() != s.app) continue;
             if (site != kNone && vm.home_site != site) continue;
             if (network != kNone) {
                 const auto& nics = vm.instance(vm.replication.source_slot()).nics;

@@ -105,11 +105,9 @@ World::World(const Scenario& scenario) : fabric_(scenario.fabric), vm_names_(&sc
         vm.name = spec.name;
         vm.home_site = ids.site;
         vm.dns_name = spec.dns_name;
-        vm.app = HeldName{entry.app};
+        vm.entry = &entry;
         vm.cloud = ids.cloud;
         vm.host = ids.host;
-        vm.properties_ip = entry.target_ip;
-        vm.resources = entry.resources;
         vm.target_resources = entry.target_resources;
         for (auto& inst : vm.instances) inst.vm = id;  // the test instance takes it from these
         Instance& home = vm.instance(Slot::home);
@@ -238,6 +236,11 @@ bool World::edge_up(TopologyEdge e) const {
         if (v.kind == VertexKind::circuit && !network.peering_location_up(circuits[v.entity].peering_location)) return false;
     }
     return true;
+}
+
+const std::vector<std::string>& Vm::resources() const {
+    static const std::vector<std::string> none;
+    return entry ? entry->resources : none;
 }
 
 bool World::hold(Id subnet, Ipv4Address ip) { return subnet != kNone && subnets[subnet].addresses.take(ip); }

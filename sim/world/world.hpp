@@ -19,6 +19,7 @@
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/dns_zone.hpp"
 #include "sim/world/network_state.hpp"
+#include "sim/world/rare_vector.hpp"
 #include "sim/world/topology.hpp"
 
 namespace drsim {
@@ -98,11 +99,11 @@ struct Instance {
 struct TargetSettings {
     std::vector<Id> networks;    ///< per NIC: target network fixed at enable (A2A); kNone = resolve at failover
     std::vector<Rule> network_rules;  ///< per NIC: the rule that chose it (MAP-DEFAULT, MAP-AUTO-*, ...)
-    std::string subnet;          ///< SUBNET-OVERRIDE ("" = none)
+    std::string_view subnet;     ///< SUBNET-OVERRIDE ("" = none), held in the world's TextTable
     std::optional<Ipv4Address> ip;  ///< IP-OVERRIDE for the first NIC
-    std::vector<ReipRule> reip;  ///< IP-REIP-RULE
+    RareVector<ReipRule> reip;   ///< IP-REIP-RULE
     /// IP-VMM-POOL: per NIC, the address reserved at enable time and the subnet holding it.
-    std::vector<std::pair<Id, std::optional<Ipv4Address>>> reserved;
+    RareVector<std::pair<Id, std::optional<Ipv4Address>>> reserved;
     Id host = kNone;             ///< MAP-PLACEMENT: the host chosen for the replica at enable time
 };
 
@@ -121,11 +122,11 @@ struct Replication {
     /// replication is enabled (and again at reprotect, for the reverse direction); cleared by disable.
     bool degraded = false;
     Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
-    std::vector<std::pair<Millis, Millis>> unprotected_windows;
+    RareVector<std::pair<Millis, Millis>> unprotected_windows;
     Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
     /// The source VM's NICs as they were when it was deleted: a failover of a deleted source (what
     /// DR is for) makes its replica from these, by the same rules as any failover.
-    std::vector<NicBinding> recorded_source_nics;
+    RareVector<NicBinding> recorded_source_nics;
 
     Slot source_slot() const { return reversed ? Slot::recovery : Slot::home; }
     Slot target_slot() const { return reversed ? Slot::home : Slot::recovery; }
@@ -161,18 +162,27 @@ struct SourceNic {
 struct Vm {
     HeldName name;
     HeldName dns_name;  ///< "" for none
-    HeldName app;       ///< "" for none
+    /// Its entry in the scenario: what it shares with the other VMs of the entry (app, resources,
+    /// properties) is read there, not held again per VM.
+    const VmEntrySpec* entry = nullptr;
     Id home_site = kNone;
     std::uint32_t dns_record = kNone;  ///< its record in World::dns (DNS-RECORD); kNone without dns_name
     Id cloud = kNone;  ///< VMM cloud (kNone when not declared)
     Id host = kNone;
-    std::optional<Ipv4Address> properties_ip;  ///< target_ip set in the VM's properties (Hyper-V -> Azure)
-    std::vector<std::string> resources;         ///< what the source has that is not replicated (NOT-REPLICATED)
-    std::vector<std::string> target_resources;  ///< of those kinds, what exists at the recovery site
+    /// Of the kinds of resources not replicated, what exists at the recovery site: the entry's
+    /// target_resources, and what create_resources added.
+    RareVector<std::string> target_resources;
     std::array<Instance, 2> instances;  ///< home and recovery, indexed by Slot
     /// The test-failover copy: few VMs ever have one, so it is held apart, made on first use.
     std::unique_ptr<Instance> test_instance;
     Replication replication;
+
+    /// Its app ("" for none).
+    HeldName app() const { return HeldName{entry ? std::string_view{entry->app} : std::string_view{}}; }
+    /// What the source has that is not replicated (NOT-REPLICATED).
+    const std::vector<std::string>& resources() const;
+    /// The target_ip set in the VM's properties (Hyper-V -> Azure).
+    std::optional<Ipv4Address> properties_ip() const { return entry ? entry->target_ip : std::nullopt; }
 
     /// The instance in `s` (the test one made when first asked for, as an instance that does not exist).
     Instance& instance(Slot s) {
@@ -193,7 +203,7 @@ struct Vm {
     /// The NICs a replica is made from: the source instance's, or those recorded when it was deleted.
     const std::vector<NicBinding>& source_nics() const {
         const Instance& source = instance(replication.source_slot());
-        return source.exists ? source.nics : replication.recorded_source_nics;
+        return source.exists ? source.nics : replication.recorded_source_nics.items();
     }
     /// The site the current direction replicates to: the recovery site, or home once reversed.
     Id target_site() const { return replication.reversed ? home_site : replication.recovery_site; }
@@ -283,6 +293,8 @@ public:
 
     /// Free text the run's records mention, held once each (TextArg::Kind::text).
     mutable TextTable texts;  ///< mutable: interning adds to it, as a cache would
+    /// `text` held for the rest of the run, in `texts` ("" stays "").
+    std::string_view held_text(std::string_view text) const { return text.empty() ? std::string_view{} : texts.at(texts.intern(text)); }
     /// A record's or a decision's text as the outputs write it: entities named as they are now.
     std::string render(const Text& text) const;
     void render(std::string& out, const Text& text) const;

@@ -120,7 +120,7 @@ TEST_CASE("reachability record: agrees with probing every VM from every client a
             bool expected = true;
             std::string first_failure;
             for (Id v = 0; v < w.vms.size(); ++v) {
-                const bool member = p.app.empty() ? v == p.vm : w.vms[v].app == p.app;
+                const bool member = p.app.empty() ? v == p.vm : w.vms[v].app() == p.app;
                 if (!member) continue;
                 const ProbeResult r = probe(w, sim->routing(), client, w.vms[v].name, sim->end_time());
                 if (!r.reached && expected) first_failure = w.vms[v].name + ": " + r.why;
