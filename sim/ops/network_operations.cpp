@@ -208,11 +208,11 @@ OpResult subnet_failover(OperationContext& ctx, const OperationSpec& op) {
         if (site == to_site || w.sites[site].kind == SiteKind::azure || !ctx.routing.subnet_active(m)) continue;
         from = w.sites[site].name;
         std::vector<std::pair<std::uint32_t, std::string>> names;
-        for (const auto& [ip, holder] : w.subnets[m].holders) {
-            const Vm& vm = w.vms[holder.first];
-            const Instance& inst = vm.instance(static_cast<Slot>(holder.second));
-            if (inst.exists && static_cast<Slot>(holder.second) == vm.active_slot()) names.emplace_back(ip, vm.name);
-        }
+        w.subnets[m].holders.for_each([&](std::uint32_t ip, HolderMap::Holder holder) {
+            const Vm& vm = w.vms[holder.vm];
+            const Instance& inst = vm.instance(static_cast<Slot>(holder.slot));
+            if (inst.exists && static_cast<Slot>(holder.slot) == vm.active_slot()) names.emplace_back(ip, vm.name);
+        });
         std::sort(names.begin(), names.end());  // by address: deterministic whatever the hash order
         for (auto& [ip, name] : names) left.push_back(std::move(name));
     }
@@ -255,10 +255,9 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
     for (Id m : domain) {
         const Id site = w.networks[w.subnets[m].network].site;
         if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
-        for (const auto& [ip, holder] : w.subnets[m].holders) {
-            const Instance& inst = w.vms[holder.first].instance(static_cast<Slot>(holder.second));
-            vms += w.running(inst) ? 1 : 0;
-        }
+        w.subnets[m].holders.for_each([&](std::uint32_t, HolderMap::Holder holder) {
+            vms += w.running(w.vms[holder.vm].instance(static_cast<Slot>(holder.slot))) ? 1 : 0;
+        });
     }
     // Every VM on the domain changes: who reaches it is looked at again (now and when it ends).
     auto set_storm = [](OperationContext& c, const std::vector<Id>& members, bool storming) {

@@ -255,14 +255,13 @@ void World::release(Id subnet, Ipv4Address ip) {
 void World::bind_instance(Id vm, Slot slot) {
     for (const NicBinding& nic : vms[vm].instance(slot).nics)
         if (nic.ip && nic.subnet != kNone)
-            subnets[nic.subnet].holders[nic.ip->value()] = {vm, static_cast<std::uint8_t>(slot)};
+            subnets[nic.subnet].holders.set(nic.ip->value(), {vm, static_cast<std::uint8_t>(slot)});
 }
 
 std::optional<std::pair<Id, Slot>> World::holder(Id subnet, Ipv4Address ip) const {
-    const auto& h = subnets[subnet].holders;
-    auto it = h.find(ip.value());
-    if (it == h.end()) return std::nullopt;
-    return std::pair<Id, Slot>{it->second.first, static_cast<Slot>(it->second.second)};
+    const std::optional<HolderMap::Holder> h = subnets[subnet].holders.find(ip.value());
+    if (!h) return std::nullopt;
+    return std::pair<Id, Slot>{h->vm, static_cast<Slot>(h->slot)};
 }
 
 std::vector<Id> World::take_touched() {

@@ -18,6 +18,7 @@
 #include "sim/rules/rule_catalogue.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/world/dns_zone.hpp"
+#include "sim/world/holder_map.hpp"
 #include "sim/world/network_state.hpp"
 #include "sim/world/rare_vector.hpp"
 #include "sim/world/topology.hpp"
@@ -44,7 +45,7 @@ struct Subnet {
     Id stretched_to = kNone;             ///< site
     AddressAllocator addresses;          ///< every held address of the subnet (one holder each)
     /// The instance whose NIC holds each bound address (a reservation has no entry): ip -> (vm, slot).
-    std::unordered_map<std::uint32_t, std::pair<std::uint32_t, std::uint8_t>> holders;
+    HolderMap holders;
     TopologyVertex vertex{};
 
     Subnet(std::string n, Id net, Ipv4Prefix p, Ipv4Range u)
@@ -339,7 +340,7 @@ public:
     /// Touches every VM with an instance bound in `subnet` (a site or a layer-2 domain changed under
     /// them). O(addresses bound there).
     void touch_holders(Id subnet) {
-        for (const auto& [ip, holder] : subnets[subnet].holders) touch(holder.first);
+        subnets[subnet].holders.for_each([this](std::uint32_t, HolderMap::Holder holder) { touch(holder.vm); });
     }
     /// The VMs touched since the last call, each once, ascending. Clears the list.
     std::vector<Id> take_touched();
