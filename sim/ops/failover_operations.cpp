@@ -32,9 +32,9 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::
     }
     const Id src_net = vm.source_nics()[i].network;
     if (!vmm_fabric(w.fabric())) {
-        plan.network = i < settings.networks.size() ? settings.networks[i] : kNone;
+        plan.network = i < settings.targets.size() ? settings.targets[i].network : kNone;
         if (plan.network != kNone)
-            out.push_back({settings.network_rules[i], {"NIC {}: target network {}, set on the replication (later mapping changes do not move it)",
+            out.push_back({settings.targets[i].rule, {"NIC {}: target network {}, set on the replication (later mapping changes do not move it)",
                                                        arg::count(i), arg::network(plan.network)}});
         return plan;
     }
@@ -251,15 +251,14 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     reverse = TargetSettings{};
     if (!vmm_fabric(w.fabric())) {
         // A2A: the reverse direction targets the network mapped from the replica's network.
-        reverse.networks.assign(replica.nics.size(), kNone);
+        reverse.targets.assign(replica.nics.size(), NicTarget{kNone, Rule::ReprotectKeepsNetwork});
         for (std::size_t i = 0; i < replica.nics.size(); ++i) {
             Id net = replica.nics[i].network;
             Id mapped = mapped_target(w, net);
             Id original = i < old_primary.nics.size() ? old_primary.nics[i].network : kNone;
-            reverse.networks[i] = mapped != kNone && w.networks[mapped].site == old_primary.site ? mapped : original;
-            reverse.network_rules.push_back(Rule::ReprotectKeepsNetwork);
+            reverse.targets[i].network = mapped != kNone && w.networks[mapped].site == old_primary.site ? mapped : original;
             if (net == kNone) continue;
-            const Id to = reverse.networks[i];
+            const Id to = reverse.targets[i].network;
             if (mapped == to && mapped != kNone)
                 result.decisions.push_back({Rule::ReprotectKeepsNetwork,
                                             {"NIC {}: reverse target {}, mapped from {}", arg::count(i), arg::network(to), arg::network(net)}});

@@ -327,14 +327,12 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     settings.subnet = w.held_text(op.target_subnet);
     settings.ip = override_ip;
     settings.reip = op.reip;
-    settings.networks.assign(source.nics.size(), kNone);
-    settings.network_rules.assign(source.nics.size(), Rule::MapResolveAtFailover);
+    settings.targets.assign(source.nics.size(), NicTarget{});
     for (const auto& plan : plans) {
         Id target = apply_network_plan(ctx, plan, target_site, result.decisions);
         for (std::size_t i = 0; i < source.nics.size(); ++i)
             if (source.nics[i].network == plan.source) {
-                settings.networks[i] = target;
-                settings.network_rules[i] = plan.rule;
+                settings.targets[i] = {target, plan.rule};
             }
     }
     if (!op.target_subnet.empty())
@@ -376,7 +374,7 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     TargetSettings& settings = r.current_settings();
     const Instance& source = vm.instance(r.source_slot());
     const Id target_site = vm.target_site();
-    Id new_network = settings.networks.empty() ? kNone : settings.networks[0];
+    Id new_network = settings.targets.empty() ? kNone : settings.targets[0].network;
     if (!op.target_network.empty()) {
         new_network = w.network_id(op.target_network);
         if (new_network == kNone || w.networks[new_network].site != target_site)
@@ -390,11 +388,10 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     }
     OpResult result;
     if (!op.target_network.empty()) {
-        Id old_first = settings.networks.empty() ? kNone : settings.networks[0];
-        for (std::size_t i = 0; i < settings.networks.size(); ++i)
+        Id old_first = settings.targets.empty() ? kNone : settings.targets[0].network;
+        for (std::size_t i = 0; i < settings.targets.size(); ++i)
             if (i == 0 || (i < source.nics.size() && source.nics[i].network == source.nics[0].network)) {
-                settings.networks[i] = new_network;
-                settings.network_rules[i] = Rule::MapChangeNewOnly;
+                settings.targets[i] = {new_network, Rule::MapChangeNewOnly};
             }
         result.decisions.push_back({Rule::MapChangeNewOnly, interned("target network of this replication set to " + op.target_network +
                                                                 (old_first != kNone ? " (was " + w.networks[old_first].name + ")" : "") +

@@ -27,7 +27,7 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     const TargetSettings& settings = r.current_settings();
 
     // The failover network: fixed on the replication (A2A) or the mapping now (VMM).
-    Id production = settings.networks.empty() ? kNone : settings.networks[0];
+    Id production = settings.targets.empty() ? kNone : settings.targets[0].network;
     if (vmm_fabric(w.fabric()) && !source_nics.empty()) production = mapped_target(w, source_nics[0].network);
     Id network = op.network.empty() ? production : w.network_id(op.network);
     if (network == kNone)

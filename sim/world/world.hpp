@@ -83,9 +83,45 @@ struct NicBinding {
     bool dhcp = false;
 };
 
+/// An instance's own running intervals (site state aside), the open end -1. Nearly every instance
+/// runs once, so the first interval is held inline and the others apart, only when there are more.
+class RunningIntervals {
+public:
+    using Interval = std::pair<Millis, Millis>;
+    bool empty() const { return first_.first < 0; }
+    std::size_t size() const { return empty() ? 0 : 1 + more_.size(); }
+    const Interval& operator[](std::size_t i) const { return i == 0 ? first_ : more_[i - 1]; }
+    Interval& back() { return more_.empty() ? first_ : more_[more_.size() - 1]; }
+    void emplace_back(Millis from, Millis to) {
+        if (empty()) first_ = {from, to};
+        else more_.emplace_back(from, to);
+    }
+
+    class const_iterator {
+    public:
+        const_iterator(const RunningIntervals* list, std::size_t i) : list_(list), i_(i) {}
+        Interval operator*() const { return (*list_)[i_]; }
+        const_iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+        const RunningIntervals* list_;
+        std::size_t i_;
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, size()}; }
+
+private:
+    Interval first_{-1, -1};  ///< from -1: none yet
+    RareVector<Interval> more_;
+};
+
 struct Instance {
     std::vector<NicBinding> nics;
-    std::vector<std::pair<Millis, Millis>> up_intervals;  ///< own running intervals (site state aside); open end = -1
+    RunningIntervals up_intervals;
     engine::EventId boot_event{};  ///< pending boot (cancelled when the instance goes away first)
     Id vm = kNone;  ///< the VM it is an instance of
     Id site = kNone;
@@ -97,9 +133,14 @@ struct Instance {
 
 
 /// Target settings of one direction of a replication ("Compute and Network").
+/// One NIC's target network as fixed when replication was enabled (A2A), and the rule that chose it.
+struct NicTarget {
+    Id network = kNone;  ///< kNone: resolved at failover
+    Rule rule = Rule::MapResolveAtFailover;  ///< MAP-DEFAULT, MAP-AUTO-*, ...
+};
+
 struct TargetSettings {
-    std::vector<Id> networks;    ///< per NIC: target network fixed at enable (A2A); kNone = resolve at failover
-    std::vector<Rule> network_rules;  ///< per NIC: the rule that chose it (MAP-DEFAULT, MAP-AUTO-*, ...)
+    std::vector<NicTarget> targets;  ///< per NIC
     std::string_view subnet;     ///< SUBNET-OVERRIDE ("" = none), held in the world's TextTable
     std::optional<Ipv4Address> ip;  ///< IP-OVERRIDE for the first NIC
     RareVector<ReipRule> reip;   ///< IP-REIP-RULE
@@ -109,22 +150,23 @@ struct TargetSettings {
 };
 
 struct Replication {
+    // The flags and ids side by side, so that a million replications carry no padding between them.
     ReplicationState state = ReplicationState::unprotected;
     bool reversed = false;     ///< false: home -> recovery; true: recovery -> home (after reprotect)
-    Id recovery_site = kNone;  ///< the target site chosen at enable time
-    TargetSettings forward;  ///< to the recovery site
-    /// To home, once reprotected: few VMs ever are, so these are held apart, made on first use.
-    std::unique_ptr<TargetSettings> reverse;
     bool test_running = false;
     bool last_failover_planned = false;  ///< the last failover was planned (Azure's protectionState tells them apart)
+    Id recovery_site = kNone;  ///< the target site chosen at enable time
     bool job_running = false;  ///< enabling/failover/reprotect job in flight
-    engine::EventId job{};
     /// FORCED-TUNNEL-NO-UDR: the source's Site Recovery traffic is forced on-premises. Decided when
     /// replication is enabled (and again at reprotect, for the reverse direction); cleared by disable.
     bool degraded = false;
+    Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
+    engine::EventId job{};
+    TargetSettings forward;  ///< to the recovery site
+    /// To home, once reprotected: few VMs ever are, so these are held apart, made on first use.
+    std::unique_ptr<TargetSettings> reverse;
     Millis unprotected_since = -1;  ///< UNPROTECTED-WINDOW open since (commit), -1 when closed
     RareVector<std::pair<Millis, Millis>> unprotected_windows;
-    Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
     /// The source VM's NICs as they were when it was deleted: a failover of a deleted source (what
     /// DR is for) makes its replica from these, by the same rules as any failover.
     RareVector<NicBinding> recorded_source_nics;

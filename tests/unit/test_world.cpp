@@ -134,7 +134,7 @@ std::string snapshot(const World& w) {
         for (std::size_t k = 0; k < 2; ++k) {
             const TargetSettings& t = k == 0 ? r.forward : r.reverse ? *r.reverse : none;
             out << "  settings[" << k << "] subnet=" << t.subnet << " ip=" << str(t.ip) << " networks=";
-            for (Id n : t.networks) out << net_name(n) << ",";
+            for (const NicTarget& n : t.targets) out << net_name(n.network) << ",";
             out << "\n";
         }
         for (Slot slot : {Slot::home, Slot::recovery, Slot::test}) {
@@ -754,8 +754,8 @@ TEST_CASE("life cycle: after enable only, the VM is protected and nothing runs a
     CHECK_FALSE(vm.replication.reversed);
     CHECK_FALSE(vm.replication.job_running);
     CHECK(vm.replication.recovery_site == r.site("Southeast Asia"));
-    REQUIRE(vm.replication.forward.networks.size() == 1);
-    CHECK(vm.replication.forward.networks[0] == r.network("vnet-sea"));
+    REQUIRE(vm.replication.forward.targets.size() == 1);
+    CHECK(vm.replication.forward.targets[0].network == r.network("vnet-sea"));
     CHECK_FALSE(vm.instance(Slot::recovery).exists);
     CHECK(r.world().running(vm.instance(Slot::home)));
     CHECK(r.sim->end_time() == 30 * kMinute);
@@ -858,8 +858,8 @@ TEST_CASE("life cycle: A2A reprotect removes the old primary and frees its addre
     CHECK(vm.replication.reversed);
     CHECK(vm.replication.state == ReplicationState::protected_);
     REQUIRE(vm.replication.reverse);
-    REQUIRE(vm.replication.reverse->networks.size() == 1);
-    CHECK(vm.replication.reverse->networks[0] == r.network("vnet-ea"));
+    REQUIRE(vm.replication.reverse->targets.size() == 1);
+    CHECK(vm.replication.reverse->targets[0].network == r.network("vnet-ea"));
     // The replica serves, still on its address.
     CHECK(r.world().running(vm.instance(Slot::recovery)));
     CHECK(vm.instance(Slot::recovery).nics[0].ip == ip("10.0.0.19"));
@@ -1237,9 +1237,9 @@ TEST_CASE("MAP-CHANGE-NEW-ONLY: an existing replication keeps its target network
     CHECK(w.mappings[r.network("vnet-ea")]->target == r.network("vnet-other"));
     const Vm& web1 = r.vm("web1");
     const Vm& web2 = r.vm("web2");
-    REQUIRE(web1.replication.forward.networks.size() == 1);
-    CHECK(web1.replication.forward.networks[0] == r.network("vnet-sea"));
-    CHECK(web2.replication.forward.networks[0] == r.network("vnet-other"));
+    REQUIRE(web1.replication.forward.targets.size() == 1);
+    CHECK(web1.replication.forward.targets[0].network == r.network("vnet-sea"));
+    CHECK(web2.replication.forward.targets[0].network == r.network("vnet-other"));
     REQUIRE(web1.instance(Slot::recovery).exists);
     REQUIRE(web2.instance(Slot::recovery).exists);
     CHECK(web1.instance(Slot::recovery).nics[0].network == r.network("vnet-sea"));
