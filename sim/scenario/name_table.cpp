@@ -1,6 +1,9 @@
 #include "sim/scenario/name_table.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
+#include <stdexcept>
 
 namespace drsim {
 
@@ -9,18 +12,46 @@ NameTable& NameTable::operator=(NameTable&& other) noexcept {
     other.blocks_.clear();
     next_ = std::exchange(other.next_, nullptr);
     block_free_ = std::exchange(other.block_free_, 0);
-    index_ = std::move(other.index_);
-    other.index_.clear();
+    entries_ = std::move(other.entries_);
+    other.entries_.clear();
+    slots_ = std::move(other.slots_);
+    other.slots_.clear();
     return *this;
 }
 
+void NameTable::reserve(std::size_t count) {
+    entries_.reserve(count);
+    if (count * 4 > slots_.size() * 3) rehash(count);
+}
+
+std::size_t NameTable::slot_of(std::string_view name) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = std::hash<std::string_view>{}(name) & mask;; i = (i + 1) & mask) {
+        const std::uint32_t slot = slots_[i];
+        if (slot == 0) return i;
+        const Entry& e = entries_[slot - 1];
+        if (e.size == name.size() && std::string_view{e.data, e.size} == name) return i;
+    }
+}
+
+void NameTable::rehash(std::size_t count) {
+    std::size_t size = 16;
+    while (size * 3 < count * 4) size *= 2;
+    slots_.assign(size, 0);
+    for (std::uint32_t k = 0; k < entries_.size(); ++k)
+        slots_[slot_of({entries_[k].data, entries_[k].size})] = k + 1;
+}
+
 std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t number) {
+    if ((entries_.size() + 1) * 4 > slots_.size() * 3) rehash(std::max<std::size_t>(2 * entries_.size(), entries_.size() + 1));
+    const std::size_t at = slot_of(name);
+    if (slots_[at] != 0) return std::nullopt;  // held already
+    if (entries_.size() >= std::numeric_limits<std::uint32_t>::max() || name.size() > std::numeric_limits<std::uint32_t>::max())
+        throw std::length_error("too many names, or a name too long, for one name table");
     const std::string_view held = hold(name);
-    if (index_.emplace(held, number).second) return HeldName{held};
-    // Held already: give the copy back (it is the last one held).
-    next_ -= held.size();
-    block_free_ += held.size();
-    return std::nullopt;
+    entries_.push_back(Entry{held.data(), static_cast<std::uint32_t>(held.size()), number});
+    slots_[at] = static_cast<std::uint32_t>(entries_.size());
+    return HeldName{held};
 }
 
 std::string_view NameTable::hold(std::string_view name) {
