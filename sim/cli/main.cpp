@@ -4,6 +4,7 @@
 #include <mimalloc.h>
 
 #include <cerrno>
+#include <cstdlib>
 #endif
 
 #include <iostream>
@@ -38,6 +39,11 @@ int main(int argc, char** argv) {
     std::set_new_handler(out_of_memory);
 #ifdef DRSIM_WITH_MIMALLOC
     mi_register_error(allocator_error, nullptr);
+    // Large OS pages (2 MiB, transparent huge pages where the kernel offers them on request): a run
+    // of a million VMs walks a gigabyte of records and VMs, and with 4 KiB pages much of its time
+    // went to TLB misses and page faults (1M VMs: 4.6 -> 1.5 s of user time, the peak ~4 % higher).
+    // MIMALLOC_LARGE_OS_PAGES=0 in the environment turns it off.
+    if (std::getenv("MIMALLOC_LARGE_OS_PAGES") == nullptr) mi_option_enable(mi_option_large_os_pages);
 #endif
     std::vector<std::string> args(argv + 1, argv + argc);
     return drsim::run_cli(args, std::cout, std::cerr);
