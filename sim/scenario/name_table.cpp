@@ -1,6 +1,7 @@
 #include "sim/scenario/name_table.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -51,21 +52,25 @@ std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t numb
     const std::string_view held = hold(name);
     entries_.push_back(Entry{held.data(), static_cast<std::uint32_t>(held.size()), number});
     slots_[at] = static_cast<std::uint32_t>(entries_.size());
-    return HeldName{held};
+    return HeldName{held.data()};
 }
 
 std::string_view NameTable::hold(std::string_view name) {
-    if (name.size() > block_free_) {
+    // Its length first (HeldName reads it there), then its characters.
+    const auto size = static_cast<std::uint32_t>(name.size());
+    const std::size_t need = sizeof size + name.size();
+    if (need > block_free_) {
         // A name longer than a block gets a block of its own size.
-        const std::size_t size = std::max(block_size, name.size());
-        blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+        const std::size_t block = std::max(block_size, need);
+        blocks_.push_back(std::make_unique_for_overwrite<char[]>(block));
         next_ = blocks_.back().get();
-        block_free_ = size;
+        block_free_ = block;
     }
-    char* start = next_;
+    std::memcpy(next_, &size, sizeof size);
+    char* start = next_ + sizeof size;
     std::copy(name.begin(), name.end(), start);
-    next_ += name.size();
-    block_free_ -= name.size();
+    next_ += need;
+    block_free_ -= need;
     return {start, name.size()};
 }
 

@@ -2,7 +2,10 @@
 // Names held once: the VM names (and the VMs' dns_names) of a scenario. The loader fills a table
 // while it reads the VMs; the world resolves names through the same table, so a name is stored
 // once and indexed once, however many parts of the program look it up.
+#include <compare>
 #include <cstdint>
+#include <cstring>
+#include <ostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,33 +15,60 @@
 
 namespace drsim {
 
-/// A name held once elsewhere (in a NameTable, in a scenario's VM entry): a view, valid while what
-/// holds it lives. It joins into texts with + and
-/// converts to std::string as the std::string it stands for did, so `vm.name + " booted"` reads
-/// as before (C++26 adds string + string_view to the standard; the literal cases are ours).
-class HeldName : public std::string_view {
+/// A name held once in a NameTable: a pointer to its characters, its length in the four bytes
+/// before them, so a million VMs carry 8 bytes per name rather than a 16-byte view. Valid while the
+/// table lives. It reads as a std::string_view, joins into texts with + and converts to std::string
+/// as the std::string it stands for did, so `vm.name + " booted"` reads as before (C++26 adds
+/// string + string_view to the standard; the literal cases are ours).
+class HeldName {
 public:
     HeldName() = default;
-    explicit HeldName(std::string_view held) : std::string_view(held) {}
+
+    std::string_view view() const {
+        if (chars_ == nullptr) return {};
+        std::uint32_t size = 0;
+        std::memcpy(&size, chars_ - sizeof size, sizeof size);
+        return {chars_, size};
+    }
+    operator std::string_view() const { return view(); }  // NOLINT: implicit, read as the view it is
     operator std::string() const { return std::string{view()}; }  // NOLINT: implicit, as the std::string was
+
+    std::size_t size() const { return view().size(); }
+    bool empty() const { return chars_ == nullptr || size() == 0; }
+    const char* data() const { return view().data(); }
+    std::string_view::const_iterator begin() const { return view().begin(); }
+    std::string_view::const_iterator end() const { return view().end(); }
+    char operator[](std::size_t i) const { return chars_[i]; }
+
+    friend bool operator==(HeldName a, HeldName b) { return a.view() == b.view(); }
+    friend bool operator==(HeldName a, std::string_view b) { return a.view() == b; }
+    friend bool operator==(HeldName a, const char* b) { return a.view() == b; }
+    friend bool operator==(HeldName a, const std::string& b) { return a.view() == b; }
+    friend auto operator<=>(HeldName a, HeldName b) { return a.view() <=> b.view(); }
+    friend auto operator<=>(HeldName a, std::string_view b) { return a.view() <=> b; }
 
     friend std::string operator+(HeldName a, std::string_view b) { return joined(a, b); }
     friend std::string operator+(std::string_view a, HeldName b) { return joined(a, b); }
+    friend std::string operator+(HeldName a, const std::string& b) { return joined(a, b); }
+    friend std::string operator+(const std::string& a, HeldName b) { return joined(a, b); }
+    friend std::string operator+(HeldName a, const char* b) { return joined(a, b); }
+    friend std::string operator+(const char* a, HeldName b) { return joined(a, b); }
     friend std::string operator+(HeldName a, HeldName b) { return joined(a, b); }
+    friend std::ostream& operator<<(std::ostream& out, HeldName name) { return out << name.view(); }
 
 private:
-    std::string_view view() const { return *this; }
+    friend class NameTable;
+    explicit HeldName(const char* chars) : chars_(chars) {}
     static std::string joined(std::string_view a, std::string_view b) {
         std::string out;
         out.reserve(a.size() + b.size());
         out.append(a).append(b);
         return out;
     }
+
+    const char* chars_ = nullptr;  ///< the characters; their count in the 4 bytes before
 };
 
-/// Names, each held once in blocks of characters that never move, and the index name -> number
-/// (a VM's index). A view `add` returns stays valid as long as the table, which moves but is
-/// never copied (a copy would leave the views pointing into the original).
 class NameTable {
 public:
     NameTable() = default;

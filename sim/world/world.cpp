@@ -238,6 +238,11 @@ bool World::edge_up(TopologyEdge e) const {
     return true;
 }
 
+const std::string& Vm::app() const {
+    static const std::string none;
+    return entry ? entry->app : none;
+}
+
 const std::vector<std::string>& Vm::resources() const {
     static const std::vector<std::string> none;
     return entry ? entry->resources : none;

@@ -221,7 +221,7 @@ struct Vm {
     Replication replication;
 
     /// Its app ("" for none).
-    HeldName app() const { return HeldName{entry ? std::string_view{entry->app} : std::string_view{}}; }
+    const std::string& app() const;
     /// What the source has that is not replicated (NOT-REPLICATED).
     const std::vector<std::string>& resources() const;
     /// The target_ip set in the VM's properties (Hyper-V -> Azure).
