@@ -27,7 +27,7 @@ NicPlan plan_nic(OperationContext& ctx, const Vm& vm, std::size_t i, const std::
     const TargetSettings& settings = r.current_settings();
     NicPlan plan;
     if (i == 0) {
-        plan.override_subnet = settings.subnet;
+        plan.override_subnet = w.held_text(settings.subnet);
         plan.override_ip = settings.ip;
     }
     const Id src_net = vm.source_nics()[i].network;

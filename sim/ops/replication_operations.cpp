@@ -324,7 +324,7 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     r.recovery_site = target_site;
     TargetSettings& settings = r.current_settings();
     settings.host = host;
-    settings.subnet = w.held_text(op.target_subnet);
+    settings.subnet = w.hold_text(op.target_subnet);
     settings.ip = override_ip;
     settings.reip = op.reip;
     settings.targets.assign(source.nics.size(), NicTarget{});
@@ -381,7 +381,7 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
             return OpResult::refuse(Rule::TargetNetworkSite, interned(op.target_network + " is not a network at the target site " +
                                                                  w.sites[target_site].name, w.texts));
     }
-    std::string new_subnet = op.target_subnet.empty() ? std::string{settings.subnet} : op.target_subnet;
+    std::string new_subnet = op.target_subnet.empty() ? std::string{w.held_text(settings.subnet)} : op.target_subnet;
     std::optional<Ipv4Address> new_ip = op.target_ip ? op.target_ip : settings.ip;
     if (op.target_ip && new_network != kNone) {
         if (auto refusal = check_override_ip(w, vm, new_network, kNone, new_subnet, *op.target_ip, target_site)) return *refusal;
@@ -398,7 +398,7 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
                                                                 "; mappings unchanged", w.texts)});
     }
     if (!op.target_subnet.empty()) {
-        settings.subnet = w.held_text(new_subnet);
+        settings.subnet = w.hold_text(new_subnet);
         result.decisions.push_back({Rule::SubnetOverride, interned("subnet " + new_subnet + " set on the replication", w.texts)});
     }
     if (op.target_ip) {

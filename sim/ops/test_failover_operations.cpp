@@ -44,7 +44,7 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
     std::vector<NicPlan> plans(source_nics.size());
     for (auto& p : plans) p.network = network;
     if (!plans.empty()) {
-        plans[0].override_subnet = settings.subnet;
+        plans[0].override_subnet = ctx.world.held_text(settings.subnet);
         plans[0].override_ip = settings.ip;
     }
     auto nics = place_nics(ctx, source.site, source_nics, plans, nullptr, true, result.decisions);

@@ -141,12 +141,12 @@ struct NicTarget {
 
 struct TargetSettings {
     std::vector<NicTarget> targets;  ///< per NIC
-    std::string_view subnet;     ///< SUBNET-OVERRIDE ("" = none), held in the world's TextTable
+    std::uint32_t subnet = kNone;  ///< SUBNET-OVERRIDE: the name, held in World::texts (World::held_text); kNone: none
+    Id host = kNone;             ///< MAP-PLACEMENT: the host chosen for the replica at enable time
     std::optional<Ipv4Address> ip;  ///< IP-OVERRIDE for the first NIC
     RareVector<ReipRule> reip;   ///< IP-REIP-RULE
     /// IP-VMM-POOL: per NIC, the address reserved at enable time and the subnet holding it.
     RareVector<std::pair<Id, std::optional<Ipv4Address>>> reserved;
-    Id host = kNone;             ///< MAP-PLACEMENT: the host chosen for the replica at enable time
 };
 
 struct Replication {
@@ -336,8 +336,10 @@ public:
 
     /// Free text the run's records mention, held once each (TextArg::Kind::text).
     mutable TextTable texts;  ///< mutable: interning adds to it, as a cache would
-    /// `text` held for the rest of the run, in `texts` ("" stays "").
-    std::string_view held_text(std::string_view text) const { return text.empty() ? std::string_view{} : texts.at(texts.intern(text)); }
+    /// `text` held for the rest of the run: its index in `texts`, kNone for "".
+    std::uint32_t hold_text(std::string_view text) const { return text.empty() ? kNone : texts.intern(text); }
+    /// The text held as `index` by hold_text ("" for kNone).
+    std::string_view held_text(std::uint32_t index) const { return index == kNone ? std::string_view{} : texts.at(index); }
     /// A record's or a decision's text as the outputs write it: entities named as they are now.
     std::string render(const Text& text) const;
     void render(std::string& out, const Text& text) const;
