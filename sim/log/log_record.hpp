@@ -61,7 +61,7 @@ struct LogRecord {
     /// The VM it is about, when its target is one (else 0xffffffff).
     std::uint32_t vm() const { return target.kind == TextArg::Kind::vm ? target.value : 0xffffffffU; }
     /// Why it was refused, or a one-line summary of what it did (empty: none).
-    Text detail() const { return has_detail_ ? texts_[0].detail : Text{}; }
+    Text detail() const { return has_detail_ ? texts_[0].detail() : Text{}; }
     /// Other rules that forbid it too.
     std::vector<Rule> also_refused_by() const;
     /// Every decision made, in order.

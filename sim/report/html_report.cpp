@@ -209,7 +209,7 @@ std::string record_line(const World& w, const LogRecord& r) {
     if (r.refused_by || r.outcome == Outcome::warning)
         for (const auto& d : r.decisions())
             if (d.warning) {
-                s += "\n  " + std::string{rule_id(d.rule)} + ": " + w.render(d.detail);
+                s += "\n  " + std::string{rule_id(d.rule)} + ": " + w.render(d.detail());
                 break;
             }
     return s;

@@ -49,7 +49,7 @@ reporting::TimelineEntry timeline_entry(const World& w, const LogRecord& r) {
     if (const Text detail = r.detail(); !detail.empty()) e.details.emplace_back("", w.render(detail));
     for (Rule also : r.also_refused_by()) e.details.emplace_back(std::string{rule_id(also)}, "also forbids it");
     for (const auto& d : r.decisions())
-        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + w.render(d.detail) : w.render(d.detail));
+        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + w.render(d.detail()) : w.render(d.detail()));
     return e;
 }
 
@@ -320,7 +320,7 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
     j.key("decisions").begin_array();
     for (const auto& d : r.decisions()) {
         text.clear();
-        w.render(text, d.detail);
+        w.render(text, d.detail());
         j.begin_object().field("detail", text).field("rule", rule_id(d.rule));
         if (d.warning) j.field("warning", true);
         j.end_object();
@@ -544,7 +544,7 @@ void event_rows(const Simulation& sim, const RowFn& row) {
             if (!decisions.empty()) decisions += "; ";
             decisions += rule_id(d.rule);
             decisions += ": ";
-            w.render(decisions, d.detail);
+            w.render(decisions, d.detail());
         }
         Where x = where_of(w, r);
         const bool azure = r.azure_after != kNoAzureKey;

@@ -336,7 +336,7 @@ TEST_CASE("choose_target_subnet: an override wins where the network has it") {
     CHECK(c.choose("vnet-t", "web", "db", out) == c.subnet("vnet-t", "db"));
     REQUIRE(out.size() == 1);
     CHECK(out[0].rule == Rule::SubnetOverride);
-    CHECK_FALSE(out[0].warning);
+    CHECK_FALSE(bool{out[0].warning});  // a bit-field: doctest takes operands by reference
     out.clear();
     CHECK(c.choose("vnet-u", "app", "db", out) == c.subnet("vnet-u", "db"));
     REQUIRE(out.size() == 1);
