@@ -1,7 +1,5 @@
 #include "sim/log/text.hpp"
 
-#include <atomic>
-#include <bit>
 #include <mutex>
 #include <stdexcept>
 
@@ -10,47 +8,26 @@
 namespace drsim {
 
 TextForm TextForms::forms_[TextForms::kCapacity];
+std::atomic<std::uint16_t> TextForms::slots_[TextForms::kSlots];
 
 namespace {
 
-// The index of the forms: open addressing over twice as many slots as there can be forms (never more
-// than half full), each slot 0 or the id of a form. A slot once set never changes. It is set (release)
-// after its form is written, so whoever reads an id from it (acquire) reads the form complete.
-constexpr std::size_t kFormSlots = 2 * TextForms::kCapacity;
-std::atomic<std::uint16_t> g_form_slots[kFormSlots];
 std::mutex g_registering;      // held to register a form
 std::size_t g_form_count = 1;  // under g_registering; id 0 is no text
 
-// Where a form's probe starts: Fibonacci hashing of the format's address and the kinds.
-std::size_t first_slot(const char* format, const std::array<TextArg::Kind, 3>& kinds) {
-    std::uint64_t key = reinterpret_cast<std::uintptr_t>(format);
-    for (TextArg::Kind k : kinds) key = key * 31 + static_cast<std::uint8_t>(k);
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(kFormSlots)));
-}
-
 }  // namespace
 
-std::uint16_t TextForms::id(const char* format, const std::array<TextArg::Kind, 3>& kinds) {
-    if (format == nullptr) return 0;
-    const auto is_it = [&](std::uint16_t id) { return forms_[id].format == format && forms_[id].kinds == kinds; };
-    // Probe without the lock up to the first empty slot: a form registered before is found there.
-    std::size_t slot = first_slot(format, kinds);
-    for (;; slot = (slot + 1) % kFormSlots) {
-        const std::uint16_t id = g_form_slots[slot].load(std::memory_order_acquire);
-        if (id == 0) break;
-        if (is_it(id)) return id;
-    }
-    // Not there: under the lock, go on from that slot (another thread may have registered it since).
+std::uint16_t TextForms::add(const char* format, const std::array<TextArg::Kind, 3>& kinds, std::size_t slot) {
     const std::lock_guard lock{g_registering};
-    for (;; slot = (slot + 1) % kFormSlots) {
-        const std::uint16_t id = g_form_slots[slot].load(std::memory_order_acquire);
+    for (;; slot = (slot + 1) % kSlots) {
+        const std::uint16_t id = slots_[slot].load(std::memory_order_acquire);
         if (id == 0) break;
-        if (is_it(id)) return id;
+        if (is_form(id, format, kinds)) return id;
     }
     if (g_form_count == kCapacity) throw std::logic_error("more than 32,767 text forms (TextForms::kCapacity)");
     const auto id = static_cast<std::uint16_t>(g_form_count++);
     forms_[id] = {format, kinds};
-    g_form_slots[slot].store(id, std::memory_order_release);
+    slots_[slot].store(id, std::memory_order_release);
     return id;
 }
 

@@ -6,6 +6,8 @@
 // and numbers, not a million strings. The format and the kinds of the arguments (the text's form)
 // are one small id of the process's TextForms: a Text is 16 bytes, its id and three values.
 #include <array>
+#include <atomic>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -89,13 +91,39 @@ public:
     static constexpr std::size_t kCapacity = std::size_t{1} << 15;
     /// The id of the form (format, kinds), registered on first use; 0 for a null format. O(1)
     /// expected. Throws std::logic_error when kCapacity forms are taken (formats are the program's own
-    /// literals: a few hundred).
-    static std::uint16_t id(const char* format, const std::array<TextArg::Kind, 3>& kinds);
+    /// literals: a few hundred). Inline, as every text made asks it: where the text is made its kinds
+    /// are constants, and their part of the hash folds away.
+    static std::uint16_t id(const char* format, const std::array<TextArg::Kind, 3>& kinds) {
+        if (format == nullptr) return 0;
+        for (std::size_t slot = first_slot(format, kinds);; slot = (slot + 1) % kSlots) {
+            const std::uint16_t id = slots_[slot].load(std::memory_order_acquire);
+            if (id == 0) return add(format, kinds, slot);
+            if (is_form(id, format, kinds)) return id;
+        }
+    }
     /// The form of an id that id() returned.
     static const TextForm& at(std::uint16_t id) { return forms_[id]; }
 
 private:
+    // The index of the forms: open addressing over twice as many slots as there can be forms (never
+    // more than half full), each slot 0 or the id of a form. A slot once set never changes. It is set
+    // (release) after its form is written, so whoever reads an id from it (acquire) reads the form whole.
+    static constexpr std::size_t kSlots = 2 * kCapacity;
+    // Where a form's probe starts: Fibonacci hashing of the format's address and the kinds.
+    static std::size_t first_slot(const char* format, const std::array<TextArg::Kind, 3>& kinds) {
+        std::uint64_t key = reinterpret_cast<std::uintptr_t>(format);
+        for (TextArg::Kind k : kinds) key = key * 31 + static_cast<std::uint8_t>(k);
+        return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(kSlots)));
+    }
+    static bool is_form(std::uint16_t id, const char* format, const std::array<TextArg::Kind, 3>& kinds) {
+        return forms_[id].format == format && forms_[id].kinds == kinds;
+    }
+    /// Registers the form under a lock, probing on from `slot`, the empty slot id() came to (another
+    /// thread may have registered it meanwhile: then its id).
+    static std::uint16_t add(const char* format, const std::array<TextArg::Kind, 3>& kinds, std::size_t slot);
+
     static TextForm forms_[kCapacity];
+    static std::atomic<std::uint16_t> slots_[kSlots];
 };
 
 class Text {
