@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cassert>
+#include <stdexcept>
 
 namespace drsim {
 
@@ -89,10 +90,11 @@ DraftRecord make_record(Millis time, std::string_view op, TextArg target, Phase 
     LogRecord& r = d.record;
     r.time = time;
     r.op_code = op_code(op);
-    r.target = target;
+    r.target_kind_ = target.kind;
+    r.target_value_ = target.value;
     r.phase = refused_by ? Phase::instant : phase;
     r.outcome = outcome_of(refused_by, decisions);
-    r.refused_by = refused_by;
+    r.refused_by_ = refused_by.value_or(LogRecord::kNoRule);
     d.detail = detail;
     d.also_refused_by = std::move(also_refused_by);
     d.decisions = std::move(decisions);
@@ -111,16 +113,23 @@ Decision* RunLog::allocate_texts(std::size_t n) {
     return at;
 }
 
-static_assert(sizeof(LogRecord) <= 72, "a record stays small: a million VMs make five million of them");
+static_assert(sizeof(LogRecord) <= 56, "a record stays small: a million VMs make five million of them");
+#define DRSIM_RULE_COUNT(name, id, section, origin, summary) +1
+static_assert(0 DRSIM_RULES(DRSIM_RULE_COUNT) < 0xffff, "LogRecord::kNoRule is no rule of the catalogue");
+#undef DRSIM_RULE_COUNT
 
 const LogRecord& RunLog::push_back(DraftRecord draft) {
+    // The counts a record holds: the rules that also refuse an operation are a handful; a record's
+    // decisions may be many (the planning warnings of a large scenario), but not sixteen million.
+    assert(draft.also_refused_by.size() <= 0xff);
+    if (draft.decisions.size() >= std::size_t{1} << 24)
+        throw std::length_error("a log record with more than 16,777,215 decisions");
     if (size_ % kChunk == 0) records_.push_back(std::make_unique_for_overwrite<LogRecord[]>(kChunk));
     LogRecord& r = records_.back()[size_ % kChunk];
     r = draft.record;
-    assert(draft.also_refused_by.size() <= 0xff);
     r.has_detail_ = !draft.detail.empty();
     r.also_count_ = static_cast<std::uint8_t>(draft.also_refused_by.size());
-    r.decision_count_ = static_cast<std::uint16_t>(draft.decisions.size());
+    r.decision_count_ = static_cast<std::uint32_t>(draft.decisions.size());
     Decision* at = allocate_texts(r.has_detail_ + r.also_count_ + r.decision_count_);
     r.texts_ = at;
     if (r.has_detail_) *at++ = Decision{Rule{}, draft.detail};

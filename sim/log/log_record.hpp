@@ -16,6 +16,8 @@
 
 namespace drsim {
 
+struct DraftRecord;
+
 enum class Outcome : std::uint8_t { ok, refused, warning };
 enum class Phase : std::uint8_t { instant, start, done };
 
@@ -35,33 +37,41 @@ inline std::string_view health_name(bool degraded) { return degraded ? "degraded
 std::uint8_t op_code(std::string_view op);
 std::string_view op_name_of(std::uint8_t code);
 
+// 56 bytes (a million VMs make five million records): the members in the order that packs them, the
+// flags and small enums in bits, the refusal a rule or kNoRule, the counts of its texts in one word.
 struct LogRecord {
     Millis time = 0;
-    TextArg target;  ///< the VM, network, site … it applied to (kind none: nothing)
-    std::uint8_t op_code = 0;  ///< op_code of the operation ("failover"), or of the job that ended ("failover", phase done)
-    Phase phase = Phase::instant;
-    Outcome outcome = Outcome::ok;
-    std::optional<Rule> refused_by;  ///< the rule that refused it
-    /// With state_after: the replication's state and health after, Azure's words for it (an AzureKey,
-    /// world/azure_terms), and the instance the record is about as it is after it (a world Slot: 0
-    /// primary, 1 replica, 2 test; 0xff none), where it runs and its first NIC (world Ids; 0xffffffff none).
-    bool has_state = false;
-    ReplicationState state = ReplicationState::unprotected;
-    bool degraded = false;
-    std::uint8_t azure_after = 0xff;
-    std::uint8_t instance = 0xff;
-    bool has_address = false;
+    /// With has_state: where the instance the record is about runs after it and its first NIC (world
+    /// Ids; 0xffffffff none), and that NIC's address when has_address.
     std::uint32_t site = 0xffffffff, network = 0xffffffff, subnet = 0xffffffff;
     std::uint32_t address_value = 0;
     int event_index = -1;  ///< the scenario event it came from; -1 for a job that finished
     int line = 0;          ///< the line of that event in the file
+    std::uint8_t op_code = 0;  ///< op_code of the operation ("failover"), or of the job that ended ("failover", phase done)
+    /// With has_state: Azure's words for the replication's state after (an AzureKey, world/azure_terms),
+    /// and which instance the record is about (a world Slot: 0 primary, 1 replica, 2 test; 0xff none).
+    std::uint8_t azure_after = 0xff;
+    std::uint8_t instance = 0xff;
+    Phase phase : 2 = Phase::instant;
+    Outcome outcome : 2 = Outcome::ok;
+    /// Whether the record notes a VM's replication state and health after it (state, degraded).
+    bool has_state : 1 = false;
+    bool degraded : 1 = false;
+    bool has_address : 1 = false;
+    ReplicationState state : 3 = ReplicationState::unprotected;
 
+    /// The VM, network, site … it applied to (kind none: nothing).
+    TextArg target() const { return {target_kind_, target_value_}; }
+    /// The rule that refused it (nullopt: none did).
+    std::optional<Rule> refused_by() const {
+        return refused_by_ == kNoRule ? std::nullopt : std::optional<Rule>{refused_by_};
+    }
     /// The operation ("failover"), or the job that ended ("failover", phase done).
     std::string_view op() const { return op_name_of(op_code); }
     /// The VM it is about, when its target is one (else 0xffffffff).
-    std::uint32_t vm() const { return target.kind == TextArg::Kind::vm ? target.value : 0xffffffffU; }
+    std::uint32_t vm() const { return target_kind_ == TextArg::Kind::vm ? target_value_ : 0xffffffffU; }
     /// Why it was refused, or a one-line summary of what it did (empty: none).
-    Text detail() const { return has_detail_ ? texts_[0].detail : Text{}; }
+    Text detail() const { return has_detail_ ? texts_[0].detail() : Text{}; }
     /// Other rules that forbid it too.
     std::vector<Rule> also_refused_by() const;
     /// Every decision made, in order.
@@ -75,10 +85,17 @@ struct LogRecord {
 
 private:
     friend class RunLog;
+    friend DraftRecord make_record(Millis, std::string_view, TextArg, Phase, std::optional<Rule>, std::vector<Rule>, Text,
+                                   Decisions);
+    static constexpr Rule kNoRule = static_cast<Rule>(0xffff);  ///< refused_by_ when no rule refused it
+
+    bool has_detail_ : 1 = false;
+    TextArg::Kind target_kind_ = TextArg::Kind::none;
+    Rule refused_by_ = kNoRule;
+    std::uint32_t target_value_ = 0;
+    std::uint32_t decision_count_ : 24 = 0;
+    std::uint32_t also_count_ : 8 = 0;
     const Decision* texts_ = nullptr;  ///< [detail][also refused by …][decisions …], in the log's arena
-    std::uint32_t decision_count_ = 0;
-    std::uint8_t also_count_ = 0;
-    bool has_detail_ = false;
 };
 
 /// A record as an operation makes it, its texts still in vectors of their own until the log holds it.

@@ -1,8 +1,35 @@
 #include "sim/log/text.hpp"
 
+#include <mutex>
+#include <stdexcept>
+
 #include "engine/sim_time.hpp"
 
 namespace drsim {
+
+TextForm TextForms::forms_[TextForms::kCapacity];
+std::atomic<std::uint16_t> TextForms::slots_[TextForms::kSlots];
+
+namespace {
+
+std::mutex g_registering;      // held to register a form
+std::size_t g_form_count = 1;  // under g_registering; id 0 is no text
+
+}  // namespace
+
+std::uint16_t TextForms::add(const char* format, const std::array<TextArg::Kind, 3>& kinds, std::size_t slot) {
+    const std::lock_guard lock{g_registering};
+    for (;; slot = (slot + 1) % kSlots) {
+        const std::uint16_t id = slots_[slot].load(std::memory_order_acquire);
+        if (id == 0) break;
+        if (is_form(id, format, kinds)) return id;
+    }
+    if (g_form_count == kCapacity) throw std::logic_error("more than 32,767 text forms (TextForms::kCapacity)");
+    const auto id = static_cast<std::uint16_t>(g_form_count++);
+    forms_[id] = {format, kinds};
+    slots_[slot].store(id, std::memory_order_release);
+    return id;
+}
 
 std::uint32_t TextTable::intern(std::string_view text) {
     if (auto it = index_.find(text); it != index_.end()) return it->second;

@@ -3,8 +3,11 @@
 // goes, and up to three typed arguments — a VM, network, subnet, site … by id, an address, a count, a
 // duration, or free text interned once in the run's TextTable. Nothing is formatted while the run
 // goes; the outputs render a text when they write it (World::render), so a million records hold ids
-// and numbers, not a million strings.
+// and numbers, not a million strings. The format and the kinds of the arguments (the text's form)
+// are one small id of the process's TextForms: a Text is 16 bytes, its id and three values.
 #include <array>
+#include <atomic>
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <string>
@@ -70,32 +73,90 @@ TextArg duration(std::int64_t ms, TextTable& table);
 inline TextArg text(std::string_view s, TextTable& table) { return {TextArg::Kind::text, table.intern(s)}; }
 }  // namespace arg
 
+/// A text's form: its format (a string literal, compared by address) and the kinds of its arguments.
+struct TextForm {
+    const char* format = nullptr;
+    std::array<TextArg::Kind, 3> kinds{};  ///< none after the last argument
+};
+
+/// Every form the process's texts take, each registered once and known by an id below kCapacity (0:
+/// no text), so that a text holds two bytes where it would hold a pointer and three kinds. Ids follow
+/// the order in which forms are first used and never reach an output, which renders the format.
+/// Thread-safe: runs go on threads (sweeps, the reachability record). An entry is written before its
+/// id is handed out and never changes, so looking up a registered form or reading one takes no lock;
+/// only registering a new form does.
+class TextForms {
+public:
+    /// Ids fit 15 bits: a Decision keeps its warning flag beside one.
+    static constexpr std::size_t kCapacity = std::size_t{1} << 15;
+    /// The id of the form (format, kinds), registered on first use; 0 for a null format. O(1)
+    /// expected. Throws std::logic_error when kCapacity forms are taken (formats are the program's own
+    /// literals: a few hundred). Inline, as every text made asks it: where the text is made its kinds
+    /// are constants, and their part of the hash folds away.
+    static std::uint16_t id(const char* format, const std::array<TextArg::Kind, 3>& kinds) {
+        if (format == nullptr) return 0;
+        for (std::size_t slot = first_slot(format, kinds);; slot = (slot + 1) % kSlots) {
+            const std::uint16_t id = slots_[slot].load(std::memory_order_acquire);
+            if (id == 0) return add(format, kinds, slot);
+            if (is_form(id, format, kinds)) return id;
+        }
+    }
+    /// The form of an id that id() returned.
+    static const TextForm& at(std::uint16_t id) { return forms_[id]; }
+
+private:
+    // The index of the forms: open addressing over twice as many slots as there can be forms (never
+    // more than half full), each slot 0 or the id of a form. A slot once set never changes. It is set
+    // (release) after its form is written, so whoever reads an id from it (acquire) reads the form whole.
+    static constexpr std::size_t kSlots = 2 * kCapacity;
+    // Where a form's probe starts: Fibonacci hashing of the format's address and the kinds.
+    static std::size_t first_slot(const char* format, const std::array<TextArg::Kind, 3>& kinds) {
+        std::uint64_t key = reinterpret_cast<std::uintptr_t>(format);
+        for (TextArg::Kind k : kinds) key = key * 31 + static_cast<std::uint8_t>(k);
+        return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - std::countr_zero(kSlots)));
+    }
+    static bool is_form(std::uint16_t id, const char* format, const std::array<TextArg::Kind, 3>& kinds) {
+        return forms_[id].format == format && forms_[id].kinds == kinds;
+    }
+    /// Registers the form under a lock, probing on from `slot`, the empty slot id() came to (another
+    /// thread may have registered it meanwhile: then its id).
+    static std::uint16_t add(const char* format, const std::array<TextArg::Kind, 3>& kinds, std::size_t slot);
+
+    static TextForm forms_[kCapacity];
+    static std::atomic<std::uint16_t> slots_[kSlots];
+};
+
 class Text {
 public:
     Text() = default;
     /// A fixed text (a literal: only its address is kept).
-    Text(const char* literal) : format_(literal) {}  // NOLINT: implicit, so {Rule::X, "..."} reads as before
+    Text(const char* literal) : form_(TextForms::id(literal, {})) {}  // NOLINT: implicit, so {Rule::X, "..."} reads as before
     /// `format` (a literal) with one "{}" per argument, in order.
     template <typename... A>
         requires(sizeof...(A) >= 1 && sizeof...(A) <= 3)
-    Text(const char* format, A... args) : format_(format) {
+    Text(const char* format, A... args) {
+        std::array<TextArg::Kind, 3> kinds{};
         std::size_t i = 0;
-        ((kinds_[i] = args.kind, values_[i] = args.value, ++i), ...);
+        ((kinds[i] = args.kind, values_[i] = args.value, ++i), ...);
+        form_ = TextForms::id(format, kinds);
     }
 
-    bool empty() const { return format_ == nullptr || *format_ == '\0'; }
-    const char* format() const { return format_; }
+    bool empty() const { return form_ == 0 || *format() == '\0'; }
+    const char* format() const { return TextForms::at(form_).format; }
     std::size_t arg_count() const {
+        const auto& kinds = TextForms::at(form_).kinds;
         std::size_t n = 0;
-        while (n < kinds_.size() && kinds_[n] != TextArg::Kind::none) ++n;
+        while (n < kinds.size() && kinds[n] != TextArg::Kind::none) ++n;
         return n;
     }
-    TextArg arg(std::size_t i) const { return {kinds_[i], values_[i]}; }
+    TextArg arg(std::size_t i) const { return {TextForms::at(form_).kinds[i], values_[i]}; }
 
 private:
-    const char* format_ = nullptr;
+    friend struct Decision;  // holds a form and values of its own, beside its rule
+    Text(std::uint16_t form, const std::array<std::uint32_t, 3>& values) : form_(form), values_(values) {}
+
+    std::uint16_t form_ = 0;  ///< a TextForms id
     std::array<std::uint32_t, 3> values_{};
-    std::array<TextArg::Kind, 3> kinds_{};
 };
 
 /// Free text as a Text: for what is composed of lists and names once in a while (a refusal, a

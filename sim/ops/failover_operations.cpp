@@ -97,7 +97,7 @@ Id place_at_failover(const World& w, const Vm& vm, std::vector<NicPlan>& plans, 
                                             : "";
     Decisions placement;
     if (auto h = choose_host(w, w.clouds[vm.cloud].protected_by, targets, placement)) {
-        out.push_back({Rule::MapPlacement, interned(why + w.render(placement.back().detail), w.texts)});
+        out.push_back({Rule::MapPlacement, interned(why + w.render(placement.back().detail()), w.texts)});
         return *h;
     }
     out.push_back({Rule::MapPlacement,
@@ -195,7 +195,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
             if (kept_before[i].ip && !(i < plans.size() && plans[i].held_rule == Rule::FbKeepsAddress && plans[i].held_ip))
                 w.hold(kept_before[i].subnet, *kept_before[i].ip);
         kept.nics = kept_before;
-        return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+        return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail());
     }
     r.current_settings().reserved.clear();  // consumed by the placement, or released by it
     if (op.planned) {

@@ -208,7 +208,8 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
             settings.reserved.clear();
             return false;
         }
-        out.back().detail = interned(w.render(out.back().detail) + "; reserved now, applied at failover", w.texts);
+        Decision& chosen = out.back();
+        chosen = {chosen.rule, interned(w.render(chosen.detail()) + "; reserved now, applied at failover", w.texts), chosen.warning};
         settings.reserved[i] = {subnet, choice.ip};
     }
     return true;
@@ -315,7 +316,7 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
         TargetSettings reservations;
         const std::vector<ReipRule> reip = ctx.reip_rules(op.reip, vm_id, "");
         if (!reserve_pool_addresses(w, vm, op.target_subnet, reip, reservations, result.decisions))
-            return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+            return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail());
         r.current_settings() = TargetSettings{};
         r.current_settings().reserved = std::move(reservations.reserved);
     } else {

@@ -48,7 +48,7 @@ OpResult test_failover(OperationContext& ctx, Id vm_id, const OperationSpec& op)
         plans[0].override_ip = settings.ip;
     }
     auto nics = place_nics(ctx, source.site, source_nics, plans, nullptr, true, result.decisions);
-    if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail);
+    if (!nics) return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail());
     result.detail = placement_detail(w, Placement::test, target_site, *nics);
     warn_not_replicated(ctx, vm, op.recovery_plan, result.decisions);
     r.test_running = true;

@@ -202,14 +202,14 @@ struct MomentMarks {
 std::string record_line(const World& w, const LogRecord& r) {
     std::string s{r.op()};
     if (r.phase == Phase::done) s += " done";
-    if (std::string target = w.render(r.target); !target.empty()) s += " " + target;
-    if (r.refused_by) s += ": refused by " + std::string{rule_id(*r.refused_by)};
+    if (std::string target = w.render(r.target()); !target.empty()) s += " " + target;
+    if (r.refused_by()) s += ": refused by " + std::string{rule_id(*r.refused_by())};
     else if (r.outcome == Outcome::warning) s += ": warning";
     if (const Text detail = r.detail(); !detail.empty()) s += " " + std::string{kDash} + " " + w.render(detail);
-    if (r.refused_by || r.outcome == Outcome::warning)
+    if (r.refused_by() || r.outcome == Outcome::warning)
         for (const auto& d : r.decisions())
             if (d.warning) {
-                s += "\n  " + std::string{rule_id(d.rule)} + ": " + w.render(d.detail);
+                s += "\n  " + std::string{rule_id(d.rule)} + ": " + w.render(d.detail());
                 break;
             }
     return s;
@@ -315,8 +315,8 @@ void read_log(ReportContext& ctx) {
     for (std::size_t i = 0; i < log.size(); ++i) {
         const LogRecord& r = log[i];
         if (r.state_after().empty()) {  // not about one VM: a plan's, or the network's
-            if (r.target.kind != TextArg::Kind::text) continue;
-            if (auto it = plan_by_name.find(ctx.w.texts.at(r.target.value)); it != plan_by_name.end()) ctx.plan_of_record[i] = it->second;
+            if (r.target().kind != TextArg::Kind::text) continue;
+            if (auto it = plan_by_name.find(ctx.w.texts.at(r.target().value)); it != plan_by_name.end()) ctx.plan_of_record[i] = it->second;
             continue;
         }
         const Id v = r.vm();

@@ -17,15 +17,15 @@ using engine::format_duration;
 std::string headline(const World& w, const LogRecord& r) {
     std::string h{r.op()};
     if (r.phase == Phase::done) h += " done";
-    if (std::string target = w.render(r.target); !target.empty()) h += " " + target;
+    if (std::string target = w.render(r.target()); !target.empty()) h += " " + target;
     return h;
 }
 
 std::string status(const LogRecord& r) {
     std::string s{to_string(r.outcome)};
-    if (r.refused_by) s += " by " + std::string{rule_id(*r.refused_by)};
-    if (r.has_state && !r.refused_by) s += (r.phase == Phase::start ? " -> " : ", ") + std::string{r.state_after()};
-    if (r.has_state && r.degraded && !r.refused_by) s += " (degraded)";
+    if (r.refused_by()) s += " by " + std::string{rule_id(*r.refused_by())};
+    if (r.has_state && !r.refused_by()) s += (r.phase == Phase::start ? " -> " : ", ") + std::string{r.state_after()};
+    if (r.has_state && r.degraded && !r.refused_by()) s += " (degraded)";
     return s;
 }
 
@@ -49,7 +49,7 @@ reporting::TimelineEntry timeline_entry(const World& w, const LogRecord& r) {
     if (const Text detail = r.detail(); !detail.empty()) e.details.emplace_back("", w.render(detail));
     for (Rule also : r.also_refused_by()) e.details.emplace_back(std::string{rule_id(also)}, "also forbids it");
     for (const auto& d : r.decisions())
-        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + w.render(d.detail) : w.render(d.detail));
+        e.details.emplace_back(std::string{rule_id(d.rule)}, d.warning ? "warning: " + w.render(d.detail()) : w.render(d.detail()));
     return e;
 }
 
@@ -59,7 +59,7 @@ namespace {
 // and the same sequence of rules.
 bool alike(const LogRecord& a, const LogRecord& b) {
     if (a.time != b.time || a.op() != b.op() || a.phase != b.phase || a.outcome != b.outcome ||
-        a.event_index != b.event_index || a.refused_by != b.refused_by || a.decisions().size() != b.decisions().size() ||
+        a.event_index != b.event_index || a.refused_by() != b.refused_by() || a.decisions().size() != b.decisions().size() ||
         a.state_after() != b.state_after() || a.health_after() != b.health_after())
         return false;
     for (std::size_t i = 0; i < a.decisions().size(); ++i)
@@ -320,7 +320,7 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
     j.key("decisions").begin_array();
     for (const auto& d : r.decisions()) {
         text.clear();
-        w.render(text, d.detail);
+        w.render(text, d.detail());
         j.begin_object().field("detail", text).field("rule", rule_id(d.rule));
         if (d.warning) j.field("warning", true);
         j.end_object();
@@ -331,10 +331,10 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
     if (r.has_state) j.field("health_after", r.health_after());
     if (r.line > 0) j.field("line", r.line);
     j.field("op", r.op()).field("outcome", to_string(r.outcome)).field("phase", to_string(r.phase));
-    name_or_null(j, "rule", r.refused_by.has_value(), r.refused_by ? rule_id(*r.refused_by) : std::string_view{});
+    name_or_null(j, "rule", r.refused_by().has_value(), r.refused_by() ? rule_id(*r.refused_by()) : std::string_view{});
     if (r.has_state) j.field("state_after", r.state_after());
     text.clear();
-    if (r.target.kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target});
+    if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
     j.field("target", text);
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
@@ -544,12 +544,12 @@ void event_rows(const Simulation& sim, const RowFn& row) {
             if (!decisions.empty()) decisions += "; ";
             decisions += rule_id(d.rule);
             decisions += ": ";
-            w.render(decisions, d.detail);
+            w.render(decisions, d.detail());
         }
         Where x = where_of(w, r);
         const bool azure = r.azure_after != kNoAzureKey;
-        cells = {seconds_text(r.time), std::string{r.op()}, w.render(r.target), std::string{to_string(r.phase)},
-                 std::string{to_string(r.outcome)}, r.refused_by ? std::string{rule_id(*r.refused_by)} : "",
+        cells = {seconds_text(r.time), std::string{r.op()}, w.render(r.target()), std::string{to_string(r.phase)},
+                 std::string{to_string(r.outcome)}, r.refused_by() ? std::string{rule_id(*r.refused_by())} : "",
                  w.render(r.detail()), std::move(decisions), std::string{r.state_after()}, std::string{r.health_after()}, std::move(x.instance),
                  std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
                  azure ? std::string{azure_view(r.azure_after).protection_state} : "",

@@ -149,7 +149,7 @@ void Simulation::observe_reachability(bool log_changes) {
     std::optional<std::pair<Rule, std::string>> cause;
     for (std::size_t i = log_.size(); i > log_seen_; --i)
         if (const LogRecord& r = log_[i - 1]; !r.decisions().empty()) {
-            const std::string target = world_.render(r.target);
+            const std::string target = world_.render(r.target());
             cause.emplace(r.decisions().front().rule, std::string{r.op()} + (target.empty() ? "" : " " + target));
             break;
         }
@@ -223,8 +223,8 @@ void Simulation::list_unexpected_refusals() {
         res.time = r.time;
         res.ok = scenario_.allow_refusals;
         res.unexpected_refusal = true;
-        res.rule = rule_id(*r.refused_by);
-        res.check = "unexpected refusal of " + std::string{r.op()} + " " + world_.render(r.target);
+        res.rule = rule_id(*r.refused_by());
+        res.check = "unexpected refusal of " + std::string{r.op()} + " " + world_.render(r.target());
         res.expected = "accepted (the event has no expect_error)";
         res.found = "refused by " + std::string{res.rule} + (r.detail().empty() ? "" : ": " + world_.render(r.detail()));
         res.line = r.line;
@@ -370,27 +370,27 @@ void Simulation::check_expect_error(const EventSpec& e, const std::string& what,
     res.check = "expect_error on " + what;
     res.expected = "refused by " + e.expect_error;
     auto refused_by_rule = [&](const LogRecord* r) {
-        if (!r->refused_by) return false;
-        if (rule_id(*r->refused_by) == e.expect_error) return true;
+        if (!r->refused_by()) return false;
+        if (rule_id(*r->refused_by()) == e.expect_error) return true;
         for (Rule also : r->also_refused_by())
             if (rule_id(also) == e.expect_error) return true;
         return false;
     };
     // On several VMs (a selector, a plan): it holds when at least one VM is refused and every VM
     // refused is refused by that rule; VMs that the operation accepted do not count against it.
-    const bool some_refused = std::any_of(records.begin(), records.end(), [](const LogRecord* r) { return r->refused_by.has_value(); });
+    const bool some_refused = std::any_of(records.begin(), records.end(), [](const LogRecord* r) { return r->refused_by().has_value(); });
     const bool all_by_rule = std::all_of(records.begin(), records.end(),
-                                         [&](const LogRecord* r) { return !r->refused_by || refused_by_rule(r); });
+                                         [&](const LogRecord* r) { return !r->refused_by() || refused_by_rule(r); });
     res.ok = some_refused && all_by_rule;
     if (records.empty()) {
         res.found = "the operation selected no VM";
     } else if (!some_refused) {
-        res.found = records.size() == 1 ? world_.render(records.front()->target) + ": accepted"
+        res.found = records.size() == 1 ? world_.render(records.front()->target()) + ": accepted"
                                         : "all " + std::to_string(records.size()) + " VMs accepted";
     } else if (!all_by_rule) {
         for (const LogRecord* r : records)
-            if (r->refused_by && !refused_by_rule(r)) {
-                res.found = world_.render(r->target) + ": refused by " + std::string{rule_id(*r->refused_by)} + " (" +
+            if (r->refused_by() && !refused_by_rule(r)) {
+                res.found = world_.render(r->target()) + ": refused by " + std::string{rule_id(*r->refused_by())} + " (" +
                             world_.render(r->detail()) + ")";
                 break;
             }

@@ -201,18 +201,18 @@ std::string azure_disagreement(const Simulation& sim, int& checked) {
     std::map<std::string, AzureKey> before;  // per VM: the key after its last record
     for (const LogRecord& r : sim.log()) {
         if (r.azure_after == kNoAzureKey) continue;
-        const AzureKey was = before.count(sim.world().render(r.target)) ? before[sim.world().render(r.target)] : azure_key(Replication{});
-        before[sim.world().render(r.target)] = r.azure_after;
+        const AzureKey was = before.count(sim.world().render(r.target())) ? before[sim.world().render(r.target())] : azure_key(Replication{});
+        before[sim.world().render(r.target())] = r.azure_after;
         if (r.phase == Phase::done || r.op() == "failback" || r.op() == "enable_replication") continue;
         const std::string_view name = azure_operation(r.op(), false);
         if (name.empty()) continue;
-        if (r.refused_by && !state_rule(*r.refused_by)) continue;  // refused for another reason
+        if (r.refused_by() && !state_rule(*r.refused_by())) continue;  // refused for another reason
         const auto& allowed = azure_view(was).allowed_operations;
         const bool listed = std::find(allowed.begin(), allowed.end(), name) != allowed.end();
         ++checked;
-        if (listed == r.refused_by.has_value())
-            return std::string{r.op()} + " " + sim.world().render(r.target) + " at " + std::to_string(r.time) + " ms was " +
-                   (r.refused_by ? "refused by " + std::string{rule_id(*r.refused_by)} : std::string{"accepted"}) + ", but " +
+        if (listed == r.refused_by().has_value())
+            return std::string{r.op()} + " " + sim.world().render(r.target()) + " at " + std::to_string(r.time) + " ms was " +
+                   (r.refused_by() ? "refused by " + std::string{rule_id(*r.refused_by())} : std::string{"accepted"}) + ", but " +
                    std::string{name} + (listed ? " is" : " is not") + " in allowedOperations of " +
                    std::string{azure_view(was).protection_state};
     }
