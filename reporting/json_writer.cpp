@@ -74,12 +74,12 @@ JsonWriter& JsonWriter::key(std::string_view k) {
     // Keys are the program's own words, never text from a file: most need no escaping, and are
     // written in one piece.
     if (k.size() <= 60 && first_escaped(k, 0) == k.size()) {
-        char quoted[64];
+        char* quoted = sink_.room(k.size() + 3);
         quoted[0] = '"';
         std::memcpy(quoted + 1, k.data(), k.size());
         quoted[k.size() + 1] = '"';
         quoted[k.size() + 2] = ':';
-        sink_.write(std::string_view(quoted, k.size() + 3));
+        sink_.commit(k.size() + 3);
     } else {
         string(k);
         sink_.put(':');

@@ -305,7 +305,8 @@ void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
     j.end_array().field("running", w.running(inst)).field("site", w.sites[inst.site].name).end_object();
 }
 
-void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
+/// `text`: scratch for the texts rendered, kept by the caller from record to record.
+void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string& text) {
     j.begin_object();
     if (const std::vector<Rule> also = r.also_refused_by(); !also.empty()) {
         j.key("also_refused_by").begin_array();
@@ -316,7 +317,6 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
         j.key("azure_after");
         write_azure(j, r.azure_after);
     }
-    std::string text;  // each text rendered here in turn
     j.key("decisions").begin_array();
     for (const auto& d : r.decisions()) {
         text.clear();
@@ -337,14 +337,13 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r) {
     if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
     j.field("target", text);
     seconds_field(j, "time", r.time);
-    if (r.instance != 0xff) {
-        const Where x = where_of(w, r);
+    if (r.instance != 0xff) {  // as where_of says it, without copying the names
         j.key("where").begin_object();
-        name_or_null(j, "address", !x.address.empty(), x.address);
-        j.field("instance", x.instance);
-        name_or_null(j, "network", !x.network.empty(), x.network);
-        name_or_null(j, "site", !x.site.empty(), x.site);
-        name_or_null(j, "subnet", !x.subnet.empty(), x.subnet);
+        name_or_null(j, "address", r.has_address, r.has_address ? Ipv4Address{r.address_value}.to_string() : std::string{});
+        j.field("instance", instance_name(r.instance));
+        name_or_null(j, "network", r.network != kNone, r.network != kNone ? std::string_view{w.networks[r.network].name} : std::string_view{});
+        name_or_null(j, "site", r.site != kNone, r.site != kNone ? std::string_view{w.sites[r.site].name} : std::string_view{});
+        name_or_null(j, "subnet", r.subnet != kNone, r.subnet != kNone ? std::string_view{w.subnets[r.subnet].name} : std::string_view{});
         j.end_object();
     }
     j.end_object();
@@ -433,7 +432,8 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
 
     seconds_field(j, "end_time", sim.end_time());
     j.key("events").begin_array();
-    for (const auto& r : sim.log()) write_event(j, w, r);
+    std::string text;
+    for (const auto& r : sim.log()) write_event(j, w, r, text);
     j.end_array().key("expectations").begin_array();
     for (const auto& e : sim.expectations()) write_expectation(j, e);
     j.end_array().field("file", sim.scenario().file);
