@@ -44,16 +44,6 @@ void JsonWriter::newline(std::size_t depth) {
     for (std::size_t i = 0; i < depth * static_cast<std::size_t>(indent_); ++i) sink_.put(' ');
 }
 
-void JsonWriter::separate() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    if (counts_.empty()) return;
-    if (counts_.back()++ > 0) sink_.put(',');
-    if (indent_ >= 0) newline(counts_.size());
-}
-
 JsonWriter& JsonWriter::open(char bracket) {
     separate();
     sink_.put(bracket);
@@ -68,6 +58,8 @@ JsonWriter& JsonWriter::close(char bracket) {
     sink_.put(bracket);
     return *this;
 }
+
+bool JsonWriter::plain_key(std::string_view k) { return first_escaped(k, 0) == k.size(); }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
     separate();

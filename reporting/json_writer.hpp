@@ -3,7 +3,9 @@
 // dump(indent) indents (the same bytes), so a document of any size costs a buffer, not a tree.
 // The caller writes the keys of an object in the order it wants them (reports write them sorted,
 // as a JSON object held in a std::map would be).
+#include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +29,23 @@ public:
     JsonWriter& end_array() { return close(']'); }
     /// The key of the next value, in an object.
     JsonWriter& key(std::string_view k);
+    /// A key written as a literal: one of the program's own words, which never needs escaping, so
+    /// it is copied as it is, its length known when compiled (a run's JSON has millions of keys).
+    template <std::size_t N>
+    JsonWriter& key(const char (&k)[N]) {
+        static_assert(N >= 1 && N <= 64, "a literal key of at most 63 characters");
+        assert(plain_key(std::string_view{k, N - 1}) && "a literal key needs no escaping");
+        separate();
+        char* quoted = sink_.room(N + 2);
+        quoted[0] = '"';
+        std::memcpy(quoted + 1, k, N - 1);
+        quoted[N] = '"';
+        quoted[N + 1] = ':';
+        sink_.commit(N + 2);
+        if (indent_ >= 0) sink_.put(' ');
+        after_key_ = true;
+        return *this;
+    }
 
     JsonWriter& value(std::string_view s);
     JsonWriter& value(const char* s) { return value(std::string_view{s}); }
@@ -42,8 +61,8 @@ public:
     JsonWriter& number_text(std::string_view digits);
 
     /// key(k).value(v): one member.
-    template <typename T>
-    JsonWriter& field(std::string_view k, const T& v) {
+    template <typename K, typename T>
+    JsonWriter& field(const K& k, const T& v) {
         key(k);
         return value(v);
     }
@@ -55,9 +74,19 @@ private:
     JsonWriter& open(char bracket);
     JsonWriter& close(char bracket);
     /// Before a value: the separator and the indentation of its position (none after a key).
-    void separate();
+    void separate() {
+        if (after_key_) {
+            after_key_ = false;
+            return;
+        }
+        if (counts_.empty()) return;
+        if (counts_.back()++ > 0) sink_.put(',');
+        if (indent_ >= 0) newline(counts_.size());
+    }
     void newline(std::size_t depth);
     void string(std::string_view s);
+    /// True when `k` needs no escaping in a JSON string.
+    static bool plain_key(std::string_view k);
     template <typename Integer>
     JsonWriter& integer(Integer n);
 

@@ -241,19 +241,21 @@ using reporting::JsonWriter;
 
 // Seconds as a JSON number (seconds_text).
 void write_seconds(JsonWriter& j, Millis ms) { j.number_text(seconds_text(ms)); }
-void seconds_field(JsonWriter& j, std::string_view key, Millis ms) {
+// The keys below are taken as the caller gave them (a literal stays a literal for JsonWriter::key).
+template <typename Key>
+void seconds_field(JsonWriter& j, const Key& key, Millis ms) {
     j.key(key);
     write_seconds(j, ms);
 }
-template <typename Name>
-void name_or_null(JsonWriter& j, std::string_view key, bool present, const Name& name) {
+template <typename Key, typename Name>
+void name_or_null(JsonWriter& j, const Key& key, bool present, const Name& name) {
     j.key(key);
     if (present) j.value(name);
     else j.null();
 }
 // The name of entity `id` of `entities` (networks, subnets, sites), or null for kNone.
-template <typename Entities>
-void id_name(JsonWriter& j, std::string_view key, Id id, const Entities& entities) {
+template <typename Key, typename Entities>
+void id_name(JsonWriter& j, const Key& key, Id id, const Entities& entities) {
     name_or_null(j, key, id != kNone, id != kNone ? std::string_view{entities[id].name} : std::string_view{});
 }
 

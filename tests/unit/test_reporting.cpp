@@ -642,3 +642,22 @@ TEST_CASE("JsonWriter writes nlohmann::json's bytes, compact and indented, on 3,
         }
     }
 }
+
+TEST_CASE("JsonWriter writes a literal key as the same bytes as the same key given as text") {
+    for (const int indent : {-1, 2}) {
+        std::string literal, text;
+        {
+            drsim::reporting::StringSink sink(literal);
+            drsim::reporting::JsonWriter w(sink, indent);
+            w.begin_object().key("also_refused_by").value(1).field("op", "failover").key("x").begin_array().end_array().end_object();
+        }
+        {
+            drsim::reporting::StringSink sink(text);
+            drsim::reporting::JsonWriter w(sink, indent);
+            const std::string also = "also_refused_by", op = "op", x = "x";
+            w.begin_object().key(also).value(1).field(op, "failover").key(x).begin_array().end_array().end_object();
+        }
+        CHECK(literal == text);
+        CHECK(literal == nlohmann::json{{"also_refused_by", 1}, {"op", "failover"}, {"x", nlohmann::json::array()}}.dump(indent));
+    }
+}
