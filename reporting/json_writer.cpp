@@ -85,9 +85,18 @@ void JsonWriter::string(std::string_view s) {
     // As nlohmann::json escapes: quote and backslash, the named control characters, any other
     // below 0x20 as \u00xx; UTF-8 is written as it is. Most strings need none.
     static constexpr char hex[] = "0123456789abcdef";
+    std::size_t i = first_escaped(s, 0);
+    if (i == s.size() && s.size() <= 1024) {  // nothing to escape: quoted in one piece of the buffer
+        char* quoted = sink_.room(s.size() + 2);
+        quoted[0] = '"';
+        std::memcpy(quoted + 1, s.data(), s.size());
+        quoted[s.size() + 1] = '"';
+        sink_.commit(s.size() + 2);
+        return;
+    }
     sink_.put('"');
     std::size_t plain = 0;  // start of the run not yet written
-    for (std::size_t i = first_escaped(s, 0); i < s.size(); i = first_escaped(s, plain)) {
+    for (; i < s.size(); i = first_escaped(s, plain)) {
         const auto c = static_cast<unsigned char>(s[i]);
         sink_.write(s.substr(plain, i - plain));
         plain = i + 1;
