@@ -132,13 +132,13 @@ struct Instance {
 };
 
 
-/// Target settings of one direction of a replication ("Compute and Network").
 /// One NIC's target network as fixed when replication was enabled (A2A), and the rule that chose it.
 struct NicTarget {
     Id network = kNone;  ///< kNone: resolved at failover
     Rule rule = Rule::MapResolveAtFailover;  ///< MAP-DEFAULT, MAP-AUTO-*, ...
 };
 
+/// Target settings of one direction of a replication ("Compute and Network").
 struct TargetSettings {
     std::vector<NicTarget> targets;  ///< per NIC
     std::uint32_t subnet = kNone;  ///< SUBNET-OVERRIDE: the name, held in World::texts (World::held_text); kNone: none
