@@ -63,22 +63,9 @@ bool JsonWriter::plain_key(std::string_view k) { return first_escaped(k, 0) == k
 
 JsonWriter& JsonWriter::key(std::string_view k) {
     separate();
-    // Keys are the program's own words, never text from a file: most need no escaping, and are
-    // written in one piece.
-    if (k.size() <= 60 && first_escaped(k, 0) == k.size()) {
-        char* quoted = sink_.room(k.size() + 3);
-        quoted[0] = '"';
-        std::memcpy(quoted + 1, k.data(), k.size());
-        quoted[k.size() + 1] = '"';
-        quoted[k.size() + 2] = ':';
-        sink_.commit(k.size() + 3);
-    } else {
-        string(k);
-        sink_.put(':');
-    }
-    if (indent_ >= 0) sink_.put(' ');
-    after_key_ = true;
-    return *this;
+    string(k);
+    sink_.put(':');
+    return key_written();
 }
 
 void JsonWriter::string(std::string_view s) {
@@ -86,12 +73,8 @@ void JsonWriter::string(std::string_view s) {
     // below 0x20 as \u00xx; UTF-8 is written as it is. Most strings need none.
     static constexpr char hex[] = "0123456789abcdef";
     std::size_t i = first_escaped(s, 0);
-    if (i == s.size() && s.size() <= 1024) {  // nothing to escape: quoted in one piece of the buffer
-        char* quoted = sink_.room(s.size() + 2);
-        quoted[0] = '"';
-        std::memcpy(quoted + 1, s.data(), s.size());
-        quoted[s.size() + 1] = '"';
-        sink_.commit(s.size() + 2);
+    if (i == s.size() && s.size() <= 1024) {  // nothing to escape
+        quoted_plain(s, '\0');
         return;
     }
     sink_.put('"');

@@ -36,15 +36,8 @@ public:
         static_assert(N >= 1 && N <= 64, "a literal key of at most 63 characters");
         assert(plain_key(std::string_view{k, N - 1}) && "a literal key needs no escaping");
         separate();
-        char* quoted = sink_.room(N + 2);
-        quoted[0] = '"';
-        std::memcpy(quoted + 1, k, N - 1);
-        quoted[N] = '"';
-        quoted[N + 1] = ':';
-        sink_.commit(N + 2);
-        if (indent_ >= 0) sink_.put(' ');
-        after_key_ = true;
-        return *this;
+        quoted_plain(std::string_view{k, N - 1}, ':');
+        return key_written();
     }
 
     JsonWriter& value(std::string_view s);
@@ -85,6 +78,23 @@ private:
     }
     void newline(std::size_t depth);
     void string(std::string_view s);
+    /// `s`, which needs no escaping, in quotes and then `after` ('\0': nothing), in one piece of the
+    /// sink's buffer (`s` at most a kilobyte).
+    void quoted_plain(std::string_view s, char after) {
+        const std::size_t n = s.size() + 2 + (after != '\0' ? 1 : 0);
+        char* out = sink_.room(n);
+        out[0] = '"';
+        std::memcpy(out + 1, s.data(), s.size());
+        out[s.size() + 1] = '"';
+        if (after != '\0') out[s.size() + 2] = after;
+        sink_.commit(n);
+    }
+    /// After a key's colon: the space of an indented writer; the next value follows the key.
+    JsonWriter& key_written() {
+        if (indent_ >= 0) sink_.put(' ');
+        after_key_ = true;
+        return *this;
+    }
     /// True when `k` needs no escaping in a JSON string.
     static bool plain_key(std::string_view k);
     template <typename Integer>

@@ -2,7 +2,6 @@
 // Where an output is written as it is produced: a buffer that goes out (to a file, standard output,
 // a string) each time it fills, so that no output is ever held whole in memory.
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -26,7 +25,7 @@ public:
                 return;
             }
         }
-        copy(buffer_.get() + used_, text.data(), text.size());
+        std::memcpy(buffer_.get() + used_, text.data(), text.size());
         used_ += text.size();
     }
     /// Room for `n` more bytes in the buffer (n at most its capacity): write them at the pointer
@@ -53,28 +52,6 @@ protected:
     virtual void emit(std::string_view bytes) = 0;
 
 private:
-    /// memcpy, with the short copies (most of a JSON document: keys, names, numbers) done inline
-    /// as two overlapping word moves rather than a call into the C library per piece.
-    static void copy(char* to, const char* from, std::size_t n) {
-        if (n >= 8 && n <= 16) {
-            std::uint64_t head, tail;
-            std::memcpy(&head, from, 8);
-            std::memcpy(&tail, from + n - 8, 8);
-            std::memcpy(to, &head, 8);
-            std::memcpy(to + n - 8, &tail, 8);
-        } else if (n >= 4 && n < 8) {
-            std::uint32_t head, tail;
-            std::memcpy(&head, from, 4);
-            std::memcpy(&tail, from + n - 4, 4);
-            std::memcpy(to, &head, 4);
-            std::memcpy(to + n - 4, &tail, 4);
-        } else if (n < 4) {
-            for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
-        } else {
-            std::memcpy(to, from, n);
-        }
-    }
-
     std::unique_ptr<char[]> buffer_;
     std::size_t capacity_;
     std::size_t used_ = 0;

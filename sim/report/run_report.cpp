@@ -219,8 +219,11 @@ std::string_view instance_name(std::uint8_t slot) {
 }
 
 // Where a record's instance is: its site, network, subnet and first address, by name ("" for none).
+// Where the instance a record is about runs: names as the world holds them ("" for none), its
+// address as text (short: no allocation).
 struct Where {
-    std::string instance, site, network, subnet, address;
+    std::string_view instance, site, network, subnet;
+    std::string address;
 };
 Where where_of(const World& w, const LogRecord& r) {
     Where x;
@@ -339,13 +342,14 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
     j.field("target", text);
     seconds_field(j, "time", r.time);
-    if (r.instance != 0xff) {  // as where_of says it, without copying the names
+    if (r.instance != 0xff) {
+        const Where x = where_of(w, r);
         j.key("where").begin_object();
-        name_or_null(j, "address", r.has_address, r.has_address ? Ipv4Address{r.address_value}.to_string() : std::string{});
-        j.field("instance", instance_name(r.instance));
-        name_or_null(j, "network", r.network != kNone, r.network != kNone ? std::string_view{w.networks[r.network].name} : std::string_view{});
-        name_or_null(j, "site", r.site != kNone, r.site != kNone ? std::string_view{w.sites[r.site].name} : std::string_view{});
-        name_or_null(j, "subnet", r.subnet != kNone, r.subnet != kNone ? std::string_view{w.subnets[r.subnet].name} : std::string_view{});
+        name_or_null(j, "address", !x.address.empty(), x.address);
+        j.field("instance", x.instance);
+        name_or_null(j, "network", !x.network.empty(), x.network);
+        name_or_null(j, "site", !x.site.empty(), x.site);
+        name_or_null(j, "subnet", !x.subnet.empty(), x.subnet);
         j.end_object();
     }
     j.end_object();
@@ -552,8 +556,8 @@ void event_rows(const Simulation& sim, const RowFn& row) {
         const bool azure = r.azure_after != kNoAzureKey;
         cells = {seconds_text(r.time), std::string{r.op()}, w.render(r.target()), std::string{to_string(r.phase)},
                  std::string{to_string(r.outcome)}, r.refused_by() ? std::string{rule_id(*r.refused_by())} : "",
-                 w.render(r.detail()), std::move(decisions), std::string{r.state_after()}, std::string{r.health_after()}, std::move(x.instance),
-                 std::move(x.site), std::move(x.network), std::move(x.subnet), std::move(x.address),
+                 w.render(r.detail()), std::move(decisions), std::string{r.state_after()}, std::string{r.health_after()}, std::string{x.instance},
+                 std::string{x.site}, std::string{x.network}, std::string{x.subnet}, std::move(x.address),
                  azure ? std::string{azure_view(r.azure_after).protection_state} : "",
                  azure ? std::string{azure_view(r.azure_after).active_location} : "",
                  r.line > 0 ? std::to_string(r.line) : ""};

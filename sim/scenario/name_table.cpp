@@ -30,8 +30,7 @@ std::size_t NameTable::slot_of(std::string_view name) const {
     for (std::size_t i = std::hash<std::string_view>{}(name) & mask;; i = (i + 1) & mask) {
         const std::uint32_t slot = slots_[i];
         if (slot == 0) return i;
-        const Entry& e = entries_[slot - 1];
-        if (e.size == name.size() && std::string_view{e.data, e.size} == name) return i;
+        if (entries_[slot - 1].name.view() == name) return i;
     }
 }
 
@@ -40,7 +39,7 @@ void NameTable::rehash(std::size_t count) {
     while (size * 3 < count * 4) size *= 2;
     slots_.assign(size, 0);
     for (std::uint32_t k = 0; k < entries_.size(); ++k)
-        slots_[slot_of({entries_[k].data, entries_[k].size})] = k + 1;
+        slots_[slot_of(entries_[k].name.view())] = k + 1;
 }
 
 std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t number) {
@@ -49,13 +48,13 @@ std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t numb
     if (slots_[at] != 0) return std::nullopt;  // held already
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max() || name.size() > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("too many names, or a name too long, for one name table");
-    const std::string_view held = hold(name);
-    entries_.push_back(Entry{held.data(), static_cast<std::uint32_t>(held.size()), number});
+    const HeldName held{hold(name)};
+    entries_.push_back(Entry{held, number});
     slots_[at] = static_cast<std::uint32_t>(entries_.size());
-    return HeldName{held.data()};
+    return held;
 }
 
-std::string_view NameTable::hold(std::string_view name) {
+const char* NameTable::hold(std::string_view name) {
     // Its length first (HeldName reads it there), then its characters.
     const auto size = static_cast<std::uint32_t>(name.size());
     const std::size_t need = sizeof size + name.size();
@@ -71,7 +70,7 @@ std::string_view NameTable::hold(std::string_view name) {
     std::copy(name.begin(), name.end(), start);
     next_ += need;
     block_free_ -= need;
-    return {start, name.size()};
+    return start;
 }
 
 }  // namespace drsim

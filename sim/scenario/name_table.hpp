@@ -69,6 +69,9 @@ private:
     const char* chars_ = nullptr;  ///< the characters; their count in the 4 bytes before
 };
 
+/// Names, each held once in blocks of characters that never move (each after its length), and the
+/// index name -> number (a VM's index). A HeldName `add` returns stays valid as long as the table,
+/// which moves but is never copied (a copy would leave the names pointing into the original).
 class NameTable {
 public:
     NameTable() = default;
@@ -93,8 +96,8 @@ public:
     std::size_t size() const { return entries_.size(); }
 
 private:
-    /// A copy of `name` in the last block (a new one when it does not fit).
-    std::string_view hold(std::string_view name);
+    /// A copy of `name`, after its length, in the last block (a new one when it does not fit): its characters.
+    const char* hold(std::string_view name);
 
     static constexpr std::size_t block_size = 64 * 1024;
     std::vector<std::unique_ptr<char[]>> blocks_;
@@ -104,8 +107,7 @@ private:
     // most three quarters full) of their places in that list. 16 bytes per name and 4 per slot,
     // where a node-based hash map takes some 50 per name.
     struct Entry {
-        const char* data;
-        std::uint32_t size;
+        HeldName name;
         std::uint32_t number;
     };
     /// The slot holding `name`, or the empty slot where it would go. slots_ must not be empty.

@@ -40,8 +40,6 @@ public:
     std::size_t size() const { return items_ ? items_->size() : 0; }
     const T& operator[](std::size_t i) const { return (*items_)[i]; }
     T& operator[](std::size_t i) { return (*items_)[i]; }
-    const T& front() const { return items_->front(); }
-    const T& back() const { return items_->back(); }
     const_iterator begin() const { return items().begin(); }
     const_iterator end() const { return items().end(); }
     iterator begin() { return items_ ? items_->begin() : iterator{}; }
@@ -51,14 +49,11 @@ public:
     T& emplace_back(A&&... args) {
         return made().emplace_back(std::forward<A>(args)...);
     }
-    void push_back(T v) { made().push_back(std::move(v)); }
     void assign(std::size_t n, const T& v) {
         if (n == 0) items_.reset();
         else made().assign(n, v);
     }
     void clear() { items_.reset(); }
-
-    friend bool operator==(const RareVector& a, const RareVector& b) { return a.items() == b.items(); }
 
 private:
     std::vector<T>& made() {
