@@ -17,6 +17,8 @@ NameTable& NameTable::operator=(NameTable&& other) noexcept {
     other.entries_.clear();
     slots_ = std::move(other.slots_);
     other.slots_.clear();
+    tags_ = std::move(other.tags_);
+    other.tags_.clear();
     return *this;
 }
 
@@ -25,12 +27,13 @@ void NameTable::reserve(std::size_t count) {
     if (count * 4 > slots_.size() * 3) rehash(count);
 }
 
-std::size_t NameTable::slot_of(std::string_view name) const {
+std::size_t NameTable::slot_of(std::string_view name, std::size_t h) const {
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = std::hash<std::string_view>{}(name) & mask;; i = (i + 1) & mask) {
+    const std::uint8_t tag = tag_of(h);
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         const std::uint32_t slot = slots_[i];
         if (slot == 0) return i;
-        if (entries_[slot - 1].name.view() == name) return i;
+        if (tags_[i] == tag && entries_[slot - 1].name.view() == name) return i;
     }
 }
 
@@ -38,19 +41,26 @@ void NameTable::rehash(std::size_t count) {
     std::size_t size = 16;
     while (size * 3 < count * 4) size *= 2;
     slots_.assign(size, 0);
-    for (std::uint32_t k = 0; k < entries_.size(); ++k)
-        slots_[slot_of(entries_[k].name.view())] = k + 1;
+    tags_.assign(size, 0);
+    for (std::uint32_t k = 0; k < entries_.size(); ++k) {
+        const std::size_t h = hash(entries_[k].name.view());
+        const std::size_t at = slot_of(entries_[k].name.view(), h);
+        slots_[at] = k + 1;
+        tags_[at] = tag_of(h);
+    }
 }
 
 std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t number) {
     if ((entries_.size() + 1) * 4 > slots_.size() * 3) rehash(std::max<std::size_t>(2 * entries_.size(), entries_.size() + 1));
-    const std::size_t at = slot_of(name);
+    const std::size_t h = hash(name);
+    const std::size_t at = slot_of(name, h);
     if (slots_[at] != 0) return std::nullopt;  // held already
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max() || name.size() > std::numeric_limits<std::uint32_t>::max())
         throw std::length_error("too many names, or a name too long, for one name table");
     const HeldName held{hold(name)};
     entries_.push_back(Entry{held, number});
     slots_[at] = static_cast<std::uint32_t>(entries_.size());
+    tags_[at] = tag_of(h);
     return held;
 }
 

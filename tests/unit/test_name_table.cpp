@@ -70,6 +70,14 @@ TEST_CASE("randomised: a name table answers as a std::map of the names added") {
         CHECK(held.has_value() == fresh);
         if (fresh) reference.emplace(name, i);
         CHECK(t.find(name) == reference.at(name));
+        t.prefetch(NameTable::hash(name));  // a hint only: changes nothing
     }
     CHECK(t.size() == reference.size());
+    // Names never added, among them ones whose slot tags match a held name's.
+    for (std::uint32_t i = 0; i < 5'000; ++i) {
+        std::string name(1 + rng() % 8, 'a');
+        for (char& c : name) c = static_cast<char>('a' + rng() % 5);
+        const auto it = reference.find(name);
+        CHECK(t.find(name) == (it == reference.end() ? std::nullopt : std::optional<std::uint32_t>{it->second}));
+    }
 }
