@@ -11,68 +11,68 @@
 
 namespace drsim::engine {
 
-// An implicit d-ary min-heap of EventEntry in one contiguous array: the children of node i are
-// Arity*i+1 .. Arity*i+Arity. Push and pop are O(log n); entries are moved into a "hole" rather than
-// swapped.
+// The array of an implicit d-ary min-heap of EventEntry and its operations for any arity: the
+// children of node i are Arity*i+1 .. Arity*i+Arity. Push and pop are O(log n); entries are moved
+// into a "hole" rather than swapped. One array serves arities 2 and 4 alike (heapify turns one into
+// the other), which is what lets the default event set change arity as it grows.
 //
-// Laid out for the cache: the buffer is 64-byte aligned and the root sits Arity-1 entries into it, so
-// every family of Arity siblings starts at a multiple of its own size and never straddles a line; with
-// Arity 4 and 16-byte entries a family is exactly one line, so each level of a pop costs at most one
-// cache miss (and the descent prefetches the next level's families one step ahead).
-template <std::size_t Arity>
-class DaryHeapEventSet final : public EventSet {
-  static_assert(Arity >= 2, "a heap needs at least two children per node");
-
+// Laid out for the cache: the buffer is 64-byte aligned and the root sits three entries into it, so
+// every family of 2 or of 4 siblings starts at a multiple of its own size and never straddles a line;
+// with Arity 4 and 16-byte entries a family is exactly one line, so each level of a pop costs at most
+// one cache miss (and the descent prefetches the next level's families one step ahead).
+class HeapArray {
 public:
-  DaryHeapEventSet() = default;
+  std::size_t size() const { return size_; }
+  EventEntry* entries() { return buffer_.get() + kLead; }
+  const EventEntry* entries() const { return buffer_.get() + kLead; }
 
   // Adds `entry`. O(log n); amortised O(1) growth of the array.
-  void push(const EventEntry& entry) override {
+  template <std::size_t Arity>
+  void push(const EventEntry& entry) {
     if (size_ == capacity_) {
       grow();
     }
     ++size_;
-    sift_up(size_ - 1, entry);
+    sift_up<Arity>(size_ - 1, 0, entry);
   }
 
-  // Removes and returns the earliest entry; the set must not be empty. O(log n).
-  EventEntry pop_min() override {
+  // Removes and returns the earliest entry; the heap must not be empty. O(log n).
+  template <std::size_t Arity>
+  EventEntry pop_min() {
     assert(size_ > 0 && "pop_min on an empty event set");
     EventEntry* const data = entries();
     const EventEntry top = data[0];
     --size_;
     if (size_ > 0) {
-      sift_down_from_root(data[size_]);
+      sift_down<Arity>(0, data[size_]);
     }
     return top;
   }
 
-  // Returns the earliest entry; the set must not be empty. O(1).
-  const EventEntry& peek_min() const override {
-    assert(size_ > 0 && "peek_min on an empty event set");
-    return entries()[0];
+  // Reorders the entries into a heap of `Arity` (Floyd's construction, O(n)), whatever order they
+  // were in.
+  template <std::size_t Arity>
+  void heapify() {
+    if (size_ < 2) {
+      return;
+    }
+    EventEntry* const data = entries();
+    for (std::size_t i = (size_ - 2) / Arity + 1; i-- > 0;) {
+      sift_down<Arity>(i, data[i]);
+    }
   }
-
-  // Returns the number of entries held. O(1).
-  std::size_t size() const override { return size_; }
-
-  // The entries in heap order (the root first, then its Arity children, ...), for a caller that
-  // wants to look ahead (the simulator prefetches what the next events will touch). size() of them.
-  const EventEntry* heap_order() const { return entries(); }
 
 private:
   static constexpr std::size_t kCacheLine = 64;
-  // Entries before the root, so that the first family (index 1) starts on a line boundary.
-  static constexpr std::size_t kLead = Arity - 1;
+  // Entries before the root, so that the first family (index 1) starts on a line boundary, and every
+  // family of 2 or 4 on a multiple of its size.
+  static constexpr std::size_t kLead = 3;
   // Entries from which sift_down prefetches the next level: 2,048 entries are 32 KiB, a first-level cache.
   static constexpr std::size_t kPrefetchFrom = 2048;
 
   struct AlignedDelete {
     void operator()(EventEntry* buffer) const { ::operator delete(buffer, std::align_val_t{kCacheLine}); }
   };
-
-  EventEntry* entries() { return buffer_.get() + kLead; }
-  const EventEntry* entries() const { return buffer_.get() + kLead; }
 
   void grow() {
     const std::size_t capacity = capacity_ == 0 ? 1024 : capacity_ * 2;
@@ -85,11 +85,12 @@ private:
     capacity_ = capacity;
   }
 
-  // Moves the hole at `hole` up until `moving` fits there, then stores it.
-  void sift_up(std::size_t hole, const EventEntry& moving) {
+  // Moves the hole at `hole` up, but not above `top`, until `moving` fits there, then stores it.
+  template <std::size_t Arity>
+  void sift_up(std::size_t hole, std::size_t top, const EventEntry& moving) {
     EventEntry* const data = entries();
     const EventOrderKey key = order_key(moving);
-    while (hole > 0) {
+    while (hole > top) {
       const std::size_t parent = (hole - 1) / Arity;
       if (!(key < order_key(data[parent]))) {
         break;
@@ -100,19 +101,22 @@ private:
     data[hole] = moving;
   }
 
-  // Places `moving` starting from a hole at the root. Bottom-up (Floyd): the hole first sinks along the
-  // path of smallest children to a leaf without comparing against `moving`, then `moving` rises from
-  // there. `moving` is the old last leaf, which almost always belongs near the bottom, so this saves
-  // about one comparison per level against the textbook top-down sift.
-  void sift_down_from_root(const EventEntry moving) {
+  // Places `moving` in the subtree whose root `start` is a hole. Bottom-up (Floyd): the hole first
+  // sinks along the path of smallest children to a leaf without comparing against `moving`, then
+  // `moving` rises from there (no higher than `start`). `moving` is usually the old last leaf, which
+  // almost always belongs near the bottom, so this saves about one comparison per level against the
+  // textbook top-down sift.
+  template <std::size_t Arity>
+  void sift_down(std::size_t start, const EventEntry moving) {
+    static_assert((kLead + 1) % Arity == 0, "families must start on a multiple of their size");
     EventEntry* const data = entries();
     const std::size_t count = size_;
-    std::size_t hole = 0;
+    std::size_t hole = start;
     // A heap that fits in the first-level cache has no miss to hide: prefetching there only costs
     // instructions (twenty per pop of a 4-ary heap of 1,000).
     const bool prefetch = count > kPrefetchFrom;
     // Full families: every level but possibly the last.
-    for (std::size_t first = 1; first + Arity <= count; first = hole * Arity + 1) {
+    for (std::size_t first = hole * Arity + 1; first + Arity <= count; first = hole * Arity + 1) {
       // The families of all Arity children are adjacent: fetch them while this level is compared, so
       // that the next level's cache miss overlaps this one's work. (A prefetch never faults, so
       // addresses past the end are harmless.)
@@ -135,7 +139,7 @@ private:
       data[hole] = data[best];
       hole = best;
     }
-    sift_up(hole, moving);
+    sift_up<Arity>(hole, start, moving);
   }
 
   // Returns whichever of positions `a` and `b` holds the earlier entry. Arithmetic rather than `?:`
@@ -164,15 +168,94 @@ private:
   std::size_t capacity_ = 0;
 };
 
+// A d-ary heap of one arity.
+template <std::size_t Arity>
+class DaryHeapEventSet final : public EventSet {
+  static_assert(Arity == 2 || Arity == 4, "the heap array lays out families of 2 or 4");
+
+public:
+  void push(const EventEntry& entry) override { heap_.push<Arity>(entry); }
+  EventEntry pop_min() override { return heap_.pop_min<Arity>(); }
+  const EventEntry& peek_min() const override {
+    assert(heap_.size() > 0 && "peek_min on an empty event set");
+    return heap_.entries()[0];
+  }
+  std::size_t size() const override { return heap_.size(); }
+
+private:
+  HeapArray heap_;
+};
+
+// The default event set: a binary heap while it is small, a 4-ary heap once it is large. Measured
+// with tests/bench/bench_hold.cpp (Release, 16-byte entries): below some 30,000 pending events the
+// binary heap is the faster (1,000 pending: 1.76 against 1.57 x 10^7 events/s), its levels one
+// compare deep; above, the 4-ary one (1.1-1.4x at 10^5-10^6), a family of four being one cache line
+// and the tree half as deep. It turns 4-ary when it grows past `widen_above` entries and back to
+// binary when it shrinks below `narrow_below`, rebuilding the array in place (O(n)); the gap between
+// the two keeps it from turning back and forth. Entries come out in the same order either way: the
+// order is (time, sequence), and sequences are unique.
+class AdaptiveHeapEventSet final : public EventSet {
+public:
+  explicit AdaptiveHeapEventSet(std::size_t widen_above = 32'768, std::size_t narrow_below = 8'192)
+      : widen_above_(widen_above), narrow_below_(narrow_below) {
+    assert(narrow_below < widen_above && "the heap needs a gap between its two turning points");
+  }
+
+  // Adds `entry`. O(log n), and O(n) on the push that turns the heap 4-ary (amortised O(1)).
+  void push(const EventEntry& entry) override {
+    if (wide_) {
+      heap_.push<4>(entry);
+      return;
+    }
+    heap_.push<2>(entry);
+    if (heap_.size() > widen_above_) {
+      heap_.heapify<4>();
+      wide_ = true;
+    }
+  }
+
+  // Removes and returns the earliest entry; the set must not be empty. O(log n), and O(n) on the pop
+  // that turns the heap back to binary.
+  EventEntry pop_min() override {
+    if (!wide_) {
+      return heap_.pop_min<2>();
+    }
+    const EventEntry top = heap_.pop_min<4>();
+    if (heap_.size() < narrow_below_) {
+      heap_.heapify<2>();
+      wide_ = false;
+    }
+    return top;
+  }
+
+  // Returns the earliest entry; the set must not be empty. O(1).
+  const EventEntry& peek_min() const override {
+    assert(heap_.size() > 0 && "peek_min on an empty event set");
+    return heap_.entries()[0];
+  }
+
+  std::size_t size() const override { return heap_.size(); }
+
+  // True while the heap is 4-ary (for tests).
+  bool wide() const { return wide_; }
+
+  // The entries in heap order (the root first, then its children, ...), for a caller that wants to
+  // look ahead (the simulator prefetches what the next events will touch). size() of them.
+  const EventEntry* heap_order() const { return heap_.entries(); }
+
+private:
+  HeapArray heap_;
+  std::size_t widen_above_;
+  std::size_t narrow_below_;
+  bool wide_ = false;
+};
+
 extern template class DaryHeapEventSet<2>;
 extern template class DaryHeapEventSet<4>;
 
-// The binary heap, and the default event set: a 4-ary heap. Measured with tests/bench/bench_hold.cpp (Release,
-// 16-byte entries, both called through the EventSet interface): 4-ary beat binary by 1.1-1.4x at
-// 10^5-10^6 pending events, and 8-ary was slower than both, because a family of four is exactly one
-// cache line and the tree is half as deep as a binary one. DaryHeapEventSet<2> is kept as a second
-// implementation that the event-set test suite also runs against.
+// The binary and the 4-ary heap (8-ary was slower than both), which the event-set test suite runs
+// against besides the default.
 using BinaryHeapEventSet = DaryHeapEventSet<2>;
-using DefaultEventSet = DaryHeapEventSet<4>;
+using DefaultEventSet = AdaptiveHeapEventSet;
 
 }  // namespace drsim::engine

@@ -93,7 +93,9 @@ bool Simulator::step() {
     release_slot(index);
     --pending_;
     ++executed_;
-    if (default_heap_ != nullptr) {
+    if (slots_.size() <= kPrefetchSlotsFrom) {
+      // The slots fit in the first-level caches: nothing to hide.
+    } else if (default_heap_ != nullptr) {
       // The next event's slot is a likely cache miss; start loading it while this action runs, and
       // those of the root's children too: one of them (or an event the action schedules) runs after
       // it, so its miss overlaps this action and the next one.

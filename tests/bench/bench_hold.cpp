@@ -12,7 +12,8 @@
 // sequence number, an 8-byte action): no simulator around it. The ratio of their event rates, in one
 // run, says what the kernel costs over the bare heap (>= 1.0: the kernel is at least as fast).
 //
-// Usage: bench_hold [events-per-repetition] [--compare]
+// Usage: bench_hold [events-per-repetition] [--compare] [--pending N]
+//   --pending N  only that queue size (default: 1,000, 100,000 and 1,000,000)
 //   --compare  also runs the same model on the binary heap (DaryHeapEventSet<2>). Note that the
 //              Simulator calls its default heap directly but any other set through the virtual
 //              interface, so this line measures arity and devirtualisation together.
@@ -157,9 +158,12 @@ double report(const char* label, MakeSet make_set, std::size_t pending, std::uin
 int main(int argc, char** argv) {
   std::uint64_t events = 10'000'000;
   bool compare = false;
+  std::vector<std::size_t> sizes = {1'000, 100'000, 1'000'000};
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--compare") == 0) {
       compare = true;
+    } else if (std::strcmp(argv[i], "--pending") == 0 && i + 1 < argc) {
+      sizes = {static_cast<std::size_t>(std::strtoull(argv[++i], nullptr, 10))};
     } else {
       events = std::strtoull(argv[i], nullptr, 10);
     }
@@ -167,7 +171,7 @@ int main(int argc, char** argv) {
 #ifndef NDEBUG
   std::printf("# warning: assertions are on; performance figures must come from a Release build\n");
 #endif
-  for (const std::size_t pending : {std::size_t{1'000}, std::size_t{100'000}, std::size_t{1'000'000}}) {
+  for (const std::size_t pending : sizes) {
     const double kernel = report("hold", [] { return std::make_unique<drsim::engine::DefaultEventSet>(); }, pending, events);
     const double bare = report_runs("hold-bare-priority-queue", [&] { return run_bare_once(pending, events); }, pending, events);
     std::printf("kernel/bare  pending=%zu  ratio=%.2f\n", pending, kernel / bare);

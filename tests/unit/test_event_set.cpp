@@ -14,13 +14,14 @@
 #include "engine/event_set.hpp"
 #include "engine/random_streams.hpp"
 
+using drsim::engine::AdaptiveHeapEventSet;
 using drsim::engine::DefaultEventSet;
 using drsim::engine::DaryHeapEventSet;
 using drsim::engine::EventEntry;
 using drsim::engine::RandomStream;
 using drsim::engine::SimTime;
 
-#define DRSIM_EVENT_SET_TYPES DaryHeapEventSet<2>, DaryHeapEventSet<4>
+#define DRSIM_EVENT_SET_TYPES DaryHeapEventSet<2>, DaryHeapEventSet<4>, AdaptiveHeapEventSet
 
 namespace {
 
@@ -32,10 +33,55 @@ std::vector<EventEntry> drain(drsim::engine::EventSet& set) {
   return popped;
 }
 
+using Reference = std::multiset<std::pair<SimTime, std::uint64_t>>;
+
+// One random operation on `set` and `reference` alike: with probability `push_probability` (or when
+// empty) a push at a time in [0, max_time], else a pop, checked against the reference.
+void random_operation(drsim::engine::EventSet& set, Reference& reference, RandomStream& random, std::uint64_t& sequence,
+                      double push_probability, SimTime max_time) {
+  if (reference.empty() || random.uniform01() < push_probability) {
+    const SimTime time = random.uniform_int(0, max_time);
+    set.push(EventEntry{time, sequence});
+    reference.emplace(time, sequence);
+    ++sequence;
+    return;
+  }
+  const auto expected = *reference.begin();
+  reference.erase(reference.begin());
+  const EventEntry popped = set.pop_min();
+  REQUIRE(popped.time == expected.first);
+  REQUIRE(popped.sequence == expected.second);
+}
+
 }  // namespace
 
 TEST_CASE("the default event set is one of the tested implementations") {
-  CHECK(std::is_same_v<DefaultEventSet, DaryHeapEventSet<4>>);
+  CHECK(std::is_same_v<DefaultEventSet, AdaptiveHeapEventSet>);
+}
+
+TEST_CASE("randomised: the adaptive heap turns 4-ary and back many times and keeps the order") {
+  // Small turning points, so that a few thousand operations cross them again and again; a narrow
+  // time range makes ties (decided by sequence) frequent.
+  AdaptiveHeapEventSet set(/*widen_above=*/64, /*narrow_below=*/16);
+  Reference reference;
+  RandomStream random(0x5eed'0002);
+  std::uint64_t sequence = 0;
+  int widened = 0, narrowed = 0;
+  bool was_wide = false;
+  for (int operation = 0; operation < 100'000; ++operation) {
+    // Waves: 300 operations mostly pushing, then 300 mostly popping.
+    const bool growing = (operation / 300) % 2 == 0;
+    random_operation(set, reference, random, sequence, growing ? 0.8 : 0.2, 50);
+    REQUIRE(set.size() == reference.size());
+    if (!reference.empty()) REQUIRE(set.peek_min().sequence == reference.begin()->second);
+    if (set.wide() != was_wide) (set.wide() ? widened : narrowed) += 1;
+    was_wide = set.wide();
+    // Where it turns: 4-ary above 64 entries, binary below 16, either in between.
+    if (set.size() > 64) REQUIRE(set.wide());
+    if (set.size() < 16) REQUIRE(!set.wide());
+  }
+  CHECK(widened > 10);
+  CHECK(narrowed > 10);
 }
 
 TEST_CASE_TEMPLATE("a new event set is empty", Set, DRSIM_EVENT_SET_TYPES) {
@@ -129,7 +175,7 @@ TEST_CASE_TEMPLATE("peek_min shows what pop_min removes", Set, DRSIM_EVENT_SET_T
 
 TEST_CASE_TEMPLATE("randomised push/pop agrees with a std::multiset reference", Set, DRSIM_EVENT_SET_TYPES) {
   Set set;
-  std::multiset<std::pair<SimTime, std::uint64_t>> reference;
+  Reference reference;
   RandomStream random(0x5eed'0001);
   std::uint64_t sequence = 0;
   std::size_t largest = 0;
@@ -138,22 +184,11 @@ TEST_CASE_TEMPLATE("randomised push/pop agrees with a std::multiset reference", 
   for (int operation = 0; operation < kOperations; ++operation) {
     // Four phases: grow, shrink, grow, shrink — so the set is large at times and empty at times.
     const bool growing = (operation / (kOperations / 4)) % 2 == 0;
-    const double push_probability = growing ? 0.7 : 0.3;
-    if (reference.empty() || random.uniform01() < push_probability) {
-      // A narrow time range makes ties frequent.
-      const SimTime time = random.uniform_int(0, 2'000);
-      set.push(EventEntry{time, sequence});
-      reference.emplace(time, sequence);
-      ++sequence;
-    } else {
-      const auto expected = *reference.begin();
-      reference.erase(reference.begin());
-      const EventEntry popped = set.pop_min();
-      REQUIRE(popped.time == expected.first);
-      REQUIRE(popped.sequence == expected.second);
-      if (reference.empty()) {
-        ++times_emptied;
-      }
+    const bool was_empty = reference.empty();
+    // A narrow time range makes ties frequent.
+    random_operation(set, reference, random, sequence, growing ? 0.7 : 0.3, 2'000);
+    if (reference.empty() && !was_empty) {
+      ++times_emptied;
     }
     REQUIRE(set.size() == reference.size());
     if (!reference.empty()) {
