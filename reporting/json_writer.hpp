@@ -42,6 +42,14 @@ public:
 
     JsonWriter& value(std::string_view s);
     JsonWriter& value(const char* s) { return value(std::string_view{s}); }
+    /// A string value that is one of the program's own words (an operation, a state, a rule id):
+    /// never needs escaping, so it is copied without looking for what to escape.
+    JsonWriter& word(std::string_view w) {
+        assert(plain_key(w) && "a word needs no escaping");
+        separate();
+        quoted_plain(w, '\0');
+        return *this;
+    }
     JsonWriter& value(bool b);
     JsonWriter& value(std::int64_t n);
     JsonWriter& value(std::uint64_t n);
@@ -58,6 +66,12 @@ public:
     JsonWriter& field(const K& k, const T& v) {
         key(k);
         return value(v);
+    }
+    /// key(k).word(w): one member whose value is one of the program's own words.
+    template <typename K>
+    JsonWriter& word_field(const K& k, std::string_view w) {
+        key(k);
+        return word(w);
     }
 
     /// True when every container opened was closed.
@@ -95,7 +109,7 @@ private:
         after_key_ = true;
         return *this;
     }
-    /// True when `k` needs no escaping in a JSON string.
+    /// True when `k` needs no escaping in a JSON string (a key or a word).
     static bool plain_key(std::string_view k);
     template <typename Integer>
     JsonWriter& integer(Integer n);

@@ -36,11 +36,12 @@ public:
     }
     void commit(std::size_t n) { used_ += n; }
     void put(char c) {
-        if (used_ == capacity_) flush();
+        if (used_ == capacity_) [[unlikely]] flush();
         buffer_[used_++] = c;
     }
     /// Sends what is buffered to emit(). Call at the end: a destructor cannot report a failure.
-    void flush() {
+    /// Not inlined: the writes above stay a few instructions where they are used.
+    [[gnu::noinline]] void flush() {
         if (used_ == 0) return;
         const std::size_t n = used_;
         used_ = 0;

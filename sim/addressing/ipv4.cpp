@@ -32,10 +32,12 @@ std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
     return Ipv4Address{value};
 }
 
-std::string Ipv4Address::to_string() const {
-    // One allocation-free pass into a buffer: addresses are formatted for every decision made.
-    char buffer[16];
-    char* out = buffer;
+std::string Ipv4Address::to_string() const { return std::string{text().view()}; }
+
+Ipv4Address::Text Ipv4Address::text() const {
+    // One pass into a buffer: addresses are formatted for every decision made and every record written.
+    Text t{};
+    char* out = t.chars;
     for (int shift = 24; shift >= 0; shift -= 8) {
         unsigned octet = (value_ >> shift) & 255u;
         if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
@@ -43,7 +45,8 @@ std::string Ipv4Address::to_string() const {
         *out++ = static_cast<char>('0' + octet % 10);
         if (shift) *out++ = '.';
     }
-    return std::string(buffer, out);
+    t.size = static_cast<std::uint8_t>(out - t.chars);
+    return t;
 }
 
 Ipv4Prefix::Ipv4Prefix(Ipv4Address network, int length) : network_(network), length_(length) {

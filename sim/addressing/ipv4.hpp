@@ -18,6 +18,13 @@ public:
     /// Parses dotted-quad text ("10.0.0.19"); nullopt for anything else (leading zeros, >255, spaces).
     static std::optional<Ipv4Address> parse(std::string_view text);
     std::string to_string() const;
+    /// The dotted quad in a buffer of its own (at most 15 characters): no string made.
+    struct Text {
+        char chars[16];
+        std::uint8_t size;
+        std::string_view view() const { return {chars, size}; }
+    };
+    Text text() const;
 
     constexpr std::uint32_t value() const { return value_; }
     constexpr auto operator<=>(const Ipv4Address&) const = default;

@@ -1,6 +1,7 @@
 #include "sim/report/run_report.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
@@ -93,15 +94,25 @@ std::string ExpectationCounts::summary() const {
     return s;
 }
 
-std::string seconds_text(Millis ms) {
-    const bool negative = ms < 0;
-    const Millis a = negative ? -ms : ms;
-    std::string text = (negative ? "-" : "") + std::to_string(a / 1000);
-    if (a % 1000 == 0) return text;
-    std::string frac = std::to_string(a % 1000);
-    frac.insert(0, 3 - frac.size(), '0');
-    while (frac.back() == '0') frac.pop_back();
-    return text + "." + frac;
+std::string seconds_text(Millis ms) { return std::string{seconds_chars(ms).view()}; }
+
+SecondsText seconds_chars(Millis ms) {
+    SecondsText t{};
+    char* out = t.chars;
+    if (ms < 0) *out++ = '-';
+    // As unsigned: the magnitude of the most negative Millis fits.
+    const std::uint64_t a = ms < 0 ? 0 - static_cast<std::uint64_t>(ms) : static_cast<std::uint64_t>(ms);
+    out = std::to_chars(out, t.chars + sizeof t.chars, a / 1000).ptr;
+    if (std::uint64_t frac = a % 1000; frac != 0) {
+        *out++ = '.';
+        const char digits[3] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
+                                static_cast<char>('0' + frac % 10)};
+        std::size_t n = 3;
+        while (digits[n - 1] == '0') --n;  // no trailing zeros ("0.5")
+        for (std::size_t i = 0; i < n; ++i) *out++ = digits[i];
+    }
+    t.size = static_cast<std::uint8_t>(out - t.chars);
+    return t;
 }
 
 reporting::Section build_timeline_section(const Simulation& sim, const ReportOptions& options) {
@@ -223,7 +234,7 @@ std::string_view instance_name(std::uint8_t slot) {
 // address as text (short: no allocation).
 struct Where {
     std::string_view instance, site, network, subnet;
-    std::string address;
+    Ipv4Address::Text address{};  ///< empty for none
 };
 Where where_of(const World& w, const LogRecord& r) {
     Where x;
@@ -232,7 +243,7 @@ Where where_of(const World& w, const LogRecord& r) {
     if (r.site != kNone) x.site = w.sites[r.site].name;
     if (r.network != kNone) x.network = w.networks[r.network].name;
     if (r.subnet != kNone) x.subnet = w.subnets[r.subnet].name;
-    if (r.has_address) x.address = Ipv4Address{r.address_value}.to_string();
+    if (r.has_address) x.address = Ipv4Address{r.address_value}.text();
     return x;
 }
 
@@ -243,7 +254,7 @@ namespace {
 using reporting::JsonWriter;
 
 // Seconds as a JSON number (seconds_text).
-void write_seconds(JsonWriter& j, Millis ms) { j.number_text(seconds_text(ms)); }
+void write_seconds(JsonWriter& j, Millis ms) { j.number_text(seconds_chars(ms).view()); }
 // The keys below are taken as the caller gave them (a literal stays a literal for JsonWriter::key).
 template <typename Key>
 void seconds_field(JsonWriter& j, const Key& key, Millis ms) {
@@ -301,8 +312,8 @@ void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
     }
     j.begin_object().key("nics").begin_array();
     for (const auto& nic : inst.nics) {
-        j.begin_object().field("allocation", nic.dhcp ? "dhcp" : "static");
-        name_or_null(j, "ip", nic.ip.has_value(), nic.ip ? nic.ip->to_string() : std::string{});
+        j.begin_object().word_field("allocation", nic.dhcp ? "dhcp" : "static");
+        name_or_null(j, "ip", nic.ip.has_value(), nic.ip ? nic.ip->text().view() : std::string_view{});
         id_name(j, "network", nic.network, w.networks);
         id_name(j, "subnet", nic.subnet, w.subnets);
         j.end_object();
@@ -326,18 +337,20 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     for (const auto& d : r.decisions()) {
         text.clear();
         w.render(text, d.detail());
-        j.begin_object().field("detail", text).field("rule", rule_id(d.rule));
+        j.begin_object().field("detail", text).word_field("rule", rule_id(d.rule));
         if (d.warning) j.field("warning", true);
         j.end_object();
     }
     text.clear();
     w.render(text, r.detail());
     j.end_array().field("detail", text);
-    if (r.has_state) j.field("health_after", r.health_after());
+    if (r.has_state) j.word_field("health_after", r.health_after());
     if (r.line > 0) j.field("line", r.line);
-    j.field("op", r.op()).field("outcome", to_string(r.outcome)).field("phase", to_string(r.phase));
-    name_or_null(j, "rule", r.refused_by().has_value(), r.refused_by() ? rule_id(*r.refused_by()) : std::string_view{});
-    if (r.has_state) j.field("state_after", r.state_after());
+    j.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
+    j.key("rule");
+    if (const auto rule = r.refused_by()) j.word(rule_id(*rule));
+    else j.null();
+    if (r.has_state) j.word_field("state_after", r.state_after());
     text.clear();
     if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
     j.field("target", text);
@@ -345,8 +358,8 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     if (r.instance != 0xff) {
         const Where x = where_of(w, r);
         j.key("where").begin_object();
-        name_or_null(j, "address", !x.address.empty(), x.address);
-        j.field("instance", x.instance);
+        name_or_null(j, "address", x.address.size != 0, x.address.view());
+        j.word_field("instance", x.instance);
         name_or_null(j, "network", !x.network.empty(), x.network);
         name_or_null(j, "site", !x.site.empty(), x.site);
         name_or_null(j, "subnet", !x.subnet.empty(), x.subnet);
@@ -377,10 +390,10 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
     j.key("addresses").begin_array();
     if (active.exists)
         for (const auto& n : active.nics)
-            if (n.ip) j.value(n.ip->to_string());
+            if (n.ip) j.word(n.ip->text().view());
     j.end_array().key("azure");
     write_azure(j, azure_key(vm.replication));
-    j.field("direction", vm.replication.reversed ? "reversed" : "forward");
+    j.word_field("direction", vm.replication.reversed ? "reversed" : "forward");
     if (vm.dns_record != kNone) {
         const DnsRecord& rec = w.dns.record(vm.dns_record);
         const DnsAnswer& a = rec.current();
@@ -390,7 +403,7 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
         seconds_field(j, "ttl", rec.ttl);
         j.end_object();
     }
-    j.field("health", health_name(vm.replication.degraded)).key("instances").begin_object().key("primary");
+    j.word_field("health", health_name(vm.replication.degraded)).key("instances").begin_object().key("primary");
     write_instance(j, w, vm.instance(Slot::home));
     j.key("replica");
     write_instance(j, w, vm.instance(Slot::recovery));
@@ -398,7 +411,7 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
     write_instance(j, w, vm.instance(Slot::test));
     j.end_object().field("name", vm.name);
     id_name(j, "network", nic.network, w.networks);
-    j.field("running", w.running(active)).field("state", to_string(vm.replication.state));
+    j.field("running", w.running(active)).word_field("state", to_string(vm.replication.state));
     id_name(j, "subnet", nic.subnet, w.subnets);
     j.end_object();
 }
@@ -557,7 +570,7 @@ void event_rows(const Simulation& sim, const RowFn& row) {
         cells = {seconds_text(r.time), std::string{r.op()}, w.render(r.target()), std::string{to_string(r.phase)},
                  std::string{to_string(r.outcome)}, r.refused_by() ? std::string{rule_id(*r.refused_by())} : "",
                  w.render(r.detail()), std::move(decisions), std::string{r.state_after()}, std::string{r.health_after()}, std::string{x.instance},
-                 std::string{x.site}, std::string{x.network}, std::string{x.subnet}, std::move(x.address),
+                 std::string{x.site}, std::string{x.network}, std::string{x.subnet}, std::string{x.address.view()},
                  azure ? std::string{azure_view(r.azure_after).protection_state} : "",
                  azure ? std::string{azure_view(r.azure_after).active_location} : "",
                  r.line > 0 ? std::to_string(r.line) : ""};

@@ -1,6 +1,7 @@
 #pragma once
 // Renders a finished Simulation: the readable timeline and summary (text or HTML, through the
 // reporting document model), the JSON form of SPEC §10, and CSV of the event log.
+#include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -63,5 +64,12 @@ reporting::Document build_explanation(const Simulation& sim, const std::string& 
 /// Seconds as JSON and CSV write them: an integer when whole, else with the milliseconds as
 /// decimals and no trailing zeros ("7698.841", "0.5").
 std::string seconds_text(Millis ms);
+/// The same text in a buffer of its own (a JSON file writes one per record): no string made.
+struct SecondsText {
+    char chars[32];
+    std::uint8_t size;
+    std::string_view view() const { return {chars, size}; }
+};
+SecondsText seconds_chars(Millis ms);
 
 }  // namespace drsim

@@ -661,3 +661,44 @@ TEST_CASE("JsonWriter writes a literal key as the same bytes as the same key giv
         CHECK(literal == nlohmann::json{{"also_refused_by", 1}, {"op", "failover"}, {"x", nlohmann::json::array()}}.dump(indent));
     }
 }
+
+TEST_CASE("JsonWriter escapes a character at every place of strings of every length around its 8- and 16-byte steps") {
+    // Plain ASCII and UTF-8 (bytes above 0x7f need no escaping: an unsigned compare must pass them)
+    // around one character that needs escaping, at each position.
+    for (const std::string fill : {std::string("a"), std::string("\xc3\xa9")}) {
+        for (const std::string odd : {std::string("\""), std::string("\\"), std::string("\n"), std::string(1, '\x1f'),
+                                      std::string(1, '\x00'), std::string("a")}) {
+            for (std::size_t length = 0; length <= 70; ++length) {
+                for (std::size_t at = 0; at <= length; ++at) {
+                    std::string s;
+                    for (std::size_t i = 0; i < length; ++i) s += i == at ? odd : fill;
+                    std::string text;
+                    {
+                        drsim::reporting::StringSink sink(text);
+                        drsim::reporting::JsonWriter w(sink);
+                        w.value(s);
+                    }
+                    REQUIRE(text == nlohmann::json(s).dump());
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("JsonWriter writes a word as the same bytes as the same text given as a value") {
+    for (const int indent : {-1, 2}) {
+        std::string words, values;
+        {
+            drsim::reporting::StringSink sink(words);
+            drsim::reporting::JsonWriter w(sink, indent);
+            w.begin_object().word_field("op", "failover").key("rules").begin_array().word("IP-STATIC").word("").end_array().end_object();
+        }
+        {
+            drsim::reporting::StringSink sink(values);
+            drsim::reporting::JsonWriter w(sink, indent);
+            w.begin_object().field("op", "failover").key("rules").begin_array().value("IP-STATIC").value("").end_array().end_object();
+        }
+        CHECK(words == values);
+        CHECK(words == nlohmann::json{{"op", "failover"}, {"rules", {"IP-STATIC", ""}}}.dump(indent));
+    }
+}

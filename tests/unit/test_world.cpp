@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -1531,4 +1532,38 @@ vms:
     CHECK(dot.find(R"x("vms:n/many" [label="25 VM instances\n25 primary", shape=folder])x") != std::string::npos);
     CHECK(dot.find("vm:bulk-1/") == std::string::npos);
     CHECK(topology_dot(w, DotOptions{30}).find(R"x("vm:bulk-25/primary/n/many" [label="bulk-25\n10.0.1.34")x") != std::string::npos);
+}
+
+namespace {
+// seconds_text as it was first written, with strings: the reference for the one made in a buffer.
+std::string seconds_reference(drsim::Millis ms) {
+    const bool negative = ms < 0;
+    const drsim::Millis a = negative ? -ms : ms;
+    std::string text = (negative ? "-" : "") + std::to_string(a / 1000);
+    if (a % 1000 == 0) return text;
+    std::string frac = std::to_string(a % 1000);
+    frac.insert(0, 3 - frac.size(), '0');
+    while (frac.back() == '0') frac.pop_back();
+    return text + "." + frac;
+}
+}  // namespace
+
+TEST_CASE("seconds_text: whole seconds bare, milliseconds without trailing zeros, as the reference on random values") {
+    CHECK(drsim::seconds_text(0) == "0");
+    CHECK(drsim::seconds_text(7'698'841) == "7698.841");
+    CHECK(drsim::seconds_text(500) == "0.5");
+    CHECK(drsim::seconds_text(1'050) == "1.05");
+    CHECK(drsim::seconds_text(-1'005) == "-1.005");
+    CHECK(drsim::seconds_text(-3'000) == "-3");
+    CHECK(drsim::seconds_text(std::numeric_limits<drsim::Millis>::max()) == "9223372036854775.807");
+    CHECK(drsim::seconds_text(std::numeric_limits<drsim::Millis>::min()) == "-9223372036854775.808");
+    std::mt19937_64 rng(3);
+    for (int i = 0; i < 20'000; ++i) {
+        // Magnitudes of every size, and many multiples of 10 and 100 ms.
+        auto ms = static_cast<drsim::Millis>(rng() >> (rng() % 63));
+        if (i % 3 == 0) ms -= ms % 10;
+        if (i % 5 == 0) ms -= ms % 100;
+        if (i % 2 == 0) ms = -ms;
+        REQUIRE(drsim::seconds_text(ms) == seconds_reference(ms));
+    }
 }
