@@ -1,10 +1,15 @@
 #include "reporting/json_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -178,6 +183,92 @@ JsonWriter& JsonWriter::number_text(std::string_view digits) {
     separate();
     sink_.write(digits);
     return *this;
+}
+
+void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, std::size_t)>& item) {
+    assert(!counts_.empty() && !after_key_ && "items() writes into an array just begun");
+    // Blocks of this many items (a few megabytes of a run's events), four buffers in flight: the
+    // memory held is a few blocks, whatever the count.
+    constexpr std::size_t kBlock = 2048, kRing = 4;
+    if (!threads_ || indent_ >= 0 || count < 4 * kBlock || std::thread::hardware_concurrency() < 2) {
+        for (std::size_t i = 0; i < count; ++i) item(*this, i);
+        return;
+    }
+    const std::size_t first = counts_.back();
+    const std::size_t blocks = (count + kBlock - 1) / kBlock;
+    const auto block_items = [&](std::size_t b) { return std::min(kBlock, count - b * kBlock); };
+    const auto render = [&](std::size_t b, std::string& out) {
+        out.clear();
+        StringSink sink(out);
+        JsonWriter w(sink, indent_);
+        w.continue_array(first + b * kBlock);
+        for (std::size_t i = b * kBlock, end = i + block_items(b); i < end; ++i) item(w, i);
+        sink.flush();
+    };
+    // Blocks are taken in order by whichever thread is free, as long as their buffer (block % kRing)
+    // has gone out; this thread writes them out in order.
+    std::mutex m;
+    std::condition_variable changed;
+    std::size_t next = 0, written = 0;
+    std::array<std::string, kRing> buffers;
+    std::array<bool, kRing> ready{};
+    bool stop = false;
+    std::exception_ptr helper_error;
+    std::thread helper([&] {
+        std::unique_lock lock(m);
+        for (;;) {
+            changed.wait(lock, [&] { return stop || next >= blocks || next < written + kRing; });
+            if (stop || next >= blocks) return;
+            const std::size_t b = next++;
+            lock.unlock();
+            try {
+                render(b, buffers[b % kRing]);
+            } catch (...) {
+                lock.lock();
+                helper_error = std::current_exception();
+                stop = true;
+                changed.notify_all();
+                return;
+            }
+            lock.lock();
+            ready[b % kRing] = true;
+            changed.notify_all();
+        }
+    });
+    try {
+        std::unique_lock lock(m);
+        while (written < blocks) {
+            if (helper_error) break;
+            if (ready[written % kRing]) {
+                lock.unlock();
+                raw_items(buffers[written % kRing], block_items(written));
+                lock.lock();
+                ready[written % kRing] = false;
+                ++written;
+                changed.notify_all();
+            } else if (next < blocks && next < written + kRing) {
+                const std::size_t b = next++;
+                lock.unlock();
+                render(b, buffers[b % kRing]);
+                lock.lock();
+                ready[b % kRing] = true;
+            } else {
+                changed.wait(lock);
+            }
+        }
+        stop = true;
+        changed.notify_all();
+    } catch (...) {
+        {
+            const std::lock_guard lock(m);
+            stop = true;
+        }
+        changed.notify_all();
+        helper.join();
+        throw;
+    }
+    helper.join();
+    if (helper_error) std::rethrow_exception(helper_error);
 }
 
 }  // namespace drsim::reporting

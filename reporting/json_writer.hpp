@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -77,6 +78,14 @@ public:
     /// True when every container opened was closed.
     bool complete() const { return counts_.empty(); }
 
+    /// Writes the items 0 .. count-1 of the array just begun, each by `item(writer, i)`, in order.
+    /// A compact writer with many items and threads allowed renders them on two threads: blocks of
+    /// items, each into a buffer of its own, go out in order, so the bytes are those of the plain
+    /// loop. `item` is then called from two threads at once: it must only read what it is given.
+    void items(std::size_t count, const std::function<void(JsonWriter&, std::size_t)>& item);
+    /// Whether items() may use a second thread (the default); off, it is the plain loop.
+    void allow_threads(bool allowed) { threads_ = allowed; }
+
 private:
     JsonWriter& open(char bracket);
     JsonWriter& close(char bracket);
@@ -114,10 +123,20 @@ private:
     template <typename Integer>
     JsonWriter& integer(Integer n);
 
+    /// Items from `first` on of the array `item` writes into (a block items() renders on its own):
+    /// this writer, new, is inside that array, `first` items written.
+    void continue_array(std::size_t first) { counts_.assign(1, first); }
+    /// `bytes`, written by a writer continued at the current item count, as `items` more items.
+    void raw_items(std::string_view bytes, std::size_t items) {
+        sink_.write(bytes);
+        counts_.back() += items;
+    }
+
     TextSink& sink_;
     int indent_;
     std::vector<std::size_t> counts_;  ///< members or items written, per open container
     bool after_key_ = false;
+    bool threads_ = true;
 };
 
 }  // namespace drsim::reporting

@@ -450,9 +450,14 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     j.end_object();
 
     seconds_field(j, "end_time", sim.end_time());
+    // The two long arrays (five records and a final state per VM) may be written on two threads
+    // (JsonWriter::items); what they are given is read only.
     j.key("events").begin_array();
-    std::string text;
-    for (const auto& r : sim.log()) write_event(j, w, r, text);
+    const RunLog& log = sim.log();
+    j.items(log.size(), [&](JsonWriter& out, std::size_t i) {
+        thread_local std::string text;  // the texts rendered, kept from record to record
+        write_event(out, w, log[i], text);
+    });
     j.end_array().key("expectations").begin_array();
     for (const auto& e : sim.expectations()) write_expectation(j, e);
     j.end_array().field("file", sim.scenario().file);
@@ -465,7 +470,7 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     for (const auto& n : w.networks)
         j.begin_object().field("created_at_run_time", n.created_at_run_time).field("name", n.name).field("site", w.sites[n.site].name).end_object();
     j.end_array().key("vms").begin_array();
-    for (const Vm& vm : w.vms) write_final_vm(j, w, vm);
+    j.items(w.vms.size(), [&](JsonWriter& out, std::size_t v) { write_final_vm(out, w, w.vms[v]); });
     j.end_array().end_object();
 
     j.key("metrics").begin_object().key("apps").begin_array();

@@ -702,3 +702,48 @@ TEST_CASE("JsonWriter writes a word as the same bytes as the same text given as 
         CHECK(words == nlohmann::json{{"op", "failover"}, {"rules", {"IP-STATIC", ""}}}.dump(indent));
     }
 }
+
+namespace {
+// An array of `count` items written by JsonWriter::items, threads allowed or not; item i is an object
+// whose size varies with i, so the blocks differ in length.
+std::string items_document(std::size_t count, bool threads, int indent = -1) {
+    std::string text;
+    drsim::reporting::StringSink sink(text);
+    drsim::reporting::JsonWriter w(sink, indent);
+    w.allow_threads(threads);
+    w.begin_object().key("items").begin_array();
+    w.items(count, [](drsim::reporting::JsonWriter& out, std::size_t i) {
+        out.begin_object().field("i", static_cast<std::uint64_t>(i)).key("s").value(std::string(i % 37, i % 5 == 0 ? '"' : 'x'));
+        if (i % 3 == 0) out.key("list").begin_array().value(true).null().end_array();
+        out.end_object();
+    });
+    w.end_array().field("after", 1).end_object();
+    CHECK(w.complete());
+    sink.flush();
+    return text;
+}
+}  // namespace
+
+TEST_CASE("JsonWriter::items on two threads writes the bytes of the plain loop, in order, at every count") {
+    for (const std::size_t count : {0, 1, 2047, 2048, 8191, 8192, 8193, 10'000, 30'001}) {
+        const std::string plain = items_document(count, false);
+        CHECK(items_document(count, true) == plain);
+        CHECK(nlohmann::json::parse(plain)["items"].size() == count);
+        CHECK(items_document(count, true, 2) == items_document(count, false, 2));  // indented: the plain loop
+    }
+}
+
+TEST_CASE("JsonWriter::items passes on what an item throws, from either thread, and stops") {
+    for (const std::size_t bad : {5, 2048 * 3 + 1, 19'999}) {
+        std::string text;
+        drsim::reporting::StringSink sink(text);
+        drsim::reporting::JsonWriter w(sink);
+        w.begin_array();
+        CHECK_THROWS_AS(w.items(20'000,
+                                [bad](drsim::reporting::JsonWriter& out, std::size_t i) {
+                                    if (i == bad) throw std::runtime_error("item failed");
+                                    out.value(static_cast<std::uint64_t>(i));
+                                }),
+                        std::runtime_error);
+    }
+}
