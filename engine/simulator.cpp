@@ -97,13 +97,19 @@ bool Simulator::step() {
       // The slots fit in the first-level caches: nothing to hide.
     } else if (default_heap_ != nullptr) {
       // The next event's slot is a likely cache miss; start loading it while this action runs, and
-      // those of the root's children too: one of them (or an event the action schedules) runs after
-      // it, so its miss overlaps this action and the next one.
+      // those of the next few events in the lane and of the heap's root and first children: one of
+      // them (or an event the action schedules) runs after it, so its miss overlaps this action and
+      // the next one.
       // (bench_hold, 10^7 events: kernel/bare heap 0.93 -> 1.02 at 10^5 pending, 0.99 -> 1.02 at
       // 10^6, unchanged at 10^3, where the slots stay in cache.)
+      // (Two plain loops: a visitor over both, called with a lambda, measured 0.55x the bare heap
+      // in bench_hold at 10^5 pending, against 1.0-1.2x.)
       const EventEntry* const heap = default_heap_->heap_order();
-      const std::size_t n = std::min<std::size_t>(default_heap_->size(), 5);
+      const std::size_t n = std::min<std::size_t>(default_heap_->heap_size(), 5);
       for (std::size_t i = 0; i < n; ++i) __builtin_prefetch(&slots_[slot_of(heap[i])]);
+      const EventEntry* const lane = default_heap_->lane_order();
+      const std::size_t m = std::min<std::size_t>(default_heap_->lane_size(), 4);
+      for (std::size_t i = 0; i < m; ++i) __builtin_prefetch(&slots_[slot_of(lane[i])]);
     } else if (!set_empty()) {
       __builtin_prefetch(&slots_[slot_of(set_front())]);
     }

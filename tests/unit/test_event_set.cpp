@@ -53,6 +53,16 @@ void random_operation(drsim::engine::EventSet& set, Reference& reference, Random
   REQUIRE(popped.sequence == expected.second);
 }
 
+// Pops what is left, checking each entry against the reference, until the set is empty.
+void pop_all_against(drsim::engine::EventSet& set, const Reference& reference) {
+  for (const auto& expected : reference) {
+    const EventEntry popped = set.pop_min();
+    REQUIRE(popped.time == expected.first);
+    REQUIRE(popped.sequence == expected.second);
+  }
+  CHECK(set.empty());
+}
+
 }  // namespace
 
 TEST_CASE("the default event set is one of the tested implementations") {
@@ -76,12 +86,41 @@ TEST_CASE("randomised: the adaptive heap turns 4-ary and back many times and kee
     if (!reference.empty()) REQUIRE(set.peek_min().sequence == reference.begin()->second);
     if (set.wide() != was_wide) (set.wide() ? widened : narrowed) += 1;
     was_wide = set.wide();
-    // Where it turns: 4-ary above 64 entries, binary below 16, either in between.
-    if (set.size() > 64) REQUIRE(set.wide());
-    if (set.size() < 16) REQUIRE(!set.wide());
+    // Where it turns: 4-ary above 64 entries in the heap, binary below 16, either in between.
+    if (set.heap_size() > 64) REQUIRE(set.wide());
+    if (set.heap_size() < 16) REQUIRE(!set.wide());
   }
   CHECK(widened > 10);
   CHECK(narrowed > 10);
+}
+
+TEST_CASE("randomised: runs of entries at one time go through the lane, in order with the heap's") {
+  // An operation on many VMs: a run of entries at one time, pushed one after another, amid entries
+  // at scattered times and pops; the lane must hold long runs and the order stay (time, sequence).
+  AdaptiveHeapEventSet set(/*widen_above=*/256, /*narrow_below=*/64);
+  Reference reference;
+  RandomStream random(0x5eed'0003);
+  std::uint64_t sequence = 0;
+  std::size_t longest_lane = 0;
+  for (int round = 0; round < 2'000; ++round) {
+    if (random.uniform01() < 0.3) {
+      const SimTime time = random.uniform_int(0, 3'000);
+      for (SimTime k = 0, n = random.uniform_int(1, 500); k < n; ++k) {
+        set.push(EventEntry{time, sequence});
+        reference.emplace(time, sequence);
+        ++sequence;
+        // Now and then an entry at another time inside the run: the run goes on in the lane.
+        if (random.uniform01() < 0.01) random_operation(set, reference, random, sequence, 1.0, 3'000);
+      }
+    }
+    for (int k = 0, n = static_cast<int>(random.uniform_int(0, 300)); k < n; ++k)
+      random_operation(set, reference, random, sequence, 0.4, 3'000);
+    REQUIRE(set.size() == reference.size());
+    if (!reference.empty()) REQUIRE(set.peek_min().sequence == reference.begin()->second);
+    longest_lane = std::max(longest_lane, set.lane_size());
+  }
+  CHECK(longest_lane > 300);
+  pop_all_against(set, reference);
 }
 
 TEST_CASE_TEMPLATE("a new event set is empty", Set, DRSIM_EVENT_SET_TYPES) {
@@ -200,10 +239,5 @@ TEST_CASE_TEMPLATE("randomised push/pop agrees with a std::multiset reference", 
   // The test only means something if it reached both a large and an empty set.
   CHECK(largest > 10'000);
   CHECK(times_emptied > 0);
-  for (const auto& expected : reference) {
-    const EventEntry popped = set.pop_min();
-    REQUIRE(popped.time == expected.first);
-    REQUIRE(popped.sequence == expected.second);
-  }
-  CHECK(set.empty());
+  pop_all_against(set, reference);
 }
