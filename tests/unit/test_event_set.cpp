@@ -123,6 +123,31 @@ TEST_CASE("randomised: runs of entries at one time go through the lane, in order
   pop_all_against(set, reference);
 }
 
+TEST_CASE("a long run drains from the lane, moved to a smaller buffer on the way, while the next fills the heap") {
+  // Failovers of 20,000 VMs ending at one time, each scheduling a boot later; now and then another
+  // entry joins the run. The lane moves its rest to a buffer of its own size as it drains.
+  AdaptiveHeapEventSet set;
+  Reference reference;
+  std::uint64_t sequence = 0;
+  const auto push = [&](SimTime time) {
+    set.push(EventEntry{time, sequence});
+    reference.emplace(time, sequence);
+    ++sequence;
+  };
+  for (int i = 0; i < 20'000; ++i) push(1'000);
+  CHECK(set.lane_size() == 20'000);
+  for (int i = 0; i < 25'000; ++i) {
+    const auto expected = *reference.begin();
+    reference.erase(reference.begin());
+    const EventEntry popped = set.pop_min();
+    REQUIRE(popped.time == expected.first);
+    REQUIRE(popped.sequence == expected.second);
+    push(popped.time + 120 + i % 7);  // the boot, at one of seven times
+    if (i % 1'000 == 0) push(1'000);  // one more at the run's time
+  }
+  pop_all_against(set, reference);
+}
+
 TEST_CASE_TEMPLATE("a new event set is empty", Set, DRSIM_EVENT_SET_TYPES) {
   Set set;
   CHECK(set.empty());
