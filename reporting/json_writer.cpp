@@ -46,14 +46,16 @@ std::size_t first_escaped(std::string_view s, std::size_t from) {
     std::size_t i = from;
 #ifdef __SSE2__
     if (n - i >= 16) {
-        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), control = _mm_set1_epi8(0x1f);
+        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+        const __m128i control = _mm_set1_epi8(0x1f);
         for (;; i += 16) {
             if (i + 16 > n) i = n - 16;
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
             // A byte is below 0x20 when the larger of it and 0x1f (unsigned) is 0x1f.
-            const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                             _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
-            if (const int mask = _mm_movemask_epi8(hit); mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+            const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+            const __m128i hit = _mm_or_si128(named, _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
+            if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0)
+                return i + static_cast<std::size_t>(__builtin_ctz(mask));
             if (i + 16 == n) return n;
         }
     }
