@@ -1,6 +1,5 @@
 #pragma once
 
-#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstring>
@@ -219,7 +218,7 @@ public:
   // Adds `entry`. O(1) to the lane; O(log n) to the heap, and O(n) on the push that turns it 4-ary
   // (amortised O(1)).
   void push(const EventEntry& entry) override {
-    const std::size_t in_lane = lane_.size() - lane_head_;
+    const std::size_t in_lane = lane_size();
     if (in_lane == 0) {  // an empty lane: the entry starts it
       lane_.clear();
       lane_head_ = 0;
@@ -266,7 +265,7 @@ public:
     return lane_first() ? lane_[lane_head_] : heap_.entries()[0];
   }
 
-  std::size_t size() const override { return heap_.size() + (lane_.size() - lane_head_); }
+  std::size_t size() const override { return heap_.size() + lane_size(); }
 
   // True while the heap is 4-ary; the entries in the lane and in the heap (for tests).
   bool wide() const { return wide_; }

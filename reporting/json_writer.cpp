@@ -27,8 +27,9 @@ constexpr std::array<bool, 256> kEscaped = [] {
     return t;
 }();
 
-// True when one of the eight bytes of `w` is one JSON escapes: below 0x20 (its high bit set after
-// subtracting 0x20 from every byte, the borrow aside), a quote or a backslash (zero after xor).
+// True when one of the eight bytes of `w` is one JSON escapes: a byte below 0x20 has its high bit set
+// after subtracting 0x20 from every byte (a borrow running on only flags more), a quote or a
+// backslash is zero after the xor. A word that only seems to have one is looked at byte by byte.
 bool escapes_in(std::uint64_t w) {
     constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     const std::uint64_t below_space = (w - ones * 0x20) & ~w;
@@ -61,17 +62,11 @@ std::size_t first_escaped(std::string_view s, std::size_t from) {
     }
 #endif
     if (n - i >= 8) {
-        constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
         for (;; i += 8) {
             if (i + 8 > n) i = n - 8;
             std::uint64_t w;
             std::memcpy(&w, s.data() + i, 8);
-            // High bit set in a byte below 0x20 (subtracting 0x20 borrowed; a borrow running on only
-            // flags more), and in a byte that was a quote or a backslash (zero after the xor).
-            const std::uint64_t below_space = (w - ones * 0x20) & ~w;
-            const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-            const std::uint64_t zero = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-            if ((below_space | zero) & highs) break;  // one of these eight: find it below
+            if (escapes_in(w)) break;  // one of these eight: find it below
             if (i + 8 == n) return n;
         }
     }
@@ -187,12 +182,17 @@ JsonWriter& JsonWriter::number_text(std::string_view digits) {
     return *this;
 }
 
+bool JsonWriter::machine_has_cores_to_spare() {
+    static const bool spare = std::thread::hardware_concurrency() >= 2;
+    return spare;
+}
+
 void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, std::size_t)>& item) {
     assert(!counts_.empty() && !after_key_ && "items() writes into an array just begun");
     // Blocks of this many items (a few megabytes of a run's events), four buffers in flight: the
     // memory held is a few blocks, whatever the count.
     constexpr std::size_t kBlock = 2048, kRing = 4;
-    if (!threads_ || indent_ >= 0 || count < 4 * kBlock || std::thread::hardware_concurrency() < 2) {
+    if (!threads_ || indent_ >= 0 || count < 4 * kBlock) {
         for (std::size_t i = 0; i < count; ++i) item(*this, i);
         return;
     }

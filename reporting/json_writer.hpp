@@ -83,7 +83,8 @@ public:
     /// items, each into a buffer of its own, go out in order, so the bytes are those of the plain
     /// loop. `item` is then called from two threads at once: it must only read what it is given.
     void items(std::size_t count, const std::function<void(JsonWriter&, std::size_t)>& item);
-    /// Whether items() may use a second thread (the default); off, it is the plain loop.
+    /// Whether items() uses a second thread: by default when the machine has two cores or more.
+    /// Off, it is the plain loop; on, it uses one on any machine (so a test runs both ways).
     void allow_threads(bool allowed) { threads_ = allowed; }
 
 private:
@@ -118,6 +119,8 @@ private:
         after_key_ = true;
         return *this;
     }
+    /// True when the machine has a second core (asked once).
+    static bool machine_has_cores_to_spare();
     /// True when `k` needs no escaping in a JSON string (a key or a word).
     static bool plain_key(std::string_view k);
     template <typename Integer>
@@ -136,7 +139,7 @@ private:
     int indent_;
     std::vector<std::size_t> counts_;  ///< members or items written, per open container
     bool after_key_ = false;
-    bool threads_ = true;
+    bool threads_ = machine_has_cores_to_spare();
 };
 
 }  // namespace drsim::reporting

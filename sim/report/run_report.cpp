@@ -229,9 +229,8 @@ std::string_view instance_name(std::uint8_t slot) {
     }
 }
 
-// Where a record's instance is: its site, network, subnet and first address, by name ("" for none).
-// Where the instance a record is about runs: names as the world holds them ("" for none), its
-// address as text (short: no allocation).
+// Where the instance a record is about runs: its site, network and subnet by name as the world holds
+// them ("" for none), its first address as text (short: no allocation).
 struct Where {
     std::string_view instance, site, network, subnet;
     Ipv4Address::Text address{};  ///< empty for none
@@ -347,9 +346,7 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     if (r.has_state) j.word_field("health_after", r.health_after());
     if (r.line > 0) j.field("line", r.line);
     j.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
-    j.key("rule");
-    if (const auto rule = r.refused_by()) j.word(rule_id(*rule));
-    else j.null();
+    name_or_null(j, "rule", r.refused_by().has_value(), r.refused_by() ? rule_id(*r.refused_by()) : std::string_view{});
     if (r.has_state) j.word_field("state_after", r.state_after());
     text.clear();
     if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});

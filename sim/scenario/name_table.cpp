@@ -1,6 +1,7 @@
 #include "sim/scenario/name_table.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -50,9 +51,9 @@ void NameTable::rehash(std::size_t count) {
     }
 }
 
-std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t number) {
+std::optional<HeldName> NameTable::add(std::string_view name, std::uint32_t number, std::size_t h) {
+    assert(h == hash(name) && "the hash of the name added");
     if ((entries_.size() + 1) * 4 > slots_.size() * 3) rehash(std::max<std::size_t>(2 * entries_.size(), entries_.size() + 1));
-    const std::size_t h = hash(name);
     const std::size_t at = slot_of(name, h);
     if (slots_[at] != 0) return std::nullopt;  // held already
     if (entries_.size() >= std::numeric_limits<std::uint32_t>::max() || name.size() > std::numeric_limits<std::uint32_t>::max())

@@ -86,7 +86,9 @@ public:
     void reserve(std::size_t count);
     /// Holds `name` as number `number`'s and returns the held copy; nullopt when the table holds
     /// `name` already (find tells whose it is), and then nothing is held. O(|name|) expected.
-    std::optional<HeldName> add(std::string_view name, std::uint32_t number);
+    std::optional<HeldName> add(std::string_view name, std::uint32_t number) { return add(name, number, hash(name)); }
+    /// The same, for a caller that has the name's hash already (it prefetched its slot).
+    std::optional<HeldName> add(std::string_view name, std::uint32_t number, std::size_t h);
     /// The number held under `name`; nullopt when none is. O(|name|) expected.
     std::optional<std::uint32_t> find(std::string_view name) const {
         if (slots_.empty()) return std::nullopt;
