@@ -82,21 +82,6 @@ void JsonWriter::newline(std::size_t depth) {
     for (std::size_t i = 0; i < depth * static_cast<std::size_t>(indent_); ++i) sink_.put(' ');
 }
 
-JsonWriter& JsonWriter::open(char bracket) {
-    separate();
-    sink_.put(bracket);
-    counts_.push_back(0);
-    return *this;
-}
-
-JsonWriter& JsonWriter::close(char bracket) {
-    const std::size_t members = counts_.back();
-    counts_.pop_back();
-    if (indent_ >= 0 && members > 0) newline(counts_.size());
-    sink_.put(bracket);
-    return *this;
-}
-
 bool JsonWriter::plain_key(std::string_view k) { return first_escaped(k, 0) == k.size(); }
 
 JsonWriter& JsonWriter::key(std::string_view k) {
@@ -188,7 +173,7 @@ bool JsonWriter::machine_has_cores_to_spare() {
 }
 
 void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, std::size_t)>& item) {
-    assert(!counts_.empty() && !after_key_ && "items() writes into an array just begun");
+    assert(depth_ > 0 && !after_key_ && "items() writes into an array just begun");
     // Blocks of this many items (a few megabytes of a run's events), four buffers in flight: the
     // memory held is a few blocks, whatever the count.
     constexpr std::size_t kBlock = 2048, kRing = 4;
@@ -196,14 +181,14 @@ void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, 
         for (std::size_t i = 0; i < count; ++i) item(*this, i);
         return;
     }
-    const std::size_t first = counts_.back();
+    const bool after_items = comma_;  // items already in the array
     const std::size_t blocks = (count + kBlock - 1) / kBlock;
     const auto block_items = [&](std::size_t b) { return std::min(kBlock, count - b * kBlock); };
     const auto render = [&](std::size_t b, std::string& out) {
         out.clear();
         StringSink sink(out);
         JsonWriter w(sink, indent_);
-        w.continue_array(first + b * kBlock);
+        w.continue_array(after_items || b > 0);
         for (std::size_t i = b * kBlock, end = i + block_items(b); i < end; ++i) item(w, i);
         sink.flush();
     };

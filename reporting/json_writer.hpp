@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <type_traits>
 #include <string_view>
-#include <vector>
 
 #include "reporting/text_sink.hpp"
 
@@ -36,9 +36,19 @@ public:
     JsonWriter& key(const char (&k)[N]) {
         static_assert(N >= 1 && N <= 64, "a literal key of at most 63 characters");
         assert(plain_key(std::string_view{k, N - 1}) && "a literal key needs no escaping");
-        separate();
-        quoted_plain(std::string_view{k, N - 1}, ':');
-        return key_written();
+        if (indent_ >= 0) return key(std::string_view{k, N - 1});
+        // Compact: the comma (when one is due), quote, key, quote and colon in one piece, its length
+        // known when compiled, so the copy is a few moves.
+        char* out = sink_.room(N + 3);
+        const std::size_t comma = comma_ ? 1 : 0;
+        out[0] = ',';
+        out[comma] = '"';
+        std::memcpy(out + comma + 1, k, N - 1);
+        out[comma + N] = '"';
+        out[comma + N + 1] = ':';
+        sink_.commit(comma + N + 2);
+        comma_ = false;
+        return *this;
     }
 
     JsonWriter& value(std::string_view s);
@@ -76,7 +86,7 @@ public:
     }
 
     /// True when every container opened was closed.
-    bool complete() const { return counts_.empty(); }
+    bool complete() const { return depth_ == 0; }
 
     /// Writes the items 0 .. count-1 of the array just begun, each by `item(writer, i)`, in order.
     /// A compact writer with many items and threads allowed renders them on two threads: blocks of
@@ -88,17 +98,37 @@ public:
     void allow_threads(bool allowed) { threads_ = allowed; }
 
 private:
-    JsonWriter& open(char bracket);
-    JsonWriter& close(char bracket);
-    /// Before a value: the separator and the indentation of its position (none after a key).
+    JsonWriter& open(char bracket) {
+        separate();
+        sink_.put(bracket);
+        ++depth_;
+        comma_ = false;
+        return *this;
+    }
+    JsonWriter& close(char bracket) {
+        --depth_;
+        if (indent_ >= 0 && comma_) newline(depth_);  // comma_: it has members
+        sink_.put(bracket);
+        comma_ = true;
+        return *this;
+    }
+    /// Before a value: the comma when one is due and, indented, the line of its position (neither
+    /// right after a key). A value is then written here: the next one at this level is due a comma.
     void separate() {
-        if (after_key_) {
-            after_key_ = false;
+        if (indent_ < 0) {
+            if (comma_) sink_.put(',');
+            comma_ = true;
             return;
         }
-        if (counts_.empty()) return;
-        if (counts_.back()++ > 0) sink_.put(',');
-        if (indent_ >= 0) newline(counts_.size());
+        if (after_key_) {
+            after_key_ = false;
+            comma_ = true;
+            return;
+        }
+        if (depth_ == 0) return;
+        if (comma_) sink_.put(',');
+        comma_ = true;
+        newline(depth_);
     }
     void newline(std::size_t depth);
     void string(std::string_view s);
@@ -108,15 +138,38 @@ private:
         const std::size_t n = s.size() + 2 + (after != '\0' ? 1 : 0);
         char* out = sink_.room(n);
         out[0] = '"';
-        std::memcpy(out + 1, s.data(), s.size());
+        copy_short(out + 1, s.data(), s.size());
         out[s.size() + 1] = '"';
         if (after != '\0') out[s.size() + 2] = after;
         sink_.commit(n);
     }
+    /// memcpy for the short pieces a document is made of (names, words, numbers): inline, two
+    /// overlapping moves of a fixed size for up to 32 bytes, so no call for each few bytes.
+    static void copy_short(char* to, const char* from, std::size_t n) {
+        const auto pair = [&]<std::size_t W>(std::integral_constant<std::size_t, W>) {
+            char head[W], tail[W];
+            std::memcpy(head, from, W);
+            std::memcpy(tail, from + n - W, W);
+            std::memcpy(to, head, W);
+            std::memcpy(to + n - W, tail, W);
+        };
+        if (n > 32) std::memcpy(to, from, n);
+        else if (n >= 16) pair(std::integral_constant<std::size_t, 16>{});
+        else if (n >= 8) pair(std::integral_constant<std::size_t, 8>{});
+        else if (n >= 4) pair(std::integral_constant<std::size_t, 4>{});
+        else if (n > 0) {
+            to[0] = from[0];
+            to[n / 2] = from[n / 2];
+            to[n - 1] = from[n - 1];
+        }
+    }
     /// After a key's colon: the space of an indented writer; the next value follows the key.
     JsonWriter& key_written() {
-        if (indent_ >= 0) sink_.put(' ');
-        after_key_ = true;
+        if (indent_ >= 0) {
+            sink_.put(' ');
+            after_key_ = true;
+        }
+        comma_ = false;
         return *this;
     }
     /// True when the machine has a second core (asked once).
@@ -126,19 +179,23 @@ private:
     template <typename Integer>
     JsonWriter& integer(Integer n);
 
-    /// Items from `first` on of the array `item` writes into (a block items() renders on its own):
-    /// this writer, new, is inside that array, `first` items written.
-    void continue_array(std::size_t first) { counts_.assign(1, first); }
-    /// `bytes`, written by a writer continued at the current item count, as `items` more items.
+    /// A block of the array items() writes: this writer, new, is inside that array, `after_items`
+    /// when items come before the block's.
+    void continue_array(bool after_items) {
+        depth_ = 1;
+        comma_ = after_items;
+    }
+    /// `bytes`, written by a writer continued at this point, as `items` more items.
     void raw_items(std::string_view bytes, std::size_t items) {
         sink_.write(bytes);
-        counts_.back() += items;
+        if (items > 0) comma_ = true;
     }
 
     TextSink& sink_;
     int indent_;
-    std::vector<std::size_t> counts_;  ///< members or items written, per open container
-    bool after_key_ = false;
+    std::size_t depth_ = 0;  ///< containers open
+    bool comma_ = false;     ///< a value was written at this level: the next is due a comma
+    bool after_key_ = false; ///< indented: a key was just written (its value follows on its line)
     bool threads_ = machine_has_cores_to_spare();
 };
 

@@ -26,7 +26,17 @@ std::uint16_t TextForms::add(const char* format, const std::array<TextArg::Kind,
     }
     if (g_form_count == kCapacity) throw std::logic_error("more than 32,767 text forms (TextForms::kCapacity)");
     const auto id = static_cast<std::uint16_t>(g_form_count++);
-    forms_[id] = {format, kinds};
+    TextForm form{format, kinds};
+    const std::string_view f{format};
+    form.length = static_cast<std::uint32_t>(f.size());
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < kinds.size() && kinds[i] != TextArg::Kind::none; ++i) {
+        const std::size_t at = f.find("{}", from);
+        if (at == std::string_view::npos || at >= TextForm::kNoHole) break;
+        form.holes[i] = static_cast<std::uint16_t>(at);
+        from = at + 2;
+    }
+    forms_[id] = form;
     slots_[slot].store(id, std::memory_order_release);
     return id;
 }
@@ -68,22 +78,15 @@ void append_arg(std::string& out, TextArg a, const TextTable& table, const TextN
 }  // namespace
 
 void render_text(std::string& out, const Text& text, const TextTable& table, const TextNames& names) {
-    const char* f = text.format();
-    if (f == nullptr) return;
-    const std::size_t args = text.arg_count();
-    if (args == 0) {
-        out += f;
-        return;
-    }
-    std::string_view rest{f};
-    for (std::size_t i = 0; i < args; ++i) {
-        const std::size_t at = rest.find("{}");
-        if (at == std::string_view::npos) break;
-        out.append(rest.substr(0, at));
+    const TextForm& form = text.form();
+    if (form.format == nullptr) return;
+    std::size_t from = 0;  // the start of the piece of the format not yet copied
+    for (std::size_t i = 0; i < form.holes.size() && form.holes[i] != TextForm::kNoHole; ++i) {
+        out.append(form.format + from, form.holes[i] - from);
         append_arg(out, text.arg(i), table, names);
-        rest.remove_prefix(at + 2);
+        from = form.holes[i] + std::size_t{2};
     }
-    out.append(rest);
+    out.append(form.format + from, form.length - from);
 }
 
 }  // namespace drsim

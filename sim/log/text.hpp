@@ -77,6 +77,11 @@ inline TextArg text(std::string_view s, TextTable& table) { return {TextArg::Kin
 struct TextForm {
     const char* format = nullptr;
     std::array<TextArg::Kind, 3> kinds{};  ///< none after the last argument
+    /// Found once, when the form is registered: where each "{}" is (kNoHole past the last) and the
+    /// format's length, so rendering copies the pieces between without searching for them.
+    static constexpr std::uint16_t kNoHole = 0xffff;
+    std::array<std::uint16_t, 3> holes{kNoHole, kNoHole, kNoHole};
+    std::uint32_t length = 0;
 };
 
 /// Every form the process's texts take, each registered once and known by an id below kCapacity (0:
@@ -143,6 +148,7 @@ public:
 
     bool empty() const { return form_ == 0 || *format() == '\0'; }
     const char* format() const { return TextForms::at(form_).format; }
+    const TextForm& form() const { return TextForms::at(form_); }
     std::size_t arg_count() const {
         const auto& kinds = TextForms::at(form_).kinds;
         std::size_t n = 0;

@@ -348,9 +348,13 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     j.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
     name_or_null(j, "rule", r.refused_by().has_value(), r.refused_by() ? rule_id(*r.refused_by()) : std::string_view{});
     if (r.has_state) j.word_field("state_after", r.state_after());
-    text.clear();
-    if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
-    j.field("target", text);
+    if (const auto name = w.held_name(r.target())) {
+        j.field("target", *name);
+    } else {
+        text.clear();
+        if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
+        j.field("target", text);
+    }
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
         const Where x = where_of(w, r);

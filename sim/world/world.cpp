@@ -303,18 +303,11 @@ public:
     explicit WorldNames(const World& w) : w_(w) {}
     void append_name(std::string& out, TextArg a) const override {
         using K = TextArg::Kind;
+        if (const auto name = w_.held_name(a)) {
+            out += *name;
+            return;
+        }
         switch (a.kind) {
-            case K::vm: out += w_.vms[a.value].name; return;
-            case K::network: out += w_.networks[a.value].name; return;
-            case K::subnet: out += w_.subnets[a.value].name; return;
-            case K::site: out += w_.sites[a.value].name; return;
-            case K::connection: out += w_.connections[a.value].name; return;
-            case K::circuit: out += w_.circuits[a.value].name; return;
-            case K::client: out += w_.clients[a.value].name; return;
-            case K::cloud: out += w_.clouds[a.value].name; return;
-            case K::host: out += w_.hosts[a.value].name; return;
-            case K::state: out += to_string(static_cast<ReplicationState>(a.value)); return;
-            case K::dns_name: out += w_.vms[a.value].dns_name; return;
             case K::subnet_path: {
                 const Subnet& s = w_.subnets[a.value];
                 out += w_.networks[s.network].name;
@@ -348,6 +341,25 @@ std::string World::render(const Text& text) const {
     std::string out;
     render(out, text);
     return out;
+}
+
+std::optional<std::string_view> World::held_name(TextArg a) const {
+    using K = TextArg::Kind;
+    switch (a.kind) {
+        case K::vm: return vms[a.value].name;
+        case K::network: return networks[a.value].name;
+        case K::subnet: return subnets[a.value].name;
+        case K::site: return sites[a.value].name;
+        case K::connection: return connections[a.value].name;
+        case K::circuit: return circuits[a.value].name;
+        case K::client: return clients[a.value].name;
+        case K::cloud: return clouds[a.value].name;
+        case K::host: return hosts[a.value].name;
+        case K::state: return to_string(static_cast<ReplicationState>(a.value));
+        case K::dns_name: return vms[a.value].dns_name;
+        case K::text: return texts.at(a.value);
+        default: return std::nullopt;
+    }
 }
 
 std::string World::render(TextArg target) const {

@@ -343,6 +343,10 @@ public:
     /// A record's or a decision's text as the outputs write it: entities named as they are now.
     std::string render(const Text& text) const;
     void render(std::string& out, const Text& text) const;
+    /// An argument's text as the world holds it whole — an entity's name, a VM's DNS name, a state,
+    /// free text — so it is read, not copied; nullopt for what is composed when rendered (an address,
+    /// a subnet's path, a count …) and for none.
+    std::optional<std::string_view> held_name(TextArg arg) const;
     /// What a record is about, by name ("" for nothing).
     std::string render(TextArg target) const;
 

@@ -733,6 +733,28 @@ TEST_CASE("JsonWriter::items on two threads writes the bytes of the plain loop, 
     }
 }
 
+TEST_CASE("JsonWriter::items on two threads: blocks of megabytes come out whole and in order") {
+    // Items of a kilobyte and more: each block is megabytes, many times the sink's buffer.
+    const auto document = [](bool threads) {
+        std::string text;
+        drsim::reporting::StringSink sink(text);
+        drsim::reporting::JsonWriter w(sink);
+        w.allow_threads(threads);
+        w.begin_array();
+        w.items(9000, [](drsim::reporting::JsonWriter& out, std::size_t i) {
+            out.begin_object().field("i", static_cast<std::uint64_t>(i)).field("s", std::string(1000 + i % 300, 'a' + i % 26)).end_object();
+        });
+        w.end_array();
+        sink.flush();
+        return text;
+    };
+    const std::string plain = document(false);
+    CHECK(document(true) == plain);
+    const auto parsed = nlohmann::json::parse(plain);
+    REQUIRE(parsed.size() == 9000);
+    CHECK(parsed[8999]["i"] == 8999);
+}
+
 TEST_CASE("JsonWriter::items passes on what an item throws, from either thread, and stops") {
     for (const std::size_t bad : {5, 2048 * 3 + 1, 19'999}) {
         std::string text;

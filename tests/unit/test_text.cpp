@@ -10,6 +10,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -110,6 +111,33 @@ TEST_CASE("a text gives back its format and arguments, and renders them") {
     CHECK(Text{""}.empty());
     CHECK(Text{}.format() == nullptr);
     CHECK(rendered(Text{}, table).empty());
+}
+
+TEST_CASE("a text renders as a search for each \"{}\" in turn would: holes at either end, side by side, missing or extra") {
+    // The reference: the format searched from the left for each argument's "{}"; what is left (extra
+    // holes included) copied as it is. Forms find their holes once, when registered.
+    const auto reference = [](std::string_view format, const std::vector<std::string>& args) {
+        std::string out;
+        for (const std::string& a : args) {
+            const std::size_t at = format.find("{}");
+            if (at == std::string_view::npos) break;
+            out.append(format.substr(0, at)).append(a);
+            format.remove_prefix(at + 2);
+        }
+        return out.append(format);
+    };
+    static const char f0[] = "{}", f1[] = "{}{}{}", f2[] = "a{}b{}c{}d", f3[] = "no hole", f4[] = "{} and {}",
+                      f5[] = "{{}}", f6[] = "{ } {}", f7[] = "";
+    TextTable table;
+    const TextArg x = arg::vm(1), y = arg::count(22), z = arg::text("zed", table);
+    const std::vector<std::string> xs{"vm#1", "22", "zed"};
+    for (const char* f : {f0, f1, f2, f3, f4, f5, f6, f7}) {
+        CAPTURE(f);
+        CHECK(rendered(Text{f, x}, table) == reference(f, {xs[0]}));
+        CHECK(rendered(Text{f, x, y}, table) == reference(f, {xs[0], xs[1]}));
+        CHECK(rendered(Text{f, x, y, z}, table) == reference(f, xs));
+        CHECK(rendered(Text{f}, table) == f);
+    }
 }
 
 TEST_CASE("a decision gives back its rule, warning flag, format and arguments") {
