@@ -266,6 +266,13 @@ void name_or_null(JsonWriter& j, const Key& key, bool present, const Name& name)
     if (present) j.value(name);
     else j.null();
 }
+// An address as a word (its text never needs escaping), or null.
+template <typename Key>
+void address_or_null(JsonWriter& j, const Key& key, const std::optional<Ipv4Address>& ip) {
+    j.key(key);
+    if (ip) j.word(ip->text().view());
+    else j.null();
+}
 // The name of entity `id` of `entities` (networks, subnets, sites), or null for kNone.
 template <typename Key, typename Entities>
 void id_name(JsonWriter& j, const Key& key, Id id, const Entities& entities) {
@@ -312,7 +319,7 @@ void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
     j.begin_object().key("nics").begin_array();
     for (const auto& nic : inst.nics) {
         j.begin_object().word_field("allocation", nic.dhcp ? "dhcp" : "static");
-        name_or_null(j, "ip", nic.ip.has_value(), nic.ip ? nic.ip->text().view() : std::string_view{});
+        address_or_null(j, "ip", nic.ip);
         id_name(j, "network", nic.network, w.networks);
         id_name(j, "subnet", nic.subnet, w.subnets);
         j.end_object();
@@ -357,13 +364,12 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     }
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
-        const Where x = where_of(w, r);
         j.key("where").begin_object();
-        name_or_null(j, "address", x.address.size != 0, x.address.view());
-        j.word_field("instance", x.instance);
-        name_or_null(j, "network", !x.network.empty(), x.network);
-        name_or_null(j, "site", !x.site.empty(), x.site);
-        name_or_null(j, "subnet", !x.subnet.empty(), x.subnet);
+        address_or_null(j, "address", r.address());
+        j.word_field("instance", instance_name(r.instance));
+        id_name(j, "network", r.network, w.networks);
+        id_name(j, "site", r.site, w.sites);
+        id_name(j, "subnet", r.subnet, w.subnets);
         j.end_object();
     }
     j.end_object();
@@ -399,7 +405,7 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
         const DnsRecord& rec = w.dns.record(vm.dns_record);
         const DnsAnswer& a = rec.current();
         j.key("dns").begin_object();
-        name_or_null(j, "answers", a.address.has_value(), a.address ? a.address->to_string() : std::string{});
+        address_or_null(j, "answers", a.address);
         j.field("name", vm.dns_name);
         seconds_field(j, "ttl", rec.ttl);
         j.end_object();
@@ -440,10 +446,10 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     for (const auto& [rec, c] : changes) {
         j.begin_object().field("cause", c->cause);
         seconds_field(j, "clients_from", c->time + rec->ttl);
-        name_or_null(j, "from", c->before.address.has_value(), c->before.address ? c->before.address->to_string() : std::string{});
+        address_or_null(j, "from", c->before.address);
         j.field("name", w.vms[rec->vm].dns_name).field("rule", rule_id(c->rule));
         seconds_field(j, "time", c->time);
-        name_or_null(j, "to", c->after.address.has_value(), c->after.address ? c->after.address->to_string() : std::string{});
+        address_or_null(j, "to", c->after.address);
         j.field("vm", w.vms[rec->vm].name).end_object();
     }
     j.end_array().field("registration", sim.scenario().dns.dynamic_registration ? "dynamic" : "manual");
@@ -451,8 +457,8 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     j.end_object();
 
     seconds_field(j, "end_time", sim.end_time());
-    // The two long arrays (five records and a final state per VM) may be written on two threads
-    // (JsonWriter::items); what they are given is read only.
+    // The long arrays (five records, a final state and the metrics per VM) may be written on two
+    // threads (JsonWriter::items); what they are given is read only.
     j.key("events").begin_array();
     const RunLog& log = sim.log();
     j.items(log.size(), [&](JsonWriter& out, std::size_t i) {
@@ -494,15 +500,15 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
         j.end_object();
     }
     j.end_array().key("vms").begin_array();
-    for (Id v = 0; v < w.vms.size(); ++v) {
-        const DowntimeMetric m = sim.vm_downtime(v);
-        j.begin_object();
-        seconds_field(j, "downtime", m.downtime);
-        j.field("name", w.vms[v].name).field("outages", m.outages);
-        seconds_field(j, "time_to_recover", m.longest_outage);
-        seconds_field(j, "unprotected", w.vms[v].replication.unprotected_time(sim.end_time()));
-        j.end_object();
-    }
+    j.items(w.vms.size(), [&](JsonWriter& out, std::size_t v) {
+        const DowntimeMetric m = sim.vm_downtime(static_cast<Id>(v));
+        out.begin_object();
+        seconds_field(out, "downtime", m.downtime);
+        out.field("name", w.vms[v].name).field("outages", m.outages);
+        seconds_field(out, "time_to_recover", m.longest_outage);
+        seconds_field(out, "unprotected", w.vms[v].replication.unprotected_time(sim.end_time()));
+        out.end_object();
+    });
     j.end_array().end_object();
 
     j.key("notes").begin_array();
