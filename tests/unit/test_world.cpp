@@ -1569,8 +1569,8 @@ TEST_CASE("seconds_text: whole seconds bare, milliseconds without trailing zeros
 }
 
 TEST_CASE("a run's JSON is the same bytes whether its long arrays are written on one thread or two") {
-    // 3,000 VMs on static addresses and 3,000 on DHCP: 30,000 records and 6,000 final states, past
-    // the length from which JsonWriter::items uses a second thread.
+    // 4,500 VMs on static addresses and 4,500 on DHCP: 45,000 records, 9,000 final states and 9,000
+    // VMs' metrics, each past the length from which JsonWriter::items uses a second thread.
     const std::string text = R"(scenario: json on two threads
 fabric: azure-to-azure
 timing: {initial_replication: 30m, failover: {uniform: [5m, 15m]}, vm_boot: 2m}
@@ -1581,8 +1581,8 @@ networks:
   - {name: src, site: East US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.0.0/18}, {name: "b \"quoted\"", prefix: 10.0.64.0/18}]}
   - {name: dst, site: West US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.0.0/18}]}
 vms:
-  - {name: "web-{0001..3000}", site: East US, nics: [{network: src, subnet: a, ip: 10.0.0.10}]}
-  - {name: "db-{0001..3000}", site: East US, nics: [{network: src, subnet: "b \"quoted\""}]}
+  - {name: "web-{0001..4500}", site: East US, nics: [{network: src, subnet: a, ip: 10.0.0.10}]}
+  - {name: "db-{0001..4500}", site: East US, nics: [{network: src, subnet: "b \"quoted\""}]}
 events:
   - {at: 0s, map_network: {source: src, target: dst}}
   - {at: 1m, enable_replication: {vms: all, target_site: West US}}
