@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 
 #include "reporting/text_sink.hpp"
 
