@@ -11,32 +11,11 @@
 #include <string>
 #include <thread>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 namespace drsim::reporting {
 
 namespace {
 
-// The bytes a JSON string escapes: quote, backslash, and every one below 0x20.
-constexpr std::array<bool, 256> kEscaped = [] {
-    std::array<bool, 256> t{};
-    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
-    t['"'] = t['\\'] = true;
-    return t;
-}();
-
-// True when one of the eight bytes of `w` is one JSON escapes: a byte below 0x20 has its high bit set
-// after subtracting 0x20 from every byte (a borrow running on only flags more), a quote or a
-// backslash is zero after the xor. A word that only seems to have one is looked at byte by byte.
-bool escapes_in(std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    const std::uint64_t below_space = (w - ones * 0x20) & ~w;
-    const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    const std::uint64_t zero = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-    return ((below_space | zero) & highs) != 0;
-}
 
 // The first byte of `s` from `from` on that JSON escapes, or s.size(). Sixteen bytes at a time where
 // the processor has SSE2 (every x86-64 does), else eight; the last, partial block is read as the
@@ -66,62 +45,13 @@ std::size_t first_escaped(std::string_view s, std::size_t from) {
             if (i + 8 > n) i = n - 8;
             std::uint64_t w;
             std::memcpy(&w, s.data() + i, 8);
-            if (escapes_in(w)) break;  // one of these eight: find it below
+            if (json_detail::escapes_in(w)) break;  // one of these eight: find it below
             if (i + 8 == n) return n;
         }
     }
     for (; i < n; ++i)
-        if (kEscaped[static_cast<unsigned char>(s[i])]) return i;
+        if (json_detail::kEscaped[static_cast<unsigned char>(s[i])]) return i;
     return n;
-}
-
-// Copies the n bytes at `from` to `to` and tells whether none of them is one JSON escapes: one pass,
-// each step's bytes stored as they are looked at (the caller drops the copy when one is). Sixteen
-// bytes a step where the processor has SSE2, the last step the 16 bytes that end the string; a
-// string shorter than that as two overlapping words of 8 or 4 bytes, the shortest byte by byte.
-bool copy_plain(char* to, const char* from, std::size_t n) {
-#ifdef __SSE2__
-    if (n >= 16) {
-        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-        const __m128i control = _mm_set1_epi8(0x1f);
-        __m128i hits = _mm_setzero_si128();
-        for (std::size_t i = 0;; i += 16) {
-            if (i + 16 > n) i = n - 16;
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), v);
-            const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-            hits = _mm_or_si128(hits, _mm_or_si128(named, _mm_cmpeq_epi8(_mm_max_epu8(v, control), control)));
-            if (i + 16 == n) return _mm_movemask_epi8(hits) == 0;
-        }
-    }
-#endif
-    if (n >= 8) {
-        bool escapes = false;
-        for (std::size_t i = 0;; i += 8) {
-            if (i + 8 > n) i = n - 8;
-            std::uint64_t w;
-            std::memcpy(&w, from + i, 8);
-            std::memcpy(to + i, &w, 8);
-            escapes |= escapes_in(w);
-            if (i + 8 == n) return !escapes;
-        }
-    }
-    if (n >= 4) {
-        // Two words of four, each looked at as eight bytes whose upper four are a plain 'a'.
-        std::uint32_t head, tail;
-        std::memcpy(&head, from, 4);
-        std::memcpy(&tail, from + n - 4, 4);
-        std::memcpy(to, &head, 4);
-        std::memcpy(to + n - 4, &tail, 4);
-        constexpr std::uint64_t pad = 0x61616161ULL << 32;
-        return !escapes_in(head | pad) && !escapes_in(tail | pad);
-    }
-    bool escapes = false;
-    for (std::size_t i = 0; i < n; ++i) {
-        to[i] = from[i];
-        escapes |= kEscaped[static_cast<unsigned char>(from[i])];
-    }
-    return !escapes;
 }
 
 }  // namespace
@@ -140,19 +70,10 @@ JsonWriter& JsonWriter::key(std::string_view k) {
     return key_written();
 }
 
-void JsonWriter::string(std::string_view s) {
+void JsonWriter::string_escaped(std::string_view s) {
     // As nlohmann::json escapes: quote and backslash, the named control characters, any other
-    // below 0x20 as \u00xx; UTF-8 is written as it is. Most strings need none.
+    // below 0x20 as \u00xx; UTF-8 is written as it is.
     static constexpr char hex[] = "0123456789abcdef";
-    if (s.size() <= 1024) {  // copied in quotes as it is looked at; kept when nothing needs escaping
-        char* out = sink_.room(s.size() + 2);
-        out[0] = '"';
-        if (copy_plain(out + 1, s.data(), s.size())) {
-            out[s.size() + 1] = '"';
-            sink_.commit(s.size() + 2);
-            return;
-        }
-    }
     std::size_t i = first_escaped(s, 0);
     sink_.put('"');
     std::size_t plain = 0;  // start of the run not yet written
@@ -176,12 +97,6 @@ void JsonWriter::string(std::string_view s) {
     }
     sink_.write(s.substr(plain));
     sink_.put('"');
-}
-
-JsonWriter& JsonWriter::value(std::string_view s) {
-    separate();
-    string(s);
-    return *this;
 }
 
 JsonWriter& JsonWriter::value(bool b) {

@@ -3,6 +3,7 @@
 // dump(indent) indents (the same bytes), so a document of any size costs a buffer, not a tree.
 // The caller writes the keys of an object in the order it wants them (reports write them sorted,
 // as a JSON object held in a std::map would be).
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <cstring>
@@ -12,7 +13,85 @@
 
 #include "reporting/text_sink.hpp"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace drsim::reporting {
+
+/// What the writer's inline paths share with json_writer.cpp: which bytes a JSON string escapes
+/// and the plain string's copy.
+namespace json_detail {
+
+// The bytes a JSON string escapes: quote, backslash, and every one below 0x20.
+inline constexpr std::array<bool, 256> kEscaped = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+    t['"'] = t['\\'] = true;
+    return t;
+}();
+
+// True when one of the eight bytes of `w` is one JSON escapes: a byte below 0x20 has its high bit set
+// after subtracting 0x20 from every byte (a borrow running on only flags more), a quote or a
+// backslash is zero after the xor. A word that only seems to have one is looked at byte by byte.
+inline bool escapes_in(std::uint64_t w) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const std::uint64_t below_space = (w - ones * 0x20) & ~w;
+    const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    const std::uint64_t zero = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+    return ((below_space | zero) & highs) != 0;
+}
+
+// Copies the n bytes at `from` to `to` and tells whether none of them is one JSON escapes: one pass,
+// each step's bytes stored as they are looked at (the caller drops the copy when one is). Sixteen
+// bytes a step where the processor has SSE2, the last step the 16 bytes that end the string; a
+// string shorter than that as two overlapping words of 8 or 4 bytes, the shortest byte by byte.
+inline bool copy_plain(char* to, const char* from, std::size_t n) {
+#ifdef __SSE2__
+    if (n >= 16) {
+        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+        const __m128i control = _mm_set1_epi8(0x1f);
+        __m128i hits = _mm_setzero_si128();
+        for (std::size_t i = 0;; i += 16) {
+            if (i + 16 > n) i = n - 16;
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), v);
+            const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+            hits = _mm_or_si128(hits, _mm_or_si128(named, _mm_cmpeq_epi8(_mm_max_epu8(v, control), control)));
+            if (i + 16 == n) return _mm_movemask_epi8(hits) == 0;
+        }
+    }
+#endif
+    if (n >= 8) {
+        bool escapes = false;
+        for (std::size_t i = 0;; i += 8) {
+            if (i + 8 > n) i = n - 8;
+            std::uint64_t w;
+            std::memcpy(&w, from + i, 8);
+            std::memcpy(to + i, &w, 8);
+            escapes |= escapes_in(w);
+            if (i + 8 == n) return !escapes;
+        }
+    }
+    if (n >= 4) {
+        // Two words of four, each looked at as eight bytes whose upper four are a plain 'a'.
+        std::uint32_t head, tail;
+        std::memcpy(&head, from, 4);
+        std::memcpy(&tail, from + n - 4, 4);
+        std::memcpy(to, &head, 4);
+        std::memcpy(to + n - 4, &tail, 4);
+        constexpr std::uint64_t pad = 0x61616161ULL << 32;
+        return !escapes_in(head | pad) && !escapes_in(tail | pad);
+    }
+    bool escapes = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        to[i] = from[i];
+        escapes |= kEscaped[static_cast<unsigned char>(from[i])];
+    }
+    return !escapes;
+}
+
+}  // namespace json_detail
 
 class JsonWriter {
 public:
@@ -51,7 +130,11 @@ public:
         return *this;
     }
 
-    JsonWriter& value(std::string_view s);
+    JsonWriter& value(std::string_view s) {
+        separate();
+        string(s);
+        return *this;
+    }
     JsonWriter& value(const char* s) { return value(std::string_view{s}); }
     /// A string value that is one of the program's own words (an operation, a state, a rule id):
     /// never needs escaping, so it is copied without looking for what to escape.
@@ -131,7 +214,21 @@ private:
         newline(depth_);
     }
     void newline(std::size_t depth);
-    void string(std::string_view s);
+    /// `s` as a JSON string: copied in quotes as it is looked at, kept when nothing needed escaping
+    /// (nearly always), else written again, escaped.
+    void string(std::string_view s) {
+        if (s.size() <= 1024) {
+            char* out = sink_.room(s.size() + 2);
+            out[0] = '"';
+            if (json_detail::copy_plain(out + 1, s.data(), s.size())) {
+                out[s.size() + 1] = '"';
+                sink_.commit(s.size() + 2);
+                return;
+            }
+        }
+        string_escaped(s);
+    }
+    void string_escaped(std::string_view s);
     /// `s`, which needs no escaping, in quotes and then `after` ('\0': nothing), in one piece of the
     /// sink's buffer (`s` at most a kilobyte).
     void quoted_plain(std::string_view s, char after) {

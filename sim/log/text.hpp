@@ -157,6 +157,15 @@ public:
     }
     TextArg arg(std::size_t i) const { return {TextForms::at(form_).kinds[i], values_[i]}; }
 
+    /// The same form with the same values: the same words once rendered against one world.
+    bool operator==(const Text&) const = default;
+    /// Mixes the form and the values (for a cache of rendered texts).
+    std::uint64_t hash() const {
+        std::uint64_t h = form_;
+        for (std::uint32_t v : values_) h = (h ^ v) * 0x9E3779B97F4A7C15ULL;
+        return h ^ (h >> 29);
+    }
+
 private:
     friend struct Decision;  // holds a form and values of its own, beside its rule
     Text(std::uint16_t form, const std::array<std::uint32_t, 3>& values) : form_(form), values_(values) {}

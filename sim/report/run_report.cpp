@@ -1,6 +1,8 @@
 #include "sim/report/run_report.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <charconv>
 
 #include "engine/sim_time.hpp"
@@ -327,8 +329,45 @@ void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
     j.end_array().field("running", w.running(inst)).field("site", w.sites[inst.site].name).end_object();
 }
 
-/// `text`: scratch for the texts rendered, kept by the caller from record to record.
-void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string& text) {
+// Texts as rendered, remembered on each thread while a JSON document is written: a run says the same
+// things of many VMs (the mapping a replication used, a rule's fixed words), and rendering a text
+// (World::render) costs more than finding it again. A text renders the same against one world at the
+// end of its run, so what is remembered holds for one document: the next starts afresh.
+class RenderedTexts {
+public:
+    /// `text` rendered against `w`, for the document numbered `document`.
+    const std::string& of(const World& w, std::uint64_t document, const Text& text) {
+        if (document != document_) {
+            for (Entry& e : entries_) e.filled = false;
+            document_ = document;
+        }
+        Entry& e = entries_[text.hash() % kSlots];
+        if (!e.filled || !(e.text == text)) {
+            e.rendered.clear();
+            w.render(e.rendered, text);
+            e.text = text;
+            e.filled = true;
+        }
+        return e.rendered;
+    }
+
+private:
+    struct Entry {
+        Text text;
+        bool filled = false;
+        std::string rendered;
+    };
+    static constexpr std::size_t kSlots = 256;
+    std::array<Entry, kSlots> entries_;
+    std::uint64_t document_ = 0;
+};
+
+/// Numbers each JSON document written (RenderedTexts).
+std::atomic<std::uint64_t> g_documents{0};
+
+/// `document`: this document's number (RenderedTexts); `text`: scratch, kept from record to record.
+void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_t document, std::string& text) {
+    thread_local RenderedTexts rendered;
     j.begin_object();
     if (const std::vector<Rule> also = r.also_refused_by(); !also.empty()) {
         j.key("also_refused_by").begin_array();
@@ -341,15 +380,11 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::string&
     }
     j.key("decisions").begin_array();
     for (const auto& d : r.decisions()) {
-        text.clear();
-        w.render(text, d.detail());
-        j.begin_object().field("detail", text).word_field("rule", rule_id(d.rule));
+        j.begin_object().field("detail", rendered.of(w, document, d.detail())).word_field("rule", rule_id(d.rule));
         if (d.warning) j.field("warning", true);
         j.end_object();
     }
-    text.clear();
-    w.render(text, r.detail());
-    j.end_array().field("detail", text);
+    j.end_array().field("detail", rendered.of(w, document, r.detail()));
     if (r.has_state) j.word_field("health_after", r.health_after());
     if (r.line > 0) j.field("line", r.line);
     j.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
@@ -461,9 +496,10 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     // threads (JsonWriter::items); what they are given is read only.
     j.key("events").begin_array();
     const RunLog& log = sim.log();
+    const std::uint64_t document = ++g_documents;
     j.items(log.size(), [&](JsonWriter& out, std::size_t i) {
         thread_local std::string text;  // the texts rendered, kept from record to record
-        write_event(out, w, log[i], text);
+        write_event(out, w, log[i], document, text);
     });
     j.end_array().key("expectations").begin_array();
     for (const auto& e : sim.expectations()) write_expectation(j, e);

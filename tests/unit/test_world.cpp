@@ -1605,3 +1605,36 @@ events:
     CHECK(json(true) == one);
     CHECK(one.find(R"("subnet":"b \"quoted\"")") != std::string::npos);
 }
+
+TEST_CASE("texts remembered while one run's JSON is written are not those of the next run's JSON") {
+    // Two runs alike but for their networks' names: the same texts (forms and ids) name other
+    // networks. Each document written on this thread must name its own run's networks.
+    const auto scenario_named = [](const std::string& source, const std::string& target) {
+        return "scenario: remembered texts\nfabric: azure-to-azure\n"
+               "sites:\n  - {name: East US, kind: azure, geo: United States}\n"
+               "  - {name: West US, kind: azure, geo: United States}\n"
+               "networks:\n  - {name: " + source + ", site: East US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.0.0/24}]}\n"
+               "  - {name: " + target + ", site: West US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.0.0/24}]}\n"
+               "vms:\n  - {name: \"vm-{1..3}\", site: East US, nics: [{network: " + source + ", subnet: a}]}\n"
+               "events:\n  - {at: 0s, map_network: {source: " + source + ", target: " + target + "}}\n"
+               "  - {at: 1m, enable_replication: {vms: all, target_site: West US}}\n";
+    };
+    const auto json_of = [](const std::string& text) {
+        const drsim::Scenario scenario = drsim::load_scenario_text(text, "remembered.yaml");
+        drsim::Simulation sim(scenario);
+        sim.run();
+        std::string out;
+        drsim::reporting::StringSink sink(out);
+        drsim::reporting::JsonWriter j(sink);
+        j.allow_threads(false);  // every record on this thread, one after the other
+        drsim::write_json(sim, j);
+        sink.flush();
+        return out;
+    };
+    const std::string first = json_of(scenario_named("src-one", "dst-one"));
+    const std::string second = json_of(scenario_named("src-two", "dst-two"));
+    CHECK(first.find("from the mapping src-one -> dst-one") != std::string::npos);
+    CHECK(second.find("from the mapping src-two -> dst-two") != std::string::npos);
+    CHECK(second.find("src-one") == std::string::npos);
+    CHECK(second.find("dst-one") == std::string::npos);
+}
