@@ -56,6 +56,18 @@ std::size_t first_escaped(std::string_view s, std::size_t from) {
 
 }  // namespace
 
+void JsonWriter::separate_indented() {
+    if (after_key_) {
+        after_key_ = false;
+        comma_ = true;
+        return;
+    }
+    if (depth_ == 0) return;
+    if (comma_) sink_.put(',');
+    comma_ = true;
+    newline(depth_);
+}
+
 void JsonWriter::newline(std::size_t depth) {
     sink_.put('\n');
     for (std::size_t i = 0; i < depth * static_cast<std::size_t>(indent_); ++i) sink_.put(' ');
@@ -110,7 +122,7 @@ JsonWriter& JsonWriter::integer(Integer n) {
     separate();
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    sink_.write(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    put_short(digits, static_cast<std::size_t>(end - digits));
     return *this;
 }
 
@@ -132,7 +144,8 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::number_text(std::string_view digits) {
     separate();
-    sink_.write(digits);
+    if (digits.size() <= 32) put_short(digits.data(), digits.size());
+    else sink_.write(digits);
     return *this;
 }
 

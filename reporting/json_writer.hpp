@@ -198,20 +198,19 @@ private:
     /// Before a value: the comma when one is due and, indented, the line of its position (neither
     /// right after a key). A value is then written here: the next one at this level is due a comma.
     void separate() {
-        if (indent_ < 0) {
+        if (indent_ < 0) [[likely]] {
             if (comma_) sink_.put(',');
             comma_ = true;
             return;
         }
-        if (after_key_) {
-            after_key_ = false;
-            comma_ = true;
-            return;
-        }
-        if (depth_ == 0) return;
-        if (comma_) sink_.put(',');
-        comma_ = true;
-        newline(depth_);
+        separate_indented();
+    }
+    void separate_indented();
+    /// `n` bytes as they are (a number's digits), copied without a call.
+    void put_short(const char* bytes, std::size_t n) {
+        char* out = sink_.room(n);
+        copy_short(out, bytes, n);
+        sink_.commit(n);
     }
     void newline(std::size_t depth);
     /// `s` as a JSON string: copied in quotes as it is looked at, kept when nothing needed escaping

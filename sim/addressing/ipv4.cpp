@@ -1,7 +1,9 @@
 #include "sim/addressing/ipv4.hpp"
 
+#include <array>
 #include <cassert>
 #include <charconv>
+#include <cstring>
 
 namespace drsim {
 
@@ -34,15 +36,36 @@ std::optional<Ipv4Address> Ipv4Address::parse(std::string_view text) {
 
 std::string Ipv4Address::to_string() const { return std::string{text().view()}; }
 
+namespace {
+
+// Each octet's digits, made once: four bytes (the digits, then zeros) and their count.
+struct OctetText {
+    char digits[4];
+    std::uint8_t size;
+};
+constexpr std::array<OctetText, 256> kOctets = [] {
+    std::array<OctetText, 256> t{};
+    for (unsigned v = 0; v < 256; ++v) {
+        OctetText& o = t[v];
+        if (v >= 100) o.digits[o.size++] = static_cast<char>('0' + v / 100);
+        if (v >= 10) o.digits[o.size++] = static_cast<char>('0' + v / 10 % 10);
+        o.digits[o.size++] = static_cast<char>('0' + v % 10);
+    }
+    return t;
+}();
+
+}  // namespace
+
 Ipv4Address::Text Ipv4Address::text() const {
-    // One pass into a buffer: addresses are formatted for every decision made and every record written.
+    // One pass into a buffer: addresses are formatted for every decision made and every record
+    // written. Each octet's four bytes are copied whole (the buffer has room for the last one's
+    // spare bytes) and the end moved on by its digits.
     Text t{};
     char* out = t.chars;
     for (int shift = 24; shift >= 0; shift -= 8) {
-        unsigned octet = (value_ >> shift) & 255u;
-        if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
-        if (octet >= 10) *out++ = static_cast<char>('0' + octet / 10 % 10);
-        *out++ = static_cast<char>('0' + octet % 10);
+        const OctetText& o = kOctets[(value_ >> shift) & 255u];
+        std::memcpy(out, o.digits, 4);
+        out += o.size;
         if (shift) *out++ = '.';
     }
     t.size = static_cast<std::uint8_t>(out - t.chars);

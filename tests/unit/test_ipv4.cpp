@@ -70,6 +70,24 @@ TEST_CASE("Ipv4Address::to_string round trips") {
     }
 }
 
+TEST_CASE("Ipv4Address::text writes every octet at every place as its decimal digits") {
+    for (unsigned place = 0; place < 4; ++place) {
+        for (std::uint32_t octet = 0; octet < 256; ++octet) {
+            // The octet at `place`, and other octets of one, two and three digits around it.
+            const std::uint32_t others[4] = {7, 42, 255, 100};
+            std::uint32_t value = 0;
+            std::string expected;
+            for (unsigned i = 0; i < 4; ++i) {
+                const std::uint32_t o = i == place ? octet : others[(i + octet) % 4];
+                value = value << 8 | o;
+                expected += (i ? "." : "") + std::to_string(o);
+            }
+            const Ipv4Address::Text t = Ipv4Address{value}.text();
+            REQUIRE(std::string{t.view()} == expected);
+        }
+    }
+}
+
 TEST_CASE("Ipv4Address orders by numeric value") {
     CHECK(addr("10.0.0.9") < addr("10.0.0.10"));  // not by text
     CHECK(addr("9.255.255.255") < addr("10.0.0.0"));
