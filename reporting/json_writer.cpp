@@ -180,6 +180,7 @@ void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, 
     std::condition_variable changed;
     std::size_t next = 0, written = 0;
     std::array<std::string, kRing> buffers;
+    for (std::string& b : buffers) b.reserve(std::size_t{2} << 20);  // a block of a run's records, without regrowing
     std::array<bool, kRing> ready{};
     bool stop = false;
     std::exception_ptr helper_error;
