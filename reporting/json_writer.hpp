@@ -141,7 +141,7 @@ public:
     JsonWriter& word(std::string_view w) {
         assert(plain_key(w) && "a word needs no escaping");
         separate();
-        quoted_plain(w, '\0');
+        quoted_plain(w);
         return *this;
     }
     JsonWriter& value(bool b);
@@ -228,16 +228,14 @@ private:
         string_escaped(s);
     }
     void string_escaped(std::string_view s);
-    /// `s`, which needs no escaping, in quotes and then `after` ('\0': nothing), in one piece of the
-    /// sink's buffer (`s` at most a kilobyte).
-    void quoted_plain(std::string_view s, char after) {
-        const std::size_t n = s.size() + 2 + (after != '\0' ? 1 : 0);
-        char* out = sink_.room(n);
+    /// `s`, which needs no escaping, in quotes, in one piece of the sink's buffer (`s` at most a
+    /// kilobyte).
+    void quoted_plain(std::string_view s) {
+        char* out = sink_.room(s.size() + 2);
         out[0] = '"';
         copy_short(out + 1, s.data(), s.size());
         out[s.size() + 1] = '"';
-        if (after != '\0') out[s.size() + 2] = after;
-        sink_.commit(n);
+        sink_.commit(s.size() + 2);
     }
     /// memcpy for the short pieces a document is made of (names, words, numbers): inline, two
     /// overlapping moves of a fixed size for up to 32 bytes, so no call for each few bytes.
