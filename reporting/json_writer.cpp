@@ -11,11 +11,9 @@
 #include <string>
 #include <thread>
 
-
 namespace drsim::reporting {
 
 namespace {
-
 
 // The first byte of `s` from `from` on that JSON escapes, or s.size(). Sixteen bytes at a time where
 // the processor has SSE2 (every x86-64 does), else eight; the last, partial block is read as the
@@ -26,16 +24,11 @@ std::size_t first_escaped(std::string_view s, std::size_t from) {
     std::size_t i = from;
 #ifdef __SSE2__
     if (n - i >= 16) {
-        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-        const __m128i control = _mm_set1_epi8(0x1f);
         for (;; i += 16) {
             if (i + 16 > n) i = n - 16;
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-            // A byte is below 0x20 when the larger of it and 0x1f (unsigned) is 0x1f.
-            const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-            const __m128i hit = _mm_or_si128(named, _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
-            if (const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0)
-                return i + static_cast<std::size_t>(__builtin_ctz(mask));
+            const auto mask = static_cast<unsigned>(_mm_movemask_epi8(json_detail::escape_lanes(v)));
+            if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
             if (i + 16 == n) return n;
         }
     }
@@ -180,7 +173,7 @@ void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, 
     std::condition_variable changed;
     std::size_t next = 0, written = 0;
     std::array<std::string, kRing> buffers;
-    for (std::string& b : buffers) b.reserve(std::size_t{2} << 20);  // a block of a run's records, without regrowing
+    for (std::string& b : buffers) b.reserve(std::size_t{2} << 20);  // a block of records, not regrown
     std::array<bool, kRing> ready{};
     bool stop = false;
     std::exception_ptr helper_error;

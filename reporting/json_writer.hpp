@@ -42,6 +42,17 @@ inline bool escapes_in(std::uint64_t w) {
     return ((below_space | zero) & highs) != 0;
 }
 
+#ifdef __SSE2__
+// Of 16 bytes, those JSON escapes (all bits set in their lane): a quote, a backslash, or a byte below
+// 0x20 — one whose larger with 0x1f (unsigned) is 0x1f.
+inline __m128i escape_lanes(__m128i v) {
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    const __m128i control = _mm_set1_epi8(0x1f);
+    const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+    return _mm_or_si128(named, _mm_cmpeq_epi8(_mm_max_epu8(v, control), control));
+}
+#endif
+
 // Copies the n bytes at `from` to `to` and tells whether none of them is one JSON escapes: one pass,
 // each step's bytes stored as they are looked at (the caller drops the copy when one is). Sixteen
 // bytes a step where the processor has SSE2, the last step the 16 bytes that end the string; a
@@ -49,15 +60,12 @@ inline bool escapes_in(std::uint64_t w) {
 inline bool copy_plain(char* to, const char* from, std::size_t n) {
 #ifdef __SSE2__
     if (n >= 16) {
-        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-        const __m128i control = _mm_set1_epi8(0x1f);
         __m128i hits = _mm_setzero_si128();
         for (std::size_t i = 0;; i += 16) {
             if (i + 16 > n) i = n - 16;
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + i));
             _mm_storeu_si128(reinterpret_cast<__m128i*>(to + i), v);
-            const __m128i named = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
-            hits = _mm_or_si128(hits, _mm_or_si128(named, _mm_cmpeq_epi8(_mm_max_epu8(v, control), control)));
+            hits = _mm_or_si128(hits, escape_lanes(v));
             if (i + 16 == n) return _mm_movemask_epi8(hits) == 0;
         }
     }

@@ -365,8 +365,8 @@ private:
 /// Numbers each JSON document written (RenderedTexts).
 std::atomic<std::uint64_t> g_documents{0};
 
-/// `document`: this document's number (RenderedTexts); `text`: scratch, kept from record to record.
-void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_t document, std::string& text) {
+/// `document`: this document's number (RenderedTexts).
+void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_t document) {
     thread_local RenderedTexts rendered;
     j.begin_object();
     if (const std::vector<Rule> also = r.also_refused_by(); !also.empty()) {
@@ -390,13 +390,10 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_
     j.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
     name_or_null(j, "rule", r.refused_by().has_value(), r.refused_by() ? rule_id(*r.refused_by()) : std::string_view{});
     if (r.has_state) j.word_field("state_after", r.state_after());
-    if (const auto name = w.held_name(r.target())) {
-        j.field("target", *name);
-    } else {
-        text.clear();
-        if (r.target().kind != TextArg::Kind::none) w.render(text, Text{"{}", r.target()});
-        j.field("target", text);
-    }
+    // A name the world holds is read there; what is composed (a subnet's path …) is rendered.
+    if (const auto name = w.held_name(r.target())) j.field("target", *name);
+    else if (r.target().kind == TextArg::Kind::none) j.field("target", "");
+    else j.field("target", rendered.of(w, document, Text{"{}", r.target()}));
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
         j.key("where").begin_object();
@@ -497,10 +494,7 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     j.key("events").begin_array();
     const RunLog& log = sim.log();
     const std::uint64_t document = ++g_documents;
-    j.items(log.size(), [&](JsonWriter& out, std::size_t i) {
-        thread_local std::string text;  // the texts rendered, kept from record to record
-        write_event(out, w, log[i], document, text);
-    });
+    j.items(log.size(), [&](JsonWriter& out, std::size_t i) { write_event(out, w, log[i], document); });
     j.end_array().key("expectations").begin_array();
     for (const auto& e : sim.expectations()) write_expectation(j, e);
     j.end_array().field("file", sim.scenario().file);

@@ -553,6 +553,7 @@ TEST_CASE("HTML: charts and diagrams inline, folded sections, marked rows") {
 // ---------------------------------------------------------------------------------------------
 // The streamed JSON writer against nlohmann::json, the reference whose bytes it must give.
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -704,19 +705,23 @@ TEST_CASE("JsonWriter writes a word as the same bytes as the same text given as 
 }
 
 namespace {
-// An array of `count` items written by JsonWriter::items, threads allowed or not; item i is an object
-// whose size varies with i, so the blocks differ in length.
-std::string items_document(std::size_t count, bool threads, int indent = -1) {
+using Item = std::function<void(drsim::reporting::JsonWriter&, std::size_t)>;
+
+// Item i an object whose size varies with i, so the blocks differ in length.
+void small_item(drsim::reporting::JsonWriter& out, std::size_t i) {
+    out.begin_object().field("i", static_cast<std::uint64_t>(i)).key("s").value(std::string(i % 37, i % 5 == 0 ? '"' : 'x'));
+    if (i % 3 == 0) out.key("list").begin_array().value(true).null().end_array();
+    out.end_object();
+}
+
+// An array of `count` items written by JsonWriter::items, threads allowed or not, each by `item`.
+std::string items_document(std::size_t count, bool threads, int indent = -1, const Item& item = small_item) {
     std::string text;
     drsim::reporting::StringSink sink(text);
     drsim::reporting::JsonWriter w(sink, indent);
     w.allow_threads(threads);
     w.begin_object().key("items").begin_array();
-    w.items(count, [](drsim::reporting::JsonWriter& out, std::size_t i) {
-        out.begin_object().field("i", static_cast<std::uint64_t>(i)).key("s").value(std::string(i % 37, i % 5 == 0 ? '"' : 'x'));
-        if (i % 3 == 0) out.key("list").begin_array().value(true).null().end_array();
-        out.end_object();
-    });
+    w.items(count, item);
     w.end_array().field("after", 1).end_object();
     CHECK(w.complete());
     sink.flush();
@@ -735,22 +740,12 @@ TEST_CASE("JsonWriter::items on two threads writes the bytes of the plain loop, 
 
 TEST_CASE("JsonWriter::items on two threads: blocks of megabytes come out whole and in order") {
     // Items of a kilobyte and more: each block is megabytes, many times the sink's buffer.
-    const auto document = [](bool threads) {
-        std::string text;
-        drsim::reporting::StringSink sink(text);
-        drsim::reporting::JsonWriter w(sink);
-        w.allow_threads(threads);
-        w.begin_array();
-        w.items(9000, [](drsim::reporting::JsonWriter& out, std::size_t i) {
-            out.begin_object().field("i", static_cast<std::uint64_t>(i)).field("s", std::string(1000 + i % 300, 'a' + i % 26)).end_object();
-        });
-        w.end_array();
-        sink.flush();
-        return text;
+    const Item large = [](drsim::reporting::JsonWriter& out, std::size_t i) {
+        out.begin_object().field("i", static_cast<std::uint64_t>(i)).field("s", std::string(1000 + i % 300, 'a' + i % 26)).end_object();
     };
-    const std::string plain = document(false);
-    CHECK(document(true) == plain);
-    const auto parsed = nlohmann::json::parse(plain);
+    const std::string plain = items_document(9000, false, -1, large);
+    CHECK(items_document(9000, true, -1, large) == plain);
+    const auto parsed = nlohmann::json::parse(plain)["items"];
     REQUIRE(parsed.size() == 9000);
     CHECK(parsed[8999]["i"] == 8999);
 }
