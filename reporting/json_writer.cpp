@@ -113,9 +113,9 @@ JsonWriter& JsonWriter::value(bool b) {
 template <typename Integer>
 JsonWriter& JsonWriter::integer(Integer n) {
     separate();
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
-    put_short(digits, static_cast<std::size_t>(end - digits));
+    // In place: 20 digits and a sign at most.
+    char* out = sink_.room(24);
+    sink_.commit(static_cast<std::size_t>(std::to_chars(out, out + 24, n).ptr - out));
     return *this;
 }
 

@@ -110,6 +110,15 @@ public:
     bool compact() const { return indent_ < 0; }
     /// A value already written as compact JSON (only for a compact writer).
     JsonWriter& raw_value(std::string_view json);
+    /// Members already written as compact JSON by a writer continued in an object (JsonMemo), into
+    /// the object being written (only for a compact writer).
+    JsonWriter& raw_members(std::string_view json) {
+        if (json.empty()) return *this;
+        if (comma_) sink_.put(',');
+        sink_.write(json);
+        comma_ = true;
+        return *this;
+    }
 
     JsonWriter& begin_object() { return open('{'); }
     JsonWriter& end_object() { return close('}'); }
@@ -189,6 +198,9 @@ public:
     void allow_threads(bool allowed) { threads_ = allowed; }
 
 private:
+    template <typename Key, std::size_t Slots>
+    friend class JsonMemo;
+
     JsonWriter& open(char bracket) {
         separate();
         sink_.put(bracket);
@@ -286,6 +298,12 @@ private:
     void continue_array(bool after_items) {
         depth_ = 1;
         comma_ = after_items;
+    }
+    /// This writer, new, writes members into an object open in another writer (JsonMemo): what it
+    /// writes goes to that one's raw_members.
+    void continue_object() {
+        depth_ = 1;
+        comma_ = false;
     }
     /// `bytes`, written by a writer continued at this point, as `items` more items.
     void raw_items(std::string_view bytes, std::size_t items) {

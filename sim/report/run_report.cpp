@@ -8,6 +8,7 @@
 #include "engine/sim_time.hpp"
 #include "sim/decisions/planning_checks.hpp"
 #include "sim/routing/reachability.hpp"
+#include "reporting/json_memo.hpp"
 #include "reporting/json_writer.hpp"
 #include "sim/world/azure_terms.hpp"
 
@@ -313,61 +314,134 @@ void write_azure(JsonWriter& j, AzureKey key) {
     j.raw_value(texts[key]);
 }
 
-void write_instance(JsonWriter& j, const World& w, const Instance& inst) {
-    if (!inst.exists) {
-        j.null();
-        return;
+// What a JSON document says many times, remembered on each thread while it is written
+// (reporting/json_memo.hpp): a run says the same things of many VMs (the mapping a replication used,
+// a rule's fixed words, one operation's outcome and state after, one network and subnet), and
+// rendering a text (World::render) or writing a run of members costs more than copying them again.
+// Each key holds all its bytes depend on, read against one world, the end of its run.
+struct StatusKey {  ///< a record's members from health_after to state_after
+    std::uint32_t line = 0;
+    std::uint16_t refused = 0xffff;  ///< the refusing rule, or none
+    std::uint8_t op = 0;
+    std::uint8_t flags = 0;  ///< phase, outcome, has_state, degraded, state
+    bool operator==(const StatusKey&) const = default;
+    std::size_t hash() const {
+        return (std::uint64_t{line} * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t{refused} << 16) ^ (std::uint64_t{op} << 8) ^ flags;
     }
-    j.begin_object().key("nics").begin_array();
-    for (const auto& nic : inst.nics) {
-        j.begin_object().word_field("allocation", nic.dhcp ? "dhcp" : "static");
-        address_or_null(j, "ip", nic.ip);
-        id_name(j, "network", nic.network, w.networks);
-        id_name(j, "subnet", nic.subnet, w.subnets);
-        j.end_object();
+};
+struct IdsKey {  ///< members that name what ids (networks, sites …) and small codes stand for
+    std::array<std::uint32_t, 4> ids{};
+    bool operator==(const IdsKey&) const = default;
+    std::size_t hash() const {
+        return (std::uint64_t{ids[0]} * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t{ids[1]} * 0xc2b2ae3d27d4eb4fULL) ^
+               (std::uint64_t{ids[2]} * 0x165667b19e3779f9ULL) ^ ids[3];
     }
-    j.end_array().field("running", w.running(inst)).field("site", w.sites[inst.site].name).end_object();
-}
+};
+struct DecisionKey {  ///< one decision object
+    Text detail;
+    Rule rule{};
+    bool warning = false;
+    bool operator==(const DecisionKey&) const = default;
+    std::size_t hash() const { return detail.hash() ^ (static_cast<std::uint64_t>(rule) << 1) ^ warning; }
+};
+struct TextKey {  ///< a text as a JSON string
+    Text text;
+    bool operator==(const TextKey&) const = default;
+    std::size_t hash() const { return text.hash(); }
+};
 
-// Texts as rendered, remembered on each thread while a JSON document is written: a run says the same
-// things of many VMs (the mapping a replication used, a rule's fixed words), and rendering a text
-// (World::render) costs more than finding it again. A text renders the same against one world at the
-// end of its run, so what is remembered holds for one document: the next starts afresh.
-class RenderedTexts {
+class Remembered {
 public:
-    /// `text` rendered against `w`, for the document numbered `document`.
-    const std::string& of(const World& w, std::uint64_t document, const Text& text) {
-        if (document != document_) {
-            for (Entry& e : entries_) e.filled = false;
-            document_ = document;
-        }
-        Entry& e = entries_[text.hash() % kSlots];
-        if (!e.filled || !(e.text == text)) {
-            e.rendered.clear();
-            w.render(e.rendered, text);
-            e.text = text;
-            e.filled = true;
-        }
-        return e.rendered;
+    /// `text` rendered against `w`, as a JSON string value.
+    void text(JsonWriter& j, const World& w, std::uint64_t document, const Text& text) {
+        const TextKey key{text};
+        texts_.value(j, document, key, key.hash(), [&](JsonWriter& m) { m.value(render(w, text)); });
+    }
+    /// One decision, as an object.
+    void decision(JsonWriter& j, const World& w, std::uint64_t document, const Decision& d) {
+        const DecisionKey key{d.detail(), d.rule, d.warning};
+        decisions_.value(j, document, key, key.hash(), [&](JsonWriter& m) {
+            m.begin_object().field("detail", render(w, d.detail())).word_field("rule", rule_id(d.rule));
+            if (d.warning) m.field("warning", true);
+            m.end_object();
+        });
+    }
+    /// health_after (with a state), line (when known), op, outcome, phase, rule and state_after.
+    void status(JsonWriter& j, std::uint64_t document, const LogRecord& r) {
+        const std::optional<Rule> refused = r.refused_by();
+        const StatusKey key{static_cast<std::uint32_t>(std::max(r.line, 0)),
+                            refused ? static_cast<std::uint16_t>(*refused) : std::uint16_t{0xffff}, r.op_code,
+                            static_cast<std::uint8_t>(static_cast<unsigned>(r.phase) | static_cast<unsigned>(r.outcome) << 2 |
+                                                      unsigned{r.has_state} << 4 | unsigned{r.degraded} << 5 |
+                                                      static_cast<unsigned>(r.state) << 6)};
+        status_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+            if (r.has_state) m.word_field("health_after", r.health_after());
+            if (r.line > 0) m.field("line", r.line);
+            m.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
+            name_or_null(m, "rule", refused.has_value(), refused ? rule_id(*refused) : std::string_view{});
+            if (r.has_state) m.word_field("state_after", r.state_after());
+        });
+    }
+    /// instance, network, site and subnet of a record's where.
+    void where(JsonWriter& j, const World& w, std::uint64_t document, const LogRecord& r) {
+        const IdsKey key{{r.network, r.site, r.subnet, r.instance}};
+        where_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+            m.word_field("instance", instance_name(r.instance));
+            id_name(m, "network", r.network, w.networks);
+            id_name(m, "site", r.site, w.sites);
+            id_name(m, "subnet", r.subnet, w.subnets);
+        });
+    }
+    /// network and subnet of a NIC.
+    void nic_place(JsonWriter& j, const World& w, std::uint64_t document, const NicBinding& nic) {
+        const IdsKey key{{nic.network, nic.subnet, 0, 0}};
+        nic_place_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+            id_name(m, "network", nic.network, w.networks);
+            id_name(m, "subnet", nic.subnet, w.subnets);
+        });
+    }
+    /// running and site of an instance.
+    void instance_place(JsonWriter& j, const World& w, std::uint64_t document, bool running, Id site) {
+        const IdsKey key{{site, running, 0, 0}};
+        instance_place_.members(j, document, key, key.hash(),
+                                [&](JsonWriter& m) { m.field("running", running).field("site", w.sites[site].name); });
+    }
+    /// network, running, state and subnet of a final VM.
+    void vm_place(JsonWriter& j, const World& w, std::uint64_t document, const NicBinding& nic, bool running,
+                  ReplicationState state) {
+        const IdsKey key{{nic.network, nic.subnet, running, static_cast<std::uint32_t>(state)}};
+        vm_place_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+            id_name(m, "network", nic.network, w.networks);
+            m.field("running", running).word_field("state", to_string(state));
+            id_name(m, "subnet", nic.subnet, w.subnets);
+        });
     }
 
 private:
-    struct Entry {
-        Text text;
-        bool filled = false;
-        std::string rendered;
-    };
-    static constexpr std::size_t kSlots = 256;
-    std::array<Entry, kSlots> entries_;
-    std::uint64_t document_ = 0;
+    const std::string& render(const World& w, const Text& text) {
+        scratch_.clear();
+        w.render(scratch_, text);
+        return scratch_;
+    }
+    reporting::JsonMemo<TextKey> texts_;
+    reporting::JsonMemo<DecisionKey> decisions_;
+    reporting::JsonMemo<StatusKey, 64> status_;
+    reporting::JsonMemo<IdsKey, 64> where_, nic_place_, instance_place_, vm_place_;
+    std::string scratch_;
 };
 
-/// Numbers each JSON document written (RenderedTexts).
+/// Numbers each JSON document written (Remembered).
 std::atomic<std::uint64_t> g_documents{0};
 
-/// `document`: this document's number (RenderedTexts).
+/// What this thread remembers of the document it writes.
+Remembered& thread_memo() {
+    thread_local Remembered memo;
+    return memo;
+}
+
+/// `document`: this document's number (Remembered).
 void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_t document) {
-    thread_local RenderedTexts rendered;
+    Remembered& remembered = thread_memo();
     j.begin_object();
     if (const std::vector<Rule> also = r.also_refused_by(); !also.empty()) {
         j.key("also_refused_by").begin_array();
@@ -379,29 +453,19 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_
         write_azure(j, r.azure_after);
     }
     j.key("decisions").begin_array();
-    for (const auto& d : r.decisions()) {
-        j.begin_object().field("detail", rendered.of(w, document, d.detail())).word_field("rule", rule_id(d.rule));
-        if (d.warning) j.field("warning", true);
-        j.end_object();
-    }
-    j.end_array().field("detail", rendered.of(w, document, r.detail()));
-    if (r.has_state) j.word_field("health_after", r.health_after());
-    if (r.line > 0) j.field("line", r.line);
-    j.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
-    name_or_null(j, "rule", r.refused_by().has_value(), r.refused_by() ? rule_id(*r.refused_by()) : std::string_view{});
-    if (r.has_state) j.word_field("state_after", r.state_after());
+    for (const auto& d : r.decisions()) remembered.decision(j, w, document, d);
+    j.end_array().key("detail");
+    remembered.text(j, w, document, r.detail());
+    remembered.status(j, document, r);
     // A name the world holds is read there; what is composed (a subnet's path …) is rendered.
     if (const auto name = w.held_name(r.target())) j.field("target", *name);
     else if (r.target().kind == TextArg::Kind::none) j.field("target", "");
-    else j.field("target", rendered.of(w, document, Text{"{}", r.target()}));
+    else remembered.text(j.key("target"), w, document, Text{"{}", r.target()});
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
         j.key("where").begin_object();
         address_or_null(j, "address", r.address());
-        j.word_field("instance", instance_name(r.instance));
-        id_name(j, "network", r.network, w.networks);
-        id_name(j, "site", r.site, w.sites);
-        id_name(j, "subnet", r.subnet, w.subnets);
+        remembered.where(j, w, document, r);
         j.end_object();
     }
     j.end_object();
@@ -421,7 +485,26 @@ void write_expectation(JsonWriter& j, const ExpectationResult& e) {
     j.end_object();
 }
 
-void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
+void write_instance(JsonWriter& j, const World& w, const Instance& inst, std::uint64_t document) {
+    if (!inst.exists) {
+        j.null();
+        return;
+    }
+    Remembered& remembered = thread_memo();
+    j.begin_object().key("nics").begin_array();
+    for (const auto& nic : inst.nics) {
+        j.begin_object().word_field("allocation", nic.dhcp ? "dhcp" : "static");
+        address_or_null(j, "ip", nic.ip);
+        remembered.nic_place(j, w, document, nic);
+        j.end_object();
+    }
+    j.end_array();
+    remembered.instance_place(j, w, document, w.running(inst), inst.site);
+    j.end_object();
+}
+
+/// `document`: this document's number (Remembered).
+void write_final_vm(JsonWriter& j, const World& w, const Vm& vm, std::uint64_t document) {
     const Instance& active = vm.instance(vm.active_slot());
     const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
     j.begin_object();
@@ -443,15 +526,13 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm) {
         j.end_object();
     }
     j.word_field("health", health_name(vm.replication.degraded)).key("instances").begin_object().key("primary");
-    write_instance(j, w, vm.instance(Slot::home));
+    write_instance(j, w, vm.instance(Slot::home), document);
     j.key("replica");
-    write_instance(j, w, vm.instance(Slot::recovery));
+    write_instance(j, w, vm.instance(Slot::recovery), document);
     j.key("test");
-    write_instance(j, w, vm.instance(Slot::test));
+    write_instance(j, w, vm.instance(Slot::test), document);
     j.end_object().field("name", vm.name);
-    id_name(j, "network", nic.network, w.networks);
-    j.field("running", w.running(active)).word_field("state", to_string(vm.replication.state));
-    id_name(j, "subnet", nic.subnet, w.subnets);
+    thread_memo().vm_place(j, w, document, nic, w.running(active), vm.replication.state);
     j.end_object();
 }
 
@@ -507,7 +588,7 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     for (const auto& n : w.networks)
         j.begin_object().field("created_at_run_time", n.created_at_run_time).field("name", n.name).field("site", w.sites[n.site].name).end_object();
     j.end_array().key("vms").begin_array();
-    j.items(w.vms.size(), [&](JsonWriter& out, std::size_t v) { write_final_vm(out, w, w.vms[v]); });
+    j.items(w.vms.size(), [&](JsonWriter& out, std::size_t v) { write_final_vm(out, w, w.vms[v], document); });
     j.end_array().end_object();
 
     j.key("metrics").begin_object().key("apps").begin_array();

@@ -557,6 +557,7 @@ TEST_CASE("HTML: charts and diagrams inline, folded sections, marked rows") {
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "reporting/json_memo.hpp"
 #include "reporting/json_writer.hpp"
 
 namespace {
@@ -666,8 +667,8 @@ TEST_CASE("JsonWriter writes a literal key as the same bytes as the same key giv
 TEST_CASE("JsonWriter escapes a character at every place of strings of every length around its 8- and 16-byte steps") {
     // Plain ASCII and UTF-8 (bytes above 0x7f need no escaping: an unsigned compare must pass them)
     // around one character that needs escaping, at each position.
-    for (const std::string fill : {std::string("a"), std::string("\xc3\xa9")}) {
-        for (const std::string odd : {std::string("\""), std::string("\\"), std::string("\n"), std::string(1, '\x1f'),
+    for (const std::string& fill : {std::string("a"), std::string("\xc3\xa9")}) {
+        for (const std::string& odd : {std::string("\""), std::string("\\"), std::string("\n"), std::string(1, '\x1f'),
                                       std::string(1, '\x00'), std::string("a")}) {
             for (std::size_t length = 0; length <= 70; ++length) {
                 for (std::size_t at = 0; at <= length; ++at) {
@@ -763,4 +764,71 @@ TEST_CASE("JsonWriter::items passes on what an item throws, from either thread, 
                                 }),
                         std::runtime_error);
     }
+}
+
+namespace {
+struct MemoKey {
+    int k = 0;
+    bool operator==(const MemoKey&) const = default;
+};
+
+using SmallMemo = drsim::reporting::JsonMemo<MemoKey, 4>;
+struct Memos {
+    SmallMemo members, values;  // a memo for each use: one key is another's bytes in each
+};
+
+// One document: objects whose members are key k's (none, or two among others), each object's value
+// a text of k's; written through `memos` when given, else directly. What key k says depends on
+// `names`, as a run's names depend on its world.
+std::string memo_document(const std::vector<int>& keys, const std::string& names, int indent, std::uint64_t document,
+                          Memos* memos) {
+    std::string text;
+    drsim::reporting::StringSink sink(text);
+    drsim::reporting::JsonWriter w(sink, indent);
+    w.begin_array();
+    for (const int k : keys) {
+        const auto members = [&](drsim::reporting::JsonWriter& m) {
+            if (k % 5 == 0) return;  // no members at all
+            m.field("k", k).field("name", names + std::to_string(k) + (k % 3 == 0 ? "\"q" : ""));
+        };
+        const auto value = [&](drsim::reporting::JsonWriter& m) { m.value(names + "/" + std::to_string(k * 7)); };
+        w.begin_object();
+        if (k % 2 == 0) w.field("first", true);  // members after others, or first in their object
+        if (memos) memos->members.members(w, document, {k}, static_cast<std::size_t>(k), members);
+        else members(w);
+        w.key("value");
+        if (memos) memos->values.value(w, document, {k}, static_cast<std::size_t>(k), value);
+        else value(w);
+        w.field("last", k).end_object();
+    }
+    w.end_array();
+    sink.flush();
+    return text;
+}
+}  // namespace
+
+TEST_CASE("JsonMemo writes the bytes of writing directly: first time and remembered, keys sharing a slot, compact and indented") {
+    std::mt19937 rng(5);
+    Memos memos;  // ten keys in four slots: each slot taken in turn
+    std::uint64_t document = 0;
+    for (int round = 0; round < 200; ++round) {
+        std::vector<int> keys(1 + rng() % 30);
+        for (int& k : keys) k = static_cast<int>(rng() % 10);
+        ++document;
+        for (const int indent : {-1, 2}) {
+            const std::string direct = memo_document(keys, "net-", indent, document, nullptr);
+            CHECK(memo_document(keys, "net-", indent, document, &memos) == direct);
+            CHECK(nlohmann::json::parse(direct).size() == keys.size());
+        }
+    }
+}
+
+TEST_CASE("JsonMemo: a new document forgets what the last one wrote under the same keys") {
+    Memos memos;
+    const std::vector<int> keys{1, 2, 3, 1, 2, 3};
+    CHECK(memo_document(keys, "east-", -1, 1, &memos) == memo_document(keys, "east-", -1, 1, nullptr));
+    // Document 2 names the same keys otherwise: nothing of document 1 may come out.
+    const std::string second = memo_document(keys, "west-", -1, 2, &memos);
+    CHECK(second == memo_document(keys, "west-", -1, 2, nullptr));
+    CHECK(second.find("east-") == std::string::npos);
 }
