@@ -14,6 +14,13 @@ while read -r path; do
 done < <("$source_dir/scripts/installed-files" "$source_dir")
 ((missing == 0)) || exit 1
 
+# Every installed drill's $schema comment names a file that is there, relative to the drill.
+while IFS= read -r -d '' drill; do
+    schema=$(sed -n '1s/^# yaml-language-server: \$schema=//p' "$drill")
+    [[ -z $schema || -f $(dirname "$drill")/$schema ]] || { echo "FAIL: $drill: \$schema=$schema is not installed"; missing=$((missing + 1)); }
+done < <(find share/drsim/scenarios -name '*.yaml' -print0)
+((missing == 0)) || exit 1
+
 bin/drsim --version
 bin/drsim validate share/doc/drsim/examples/demo/east-asia-drill.yaml
 bash -n share/bash-completion/completions/drsim
