@@ -319,14 +319,19 @@ void write_azure(JsonWriter& j, AzureKey key) {
 // a rule's fixed words, one operation's outcome and state after, one network and subnet), and
 // rendering a text (World::render) or writing a run of members costs more than copying them again.
 // Each key holds all its bytes depend on, read against one world, the end of its run.
-struct StatusKey {  ///< a record's members from health_after to state_after
-    std::uint32_t line = 0;
-    std::uint16_t refused = 0xffff;  ///< the refusing rule, or none
+struct StatusKey {  ///< a record's members from health_after to state_after: all they are made of
+    int line = 0;
+    std::optional<Rule> refused;
     std::uint8_t op = 0;
-    std::uint8_t flags = 0;  ///< phase, outcome, has_state, degraded, state
+    Phase phase{};
+    Outcome outcome{};
+    bool has_state = false, degraded = false;
+    ReplicationState state{};
     bool operator==(const StatusKey&) const = default;
     std::size_t hash() const {
-        return (std::uint64_t{line} * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t{refused} << 16) ^ (std::uint64_t{op} << 8) ^ flags;
+        return (static_cast<std::uint64_t>(line) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t{refused ? static_cast<std::uint16_t>(*refused) : 0xffffU} << 16) ^
+               (std::uint64_t{op} << 8) ^ (static_cast<unsigned>(phase) | static_cast<unsigned>(outcome) << 2 | unsigned{has_state} << 4 |
+                                           unsigned{degraded} << 5 | static_cast<unsigned>(state) << 6);
     }
 };
 struct IdsKey {  ///< members that name what ids (networks, sites …) and small codes stand for
@@ -369,11 +374,7 @@ public:
     /// health_after (with a state), line (when known), op, outcome, phase, rule and state_after.
     void status(JsonWriter& j, std::uint64_t document, const LogRecord& r) {
         const std::optional<Rule> refused = r.refused_by();
-        const StatusKey key{static_cast<std::uint32_t>(std::max(r.line, 0)),
-                            refused ? static_cast<std::uint16_t>(*refused) : std::uint16_t{0xffff}, r.op_code,
-                            static_cast<std::uint8_t>(static_cast<unsigned>(r.phase) | static_cast<unsigned>(r.outcome) << 2 |
-                                                      unsigned{r.has_state} << 4 | unsigned{r.degraded} << 5 |
-                                                      static_cast<unsigned>(r.state) << 6)};
+        const StatusKey key{std::max(r.line, 0), refused, r.op_code, r.phase, r.outcome, r.has_state, r.degraded, r.state};
         status_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
             if (r.has_state) m.word_field("health_after", r.health_after());
             if (r.line > 0) m.field("line", r.line);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
@@ -1568,6 +1569,20 @@ TEST_CASE("seconds_text: whole seconds bare, milliseconds without trailing zeros
     }
 }
 
+namespace {
+// A run's JSON (write_json) as text: compact (indent < 0) or indented, its long arrays on two threads
+// when `threads` (and the writer would use them).
+std::string json_text(const drsim::Simulation& sim, int indent = -1, bool threads = true) {
+    std::string out;
+    drsim::reporting::StringSink sink(out);
+    drsim::reporting::JsonWriter j(sink, indent);
+    j.allow_threads(threads);
+    drsim::write_json(sim, j);
+    sink.flush();
+    return out;
+}
+}  // namespace
+
 TEST_CASE("a run's JSON is the same bytes whether its long arrays are written on one thread or two") {
     // 4,500 VMs on static addresses and 4,500 on DHCP: 45,000 records, 9,000 final states and 9,000
     // VMs' metrics, each past the length from which JsonWriter::items uses a second thread.
@@ -1592,17 +1607,8 @@ events:
     drsim::Simulation sim(scenario);
     sim.run();
     REQUIRE(sim.log().size() > 20'000);
-    const auto json = [&](bool threads) {
-        std::string out;
-        drsim::reporting::StringSink sink(out);
-        drsim::reporting::JsonWriter j(sink);
-        j.allow_threads(threads);
-        drsim::write_json(sim, j);
-        sink.flush();
-        return out;
-    };
-    const std::string one = json(false);
-    CHECK(json(true) == one);
+    const std::string one = json_text(sim, -1, false);
+    CHECK(json_text(sim, -1, true) == one);
     CHECK(one.find(R"("subnet":"b \"quoted\"")") != std::string::npos);
 }
 
@@ -1623,13 +1629,7 @@ TEST_CASE("texts remembered while one run's JSON is written are not those of the
         const drsim::Scenario scenario = drsim::load_scenario_text(text, "remembered.yaml");
         drsim::Simulation sim(scenario);
         sim.run();
-        std::string out;
-        drsim::reporting::StringSink sink(out);
-        drsim::reporting::JsonWriter j(sink);
-        j.allow_threads(false);  // every record on this thread, one after the other
-        drsim::write_json(sim, j);
-        sink.flush();
-        return out;
+        return json_text(sim, -1, false);  // every record on this thread, one after the other
     };
     const std::string first = json_of(scenario_named("src-one", "dst-one"));
     const std::string second = json_of(scenario_named("src-two", "dst-two"));
@@ -1637,4 +1637,56 @@ TEST_CASE("texts remembered while one run's JSON is written are not those of the
     CHECK(second.find("from the mapping src-two -> dst-two") != std::string::npos);
     CHECK(second.find("src-one") == std::string::npos);
     CHECK(second.find("dst-one") == std::string::npos);
+}
+
+TEST_CASE("every bundled scenario's compact JSON, written from remembered members, is its indented JSON, written directly") {
+    // A compact document copies what it wrote before under the same key (reporting/json_memo.hpp); an
+    // indented one writes every member. A key that left out something its bytes depend on would make
+    // the two differ wherever two records share the rest.
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(DRSIM_SOURCE_DIR "/scenarios"))
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    REQUIRE(files.size() > 40);
+    for (const auto& file : files) {
+        CAPTURE(file.string());
+        const drsim::Scenario scenario = drsim::load_scenario_file(file.string());
+        drsim::Simulation sim(scenario);
+        sim.run();
+        const std::string compact = json_text(sim, -1);
+        CHECK(nlohmann::json::parse(compact) == nlohmann::json::parse(json_text(sim, 2)));
+        CHECK(compact.find('\n') == std::string::npos);
+    }
+}
+
+TEST_CASE("records of one event alike but for the state after each say their own state in compact JSON") {
+    // Both commits are refused by one rule at one line; only the VMs' states differ (protected,
+    // unprotected), so the members the compact writer remembers for the first must not serve the second.
+    const std::string text = R"(scenario: one line, states apart
+fabric: azure-to-azure
+sites:
+  - {name: East US, kind: azure, geo: United States}
+  - {name: West US, kind: azure, geo: United States}
+networks:
+  - {name: src, site: East US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.0.0/24}]}
+  - {name: dst, site: West US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.0.0/24}]}
+vms:
+  - {name: guarded, site: East US, nics: [{network: src, subnet: a}]}
+  - {name: bare, site: East US, nics: [{network: src, subnet: a}]}
+events:
+  - {at: 0s, map_network: {source: src, target: dst}}
+  - {at: 1m, enable_replication: {vm: guarded, target_site: West US}}
+  - {at: 2h, commit: {vms: all}}
+)";
+    const drsim::Scenario scenario = drsim::load_scenario_text(text, "states.yaml");
+    drsim::Simulation sim(scenario);
+    sim.run();
+    std::map<std::string, std::string> state_after;
+    const nlohmann::json doc = nlohmann::json::parse(json_text(sim));
+    for (const auto& e : doc["events"])
+        if (e["op"] == "commit") {
+            CHECK(e["rule"] == "COMMIT-NEEDS-FAILOVER");
+            state_after[e["target"]] = e["state_after"];
+        }
+    CHECK(state_after == std::map<std::string, std::string>{{"bare", "unprotected"}, {"guarded", "protected"}});
 }
