@@ -58,13 +58,18 @@ private:
         }
         Slot& s = slots_[hash % Slots];
         if (!s.filled || !(s.key == key)) {
+            s.filled = false;
             s.json.clear();
             sink_.out = &s.json;
-            {
+            try {
                 JsonWriter m(sink_);
                 fill(m);
+                sink_.flush();
+            } catch (...) {
+                sink_.flush();  // what was written goes, so the next fill starts empty
+                s.json.clear();
+                throw;
             }
-            sink_.flush();
             s.key = key;
             s.filled = true;
         }

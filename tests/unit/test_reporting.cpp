@@ -832,3 +832,23 @@ TEST_CASE("JsonMemo: a new document forgets what the last one wrote under the sa
     CHECK(second == memo_document(keys, "west-", -1, 2, nullptr));
     CHECK(second.find("east-") == std::string::npos);
 }
+
+TEST_CASE("JsonMemo: what a write that threw had begun is not remembered, nor written with the next") {
+    Memos memos;
+    const std::vector<int> keys{1, 2, 1};
+    {
+        std::string text;
+        drsim::reporting::StringSink sink(text);
+        drsim::reporting::JsonWriter w(sink);
+        w.begin_object();
+        CHECK_THROWS_AS(memos.members.members(w, 1, {1}, 1,
+                                              [](drsim::reporting::JsonWriter& m) {
+                                                  m.field("half", "written");
+                                                  throw std::runtime_error("render failed");
+                                              }),
+                        std::runtime_error);
+    }
+    const std::string after = memo_document(keys, "net-", -1, 1, &memos);
+    CHECK(after == memo_document(keys, "net-", -1, 1, nullptr));
+    CHECK(after.find("half") == std::string::npos);
+}
