@@ -187,8 +187,56 @@ private:
   HeapArray heap_;
 };
 
+// A run of entries at one time in first-in first-out order (their sequences rise): O(1) in and out.
+class RunLane {
+public:
+  std::size_t size() const { return entries_.size() - head_; }
+  bool empty() const { return head_ == entries_.size(); }
+  const EventEntry& front() const { return entries_[head_]; }
+  // The entries in order, size() of them.
+  const EventEntry* data() const { return entries_.data() + head_; }
+
+  // True when `entry` continues the run: the time of its last, a later sequence.
+  bool continued_by(const EventEntry& entry) const {
+    return !empty() && entry.time == entries_.back().time && entry.sequence > entries_.back().sequence;
+  }
+  void append(const EventEntry& entry) { entries_.push_back(entry); }
+  // An empty lane: `entry` starts a run.
+  void start(const EventEntry& entry) {
+    entries_.clear();
+    head_ = 0;
+    entries_.push_back(entry);
+  }
+  // A lane of one entry: `entry` takes its place.
+  void replace_single(const EventEntry& entry) { entries_[head_] = entry; }
+
+  EventEntry pop_front() {
+    const EventEntry first = entries_[head_++];
+    // A long run half taken out moves to a buffer of its own size, the old one going back: the jobs
+    // that end in a run schedule the next run meanwhile, and the two would otherwise hold a million
+    // entries' room twice. O(1) amortised.
+    if (head_ >= kCompactFrom && head_ * 2 >= entries_.size()) {
+      const auto rest = entries_.begin() + static_cast<std::ptrdiff_t>(head_);
+      std::vector<EventEntry>(rest, entries_.end()).swap(entries_);
+      head_ = 0;
+    }
+    return first;
+  }
+
+  void swap(RunLane& other) noexcept {
+    entries_.swap(other.entries_);
+    std::swap(head_, other.head_);
+  }
+
+private:
+  static constexpr std::size_t kCompactFrom = 4096;  // entries taken out before the rest is moved
+
+  std::vector<EventEntry> entries_;  ///< entries_[head_ ..] in (time, sequence) order
+  std::size_t head_ = 0;
+};
+
 // The default event set: a binary heap while it is small, a 4-ary heap once it is large, and beside
-// the heap a lane for runs of entries at one time.
+// the heap two lanes for runs of entries at one time.
 //
 // The heap: measured with tests/bench/bench_hold.cpp (Release, 16-byte entries), below some 30,000
 // pending events the binary heap is the faster (1,000 pending: 1.76 against 1.57 x 10^7 events/s),
@@ -197,7 +245,7 @@ private:
 // and back to binary when it shrinks below `narrow_below`, rebuilding the array in place (O(n)); the
 // gap between the two keeps it from turning back and forth.
 //
-// The lane: an operation on many VMs schedules all their jobs to end at one time, one after
+// The lanes: an operation on many VMs schedules all their jobs to end at one time, one after
 // another, so their entries arrive with one time and rising sequences. Such entries join a
 // first-in first-out lane, O(1) in and out, rather than the heap (a million VMs: a million pops of a
 // 16 MB heap). An entry joins the lane when it is empty or when the entry has the time of the lane's
@@ -205,9 +253,15 @@ private:
 // the lane's place and sends that entry to the heap, so one stray entry does not keep a run out.
 // Only equal times join: letting in any entry not earlier than the lane's last (a hold model's
 // rising random times) made bench_hold 0.93x the bare heap at 1,000 pending, against 1.06-1.10x,
-// and a million-VM run no faster. The earliest entry is the earlier of the lane's first and the
-// heap's top. Entries come out in the same order whatever the arity and the lane: the order is
-// (time, sequence), and sequences are unique. A million VMs failed over: 1.1 s of user time to 1.0 s.
+// and a million-VM run no faster. The jobs of a run, as they end, schedule the next steps of their
+// VMs, again one time for all (a failover's end, then each VM's boot a fixed time later): while a
+// long run drains (`kSecondLaneFrom` entries or more), such a run fills a second lane by the same
+// rules, and becomes the first when the first is empty; without it the next run went through the
+// heap, a million pushes and pops of a heap a million deep. A hold model's lane never holds a long
+// run, so it never opens the second. The earliest entry is the earliest of the lanes' firsts and the
+// heap's top. Entries come out in the same order whatever the arity and the lanes: the order is
+// (time, sequence), and sequences are unique. A million VMs failed over: 1.1 s of user time to 1.0 s
+// with the first lane.
 class AdaptiveHeapEventSet final : public EventSet {
 public:
   explicit AdaptiveHeapEventSet(std::size_t widen_above = 32'768, std::size_t narrow_below = 8'192)
@@ -215,38 +269,32 @@ public:
     assert(narrow_below < widen_above && "the heap needs a gap between its two turning points");
   }
 
-  // Adds `entry`. O(1) to the lane; O(log n) to the heap, and O(n) on the push that turns it 4-ary
+  // Adds `entry`. O(1) to a lane; O(log n) to the heap, and O(n) on the push that turns it 4-ary
   // (amortised O(1)).
   void push(const EventEntry& entry) override {
-    const std::size_t in_lane = lane_size();
-    if (in_lane == 0) {  // an empty lane: the entry starts it
-      lane_.clear();
-      lane_head_ = 0;
-      lane_.push_back(entry);
-    } else if (entry.time == lane_.back().time && entry.sequence > lane_.back().sequence) {
-      lane_.push_back(entry);
+    const std::size_t in_lane = lane_.size();
+    if (in_lane == 0) {  // then the second is empty too
+      lane_.start(entry);
+    } else if (lane_.continued_by(entry)) {
+      lane_.append(entry);
+    } else if (!next_.empty() || in_lane >= kSecondLaneFrom) [[unlikely]] {
+      push_second(entry);
     } else if (in_lane == 1) {  // a lone entry: it goes to the heap, this one takes its place
-      heap_push(lane_[lane_head_]);
-      lane_[lane_head_] = entry;
+      heap_push(lane_.front());
+      lane_.replace_single(entry);
     } else {
       heap_push(entry);
     }
   }
 
-  // Removes and returns the earliest entry; the set must not be empty. O(1) from the lane; O(log n)
+  // Removes and returns the earliest entry; the set must not be empty. O(1) from a lane; O(log n)
   // from the heap, and O(n) on the pop that turns it back to binary.
   EventEntry pop_min() override {
+    if (!next_.empty()) [[unlikely]] {
+      return pop_min_two_lanes();
+    }
     if (lane_first()) {
-      const EventEntry first = lane_[lane_head_++];
-      // A long run half taken out moves to a buffer of its own size, the old one going back: the
-      // jobs that end in a run often schedule a run of next steps into the heap meanwhile, and the
-      // two would otherwise hold a million entries' room twice. O(1) amortised.
-      if (lane_head_ >= kCompactFrom && lane_head_ * 2 >= lane_.size()) {
-        const auto rest = lane_.begin() + static_cast<std::ptrdiff_t>(lane_head_);
-        std::vector<EventEntry>(rest, lane_.end()).swap(lane_);
-        lane_head_ = 0;
-      }
-      return first;
+      return lane_.pop_front();
     }
     if (!wide_) {
       return heap_.pop_min<2>();
@@ -262,27 +310,72 @@ public:
   // Returns the earliest entry; the set must not be empty. O(1).
   const EventEntry& peek_min() const override {
     assert(size() > 0 && "peek_min on an empty event set");
-    return lane_first() ? lane_[lane_head_] : heap_.entries()[0];
+    if (!next_.empty()) [[unlikely]] {  // then the first lane holds entries too
+      const EventEntry& lanes = runs_before(next_.front(), lane_.front()) ? next_.front() : lane_.front();
+      return heap_.size() > 0 && runs_before(heap_.entries()[0], lanes) ? heap_.entries()[0] : lanes;
+    }
+    return lane_first() ? lane_.front() : heap_.entries()[0];
   }
 
-  std::size_t size() const override { return heap_.size() + lane_size(); }
+  std::size_t size() const override { return heap_.size() + lane_.size() + next_.size(); }
 
-  // True while the heap is 4-ary; the entries in the lane and in the heap (for tests).
+  // True while the heap is 4-ary; the entries in the first lane, the second and the heap (for tests).
   bool wide() const { return wide_; }
-  std::size_t lane_size() const { return lane_.size() - lane_head_; }
+  std::size_t lane_size() const { return lane_.size(); }
+  std::size_t second_lane_size() const { return next_.size(); }
   std::size_t heap_size() const { return heap_.size(); }
 
   // The heap's entries in heap order (the root first, then its children, ...), heap_size() of them,
-  // and the lane's in order, lane_size() of them: for a caller that looks ahead at what runs next
-  // (the simulator prefetches what their events will touch).
+  // and the first lane's in order, lane_size() of them: for a caller that looks ahead at what runs
+  // next (the simulator prefetches what their events will touch).
   const EventEntry* heap_order() const { return heap_.entries(); }
-  const EventEntry* lane_order() const { return lane_.data() + lane_head_; }
+  const EventEntry* lane_order() const { return lane_.data(); }
 
 private:
-  // True when the earliest entry is the lane's first (the lane not empty, the heap empty or later).
+  // A run this long in the first lane lets a run start in the second.
+  static constexpr std::size_t kSecondLaneFrom = 256;
+
+  // True when the first lane's first entry is earlier than the heap's top (the lane not empty, the
+  // heap empty or later).
   bool lane_first() const {
-    return lane_head_ < lane_.size() &&
-           (heap_.size() == 0 || runs_before(lane_[lane_head_], heap_.entries()[0]));
+    return !lane_.empty() && (heap_.size() == 0 || runs_before(lane_.front(), heap_.entries()[0]));
+  }
+
+  // push() of an entry that does not continue the first lane's run while that run is long or the
+  // second lane is open: the second lane by the first's rules, else the heap.
+  [[gnu::noinline]] void push_second(const EventEntry& entry) {
+    if (next_.continued_by(entry)) {
+      next_.append(entry);
+    } else if (next_.empty()) {
+      next_.start(entry);
+    } else if (next_.size() == 1) {
+      heap_push(next_.front());
+      next_.replace_single(entry);
+    } else {
+      heap_push(entry);
+    }
+  }
+
+  // pop_min() while the second lane holds entries (and so the first too).
+  [[gnu::noinline]] EventEntry pop_min_two_lanes() {
+    const bool heap_first = heap_.size() > 0 && runs_before(heap_.entries()[0], lane_.front()) &&
+                            runs_before(heap_.entries()[0], next_.front());
+    if (heap_first) {
+      const EventEntry top = wide_ ? heap_.pop_min<4>() : heap_.pop_min<2>();
+      if (wide_ && heap_.size() < narrow_below_) {
+        heap_.heapify<2>();
+        wide_ = false;
+      }
+      return top;
+    }
+    if (runs_before(next_.front(), lane_.front())) {
+      return next_.pop_front();
+    }
+    const EventEntry first = lane_.pop_front();
+    if (lane_.empty()) {
+      lane_.swap(next_);  // the second lane's run is now the first
+    }
+    return first;
   }
 
   void heap_push(const EventEntry& entry) {
@@ -297,11 +390,9 @@ private:
     }
   }
 
-  static constexpr std::size_t kCompactFrom = 4096;  // entries taken out before the lane is moved
-
   HeapArray heap_;
-  std::vector<EventEntry> lane_;  ///< the lane: lane_[lane_head_ ..] in (time, sequence) order
-  std::size_t lane_head_ = 0;
+  RunLane lane_;  ///< the first lane: never empty while the second holds entries
+  RunLane next_;  ///< the second lane: the next run, while a long one drains
   std::size_t widen_above_;
   std::size_t narrow_below_;
   bool wide_ = false;

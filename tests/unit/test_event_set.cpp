@@ -63,6 +63,27 @@ void pop_all_against(drsim::engine::EventSet& set, const Reference& reference) {
   CHECK(set.empty());
 }
 
+// The default set and its reference side by side: a push at a time, a pop checked against the reference.
+struct CheckedSet {
+  AdaptiveHeapEventSet set;
+  Reference reference;
+  std::uint64_t sequence = 0;
+
+  void push(SimTime time) {
+    set.push(EventEntry{time, sequence});
+    reference.emplace(time, sequence);
+    ++sequence;
+  }
+  EventEntry pop() {
+    const auto expected = *reference.begin();
+    reference.erase(reference.begin());
+    const EventEntry popped = set.pop_min();
+    REQUIRE(popped.time == expected.first);
+    REQUIRE(popped.sequence == expected.second);
+    return popped;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("the default event set is one of the tested implementations") {
@@ -123,29 +144,18 @@ TEST_CASE("randomised: runs of entries at one time go through the lane, in order
   pop_all_against(set, reference);
 }
 
-TEST_CASE("a long run drains from the lane, moved to a smaller buffer on the way, while the next fills the heap") {
+TEST_CASE("a long run drains from the lane, moved to a smaller buffer on the way, while the next steps, at seven times, go to the second lane and the heap") {
   // Failovers of 20,000 VMs ending at one time, each scheduling a boot later; now and then another
   // entry joins the run. The lane moves its rest to a buffer of its own size as it drains.
-  AdaptiveHeapEventSet set;
-  Reference reference;
-  std::uint64_t sequence = 0;
-  const auto push = [&](SimTime time) {
-    set.push(EventEntry{time, sequence});
-    reference.emplace(time, sequence);
-    ++sequence;
-  };
-  for (int i = 0; i < 20'000; ++i) push(1'000);
-  CHECK(set.lane_size() == 20'000);
+  CheckedSet checked;
+  for (int i = 0; i < 20'000; ++i) checked.push(1'000);
+  CHECK(checked.set.lane_size() == 20'000);
   for (int i = 0; i < 25'000; ++i) {
-    const auto expected = *reference.begin();
-    reference.erase(reference.begin());
-    const EventEntry popped = set.pop_min();
-    REQUIRE(popped.time == expected.first);
-    REQUIRE(popped.sequence == expected.second);
-    push(popped.time + 120 + i % 7);  // the boot, at one of seven times
-    if (i % 1'000 == 0) push(1'000);  // one more at the run's time
+    const EventEntry popped = checked.pop();
+    checked.push(popped.time + 120 + i % 7);  // the boot, at one of seven times
+    if (i % 1'000 == 0) checked.push(1'000);  // one more at the run's time
   }
-  pop_all_against(set, reference);
+  pop_all_against(checked.set, checked.reference);
 }
 
 TEST_CASE_TEMPLATE("a new event set is empty", Set, DRSIM_EVENT_SET_TYPES) {
@@ -265,4 +275,28 @@ TEST_CASE_TEMPLATE("randomised push/pop agrees with a std::multiset reference", 
   CHECK(largest > 10'000);
   CHECK(times_emptied > 0);
   pop_all_against(set, reference);
+}
+
+TEST_CASE("a run scheduled while a long run drains fills the second lane, not the heap, and takes the first's place") {
+  // Failovers of 20,000 VMs ending at one time, each scheduling its VM's boot two minutes later: the
+  // boots are a run of their own, at one time, arriving while the failovers' run drains.
+  CheckedSet checked;
+  AdaptiveHeapEventSet& set = checked.set;
+  for (int i = 0; i < 20'000; ++i) checked.push(1'000);
+  std::size_t most_in_heap = 0, most_in_second = 0;
+  for (int ended = 0; ended < 20'000;) {
+    const EventEntry popped = checked.pop();
+    if (popped.time != 1'000) continue;  // a stray entry
+    checked.push(popped.time + 120);
+    if (ended % 5'000 == 0) checked.push(ended == 0 ? 500 : 5'000 + ended);  // now and then a stray, earlier or later
+    ++ended;
+    most_in_heap = std::max(most_in_heap, set.heap_size());
+    most_in_second = std::max(most_in_second, set.second_lane_size());
+  }
+  // In the heap only the strays and the first boot, which a stray sent there from the second lane.
+  CHECK(most_in_heap <= 5);
+  CHECK(most_in_second > 19'000);
+  CHECK(set.lane_size() >= 19'999);  // the boots' run, now the first
+  CHECK(set.second_lane_size() == 0);
+  pop_all_against(set, checked.reference);
 }
