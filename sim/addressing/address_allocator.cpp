@@ -40,8 +40,12 @@ bool AddressAllocator::take(Ipv4Address address) {
             it->second = a - 1;
         }
     } else if (a == first) {
-        auto next = free_.erase(it);
-        free_.emplace_hint(next, a + 1, last);  // a < last, so a + 1 does not wrap
+        // The interval now starts one later: its node moved to its new key, not freed and made
+        // again (taking the lowest free address, one after another, is the common case).
+        const auto next = std::next(it);
+        auto node = free_.extract(it);
+        node.key() = a + 1;  // a < last, so a + 1 does not wrap
+        free_.insert(next, std::move(node));
     } else {
         it->second = a - 1;
         free_.emplace_hint(std::next(it), a + 1, last);
@@ -68,9 +72,10 @@ bool AddressAllocator::release(Ipv4Address address) {
     } else if (joins_prev) {
         prev->second = a;
     } else if (joins_next) {
-        const std::uint32_t last = next->second;
-        auto after = free_.erase(next);
-        free_.emplace_hint(after, a, last);
+        const auto after = std::next(next);
+        auto node = free_.extract(next);
+        node.key() = a;
+        free_.insert(after, std::move(node));
     } else {
         free_.emplace_hint(next, a, a);
     }

@@ -215,19 +215,24 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
     return true;
 }
 
-// The distinct networks of an instance's NICs, in NIC order.
-std::vector<Id> distinct_networks(const Instance& instance) {
-    std::vector<Id> out;
-    for (const auto& nic : instance.nics)
-        if (nic.network != kNone && std::find(out.begin(), out.end(), nic.network) == out.end()) out.push_back(nic.network);
-    return out;
+// Calls `visit(network)` once for each network the instance's NICs are on, in NIC order (a VM has
+// a few NICs: looking back along them allocates nothing, where a list of those seen would, for every
+// VM enabled).
+template <typename Visit>
+void for_each_network(const Instance& instance, Visit&& visit) {
+    for (std::size_t i = 0; i < instance.nics.size(); ++i) {
+        const Id n = instance.nics[i].network;
+        bool seen = n == kNone;
+        for (std::size_t k = 0; k < i && !seen; ++k) seen = instance.nics[k].network == n;
+        if (!seen) visit(n);
+    }
 }
 
 // A2A at enable time (SPEC §7): PROXY-AUTH-UNSUPPORTED and OUTBOUND-REQUIRED over every network
 // of the source instance. With both, the proxy refuses and OUTBOUND-REQUIRED is listed too.
 std::optional<OpResult> check_outbound(const World& w, const Instance& source) {
     std::string proxy, outbound;
-    for (Id n : distinct_networks(source)) {
+    for_each_network(source, [&](Id n) {
         const Network& net = w.networks[n];
         const Site& site = w.sites[net.site];
         if (net.outbound && net.outbound->proxy == "authenticated")
@@ -235,7 +240,7 @@ std::optional<OpResult> check_outbound(const World& w, const Instance& source) {
         const SourceRegion region = source_region(site.name, site.geo);
         if (auto missing = outbound_missing(net.outbound, region); !missing.empty())
             outbound += (outbound.empty() ? "" : "; ") + outbound_gap_detail(net.name, missing, region);
-    }
+    });
     if (!proxy.empty())
         return OpResult::refuse(Rule::ProxyAuthUnsupported, interned(proxy + (outbound.empty() ? "" : "; " + outbound), w.texts),
                                 outbound.empty() ? std::vector<Rule>{} : std::vector<Rule>{Rule::OutboundRequired});
@@ -248,7 +253,7 @@ std::optional<OpResult> check_outbound(const World& w, const Instance& source) {
 bool forced_tunnel_health(const World& w, const Instance& source, Decisions& out) {
     if (w.fabric() != Fabric::azure_to_azure) return false;
     bool degraded = false;
-    for (Id n : distinct_networks(source)) {
+    for_each_network(source, [&](Id n) {
         const Network& net = w.networks[n];
         const Site& site = w.sites[net.site];
         const SourceRegion region = source_region(site.name, site.geo);
@@ -256,7 +261,7 @@ bool forced_tunnel_health(const World& w, const Instance& source, Decisions& out
             out.push_back({Rule::ForcedTunnelNoUdr, interned(forced_tunnel_detail(net.name, tunnelled, region) + ": replication health degraded", w.texts), true});
             degraded = true;
         }
-    }
+    });
     return degraded;
 }
 
