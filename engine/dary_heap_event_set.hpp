@@ -279,11 +279,8 @@ public:
       lane_.append(entry);
     } else if (!next_.empty() || in_lane >= kSecondLaneFrom) [[unlikely]] {
       push_second(entry);
-    } else if (in_lane == 1) {  // a lone entry: it goes to the heap, this one takes its place
-      heap_push(lane_.front());
-      lane_.replace_single(entry);
     } else {
-      heap_push(entry);
+      displace_or_heap(lane_, entry);
     }
   }
 
@@ -348,9 +345,18 @@ private:
       next_.append(entry);
     } else if (next_.empty()) {
       next_.start(entry);
-    } else if (next_.size() == 1) {
-      heap_push(next_.front());
-      next_.replace_single(entry);
+    } else {
+      displace_or_heap(next_, entry);
+    }
+  }
+
+  // An entry that neither continues nor starts `lane`'s run: when the lane holds a lone entry, that
+  // one goes to the heap and this takes its place (one stray entry does not keep a run out); else
+  // this one goes to the heap.
+  void displace_or_heap(RunLane& lane, const EventEntry& entry) {
+    if (lane.size() == 1) {
+      heap_push(lane.front());
+      lane.replace_single(entry);
     } else {
       heap_push(entry);
     }

@@ -6,11 +6,10 @@
 // escape per member.
 //
 // Slots are found by the key's hash, one key a slot (a newer one takes it). What is remembered holds
-// for one document, told by its number: the same key (an id) may stand for another name in another
-// run, so a new number starts afresh. A memo belongs to one thread (a thread_local where items() may
+// for one document: the same key (an id) may stand for another name in another run, so the owner
+// calls forget() before the next. A memo belongs to one thread (a thread_local where items() may
 // write on two). An indented writer is written to directly: only compact bytes are remembered.
 #include <array>
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -18,7 +17,7 @@
 
 namespace drsim::reporting {
 
-/// Key: what the bytes depend on, with ==; Slots: how many keys are remembered at once.
+/// Key: what the bytes depend on, with == and hash(); Slots: how many keys are remembered at once.
 template <typename Key, std::size_t Slots = 256>
 class JsonMemo {
 public:
@@ -26,37 +25,36 @@ public:
     JsonMemo(const JsonMemo&) = delete;
     JsonMemo& operator=(const JsonMemo&) = delete;
 
-    /// Into the object `j` is writing, the members `write(writer)` writes for `key` (`hash` its
-    /// hash), in document number `document`.
+    /// Into the object `j` is writing, the members `write(writer)` writes for `key`.
     template <typename Write>
-    void members(JsonWriter& j, std::uint64_t document, const Key& key, std::size_t hash, Write&& write) {
+    void members(JsonWriter& j, const Key& key, Write&& write) {
         if (!j.compact()) {
             write(j);
             return;
         }
-        j.raw_members(find(document, key, hash, [&](JsonWriter& m) {
-            m.continue_object();
+        j.raw_members(find(key, [&](JsonWriter& m) {
+            m.continue_inside(false);
             write(m);
         }));
     }
     /// The one value `write(writer)` writes for `key`: an array item or, after j.key(), a member's.
     template <typename Write>
-    void value(JsonWriter& j, std::uint64_t document, const Key& key, std::size_t hash, Write&& write) {
+    void value(JsonWriter& j, const Key& key, Write&& write) {
         if (!j.compact()) {
             write(j);
             return;
         }
-        j.raw_value(find(document, key, hash, write));
+        j.raw_value(find(key, write));
+    }
+    /// Forgets every key: what the next document's keys stand for may differ.
+    void forget() {
+        for (Slot& s : slots_) s.filled = false;
     }
 
 private:
     template <typename Fill>
-    std::string_view find(std::uint64_t document, const Key& key, std::size_t hash, Fill&& fill) {
-        if (document != document_) {
-            for (Slot& s : slots_) s.filled = false;
-            document_ = document;
-        }
-        Slot& s = slots_[hash % Slots];
+    std::string_view find(const Key& key, Fill&& fill) {
+        Slot& s = slots_[key.hash() % Slots];
         if (!s.filled || !(s.key == key)) {
             s.filled = false;
             s.json.clear();
@@ -93,7 +91,6 @@ private:
     };
     std::array<Slot, Slots> slots_;
     SlotSink sink_;
-    std::uint64_t document_ = 0;
 };
 
 }  // namespace drsim::reporting

@@ -163,7 +163,7 @@ void JsonWriter::items(std::size_t count, const std::function<void(JsonWriter&, 
         out.clear();
         StringSink sink(out);
         JsonWriter w(sink, indent_);
-        w.continue_array(after_items || b > 0);
+        w.continue_inside(after_items || b > 0);
         for (std::size_t i = b * kBlock, end = i + block_items(b); i < end; ++i) item(w, i);
         sink.flush();
     };

@@ -293,17 +293,12 @@ private:
     template <typename Integer>
     JsonWriter& integer(Integer n);
 
-    /// A block of the array items() writes: this writer, new, is inside that array, `after_items`
-    /// when items come before the block's.
-    void continue_array(bool after_items) {
+    /// This writer, new, writes inside a container open in another writer: a block of the array
+    /// items() writes, or members for JsonMemo. `after_values`: values come before these, so the
+    /// first is due a comma.
+    void continue_inside(bool after_values) {
         depth_ = 1;
-        comma_ = after_items;
-    }
-    /// This writer, new, writes members into an object open in another writer (JsonMemo): what it
-    /// writes goes to that one's raw_members.
-    void continue_object() {
-        depth_ = 1;
-        comma_ = false;
+        comma_ = after_values;
     }
     /// `bytes`, written by a writer continued at this point, as `items` more items.
     void raw_items(std::string_view bytes, std::size_t items) {

@@ -319,6 +319,13 @@ void write_azure(JsonWriter& j, AzureKey key) {
 // a rule's fixed words, one operation's outcome and state after, one network and subnet), and
 // rendering a text (World::render) or writing a run of members costs more than copying them again.
 // Each key holds all its bytes depend on, read against one world, the end of its run.
+// A key's words mixed into one hash (JsonMemo finds a slot by it).
+std::size_t mixed(std::initializer_list<std::uint64_t> words) {
+    std::uint64_t h = 0;
+    for (std::uint64_t w : words) h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
 struct StatusKey {  ///< a record's members from health_after to state_after: all they are made of
     int line = 0;
     std::optional<Rule> refused;
@@ -329,25 +336,22 @@ struct StatusKey {  ///< a record's members from health_after to state_after: al
     ReplicationState state{};
     bool operator==(const StatusKey&) const = default;
     std::size_t hash() const {
-        return (static_cast<std::uint64_t>(line) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t{refused ? static_cast<std::uint16_t>(*refused) : 0xffffU} << 16) ^
-               (std::uint64_t{op} << 8) ^ (static_cast<unsigned>(phase) | static_cast<unsigned>(outcome) << 2 | unsigned{has_state} << 4 |
-                                           unsigned{degraded} << 5 | static_cast<unsigned>(state) << 6);
+        return mixed({static_cast<std::uint64_t>(line), refused ? static_cast<std::uint64_t>(*refused) + 1 : 0, op,
+                      static_cast<std::uint64_t>(phase), static_cast<std::uint64_t>(outcome), has_state, degraded,
+                      static_cast<std::uint64_t>(state)});
     }
 };
 struct IdsKey {  ///< members that name what ids (networks, sites …) and small codes stand for
     std::array<std::uint32_t, 4> ids{};
     bool operator==(const IdsKey&) const = default;
-    std::size_t hash() const {
-        return (std::uint64_t{ids[0]} * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t{ids[1]} * 0xc2b2ae3d27d4eb4fULL) ^
-               (std::uint64_t{ids[2]} * 0x165667b19e3779f9ULL) ^ ids[3];
-    }
+    std::size_t hash() const { return mixed({ids[0], ids[1], ids[2], ids[3]}); }
 };
 struct DecisionKey {  ///< one decision object
     Text detail;
     Rule rule{};
     bool warning = false;
     bool operator==(const DecisionKey&) const = default;
-    std::size_t hash() const { return detail.hash() ^ (static_cast<std::uint64_t>(rule) << 1) ^ warning; }
+    std::size_t hash() const { return mixed({detail.hash(), static_cast<std::uint64_t>(rule), warning}); }
 };
 struct TextKey {  ///< a text as a JSON string
     Text text;
@@ -357,25 +361,38 @@ struct TextKey {  ///< a text as a JSON string
 
 class Remembered {
 public:
+    /// Before writing in document number `document`: a new one starts afresh.
+    Remembered& in_document(std::uint64_t document) {
+        if (document != document_) {
+            texts_.forget();
+            decisions_.forget();
+            status_.forget();
+            where_.forget();
+            nic_place_.forget();
+            instance_place_.forget();
+            vm_place_.forget();
+            document_ = document;
+        }
+        return *this;
+    }
+
     /// `text` rendered against `w`, as a JSON string value.
-    void text(JsonWriter& j, const World& w, std::uint64_t document, const Text& text) {
-        const TextKey key{text};
-        texts_.value(j, document, key, key.hash(), [&](JsonWriter& m) { m.value(render(w, text)); });
+    void text(JsonWriter& j, const World& w, const Text& text) {
+        texts_.value(j, TextKey{text}, [&](JsonWriter& m) { m.value(render(w, text)); });
     }
     /// One decision, as an object.
-    void decision(JsonWriter& j, const World& w, std::uint64_t document, const Decision& d) {
-        const DecisionKey key{d.detail(), d.rule, d.warning};
-        decisions_.value(j, document, key, key.hash(), [&](JsonWriter& m) {
+    void decision(JsonWriter& j, const World& w, const Decision& d) {
+        decisions_.value(j, DecisionKey{d.detail(), d.rule, d.warning}, [&](JsonWriter& m) {
             m.begin_object().field("detail", render(w, d.detail())).word_field("rule", rule_id(d.rule));
             if (d.warning) m.field("warning", true);
             m.end_object();
         });
     }
     /// health_after (with a state), line (when known), op, outcome, phase, rule and state_after.
-    void status(JsonWriter& j, std::uint64_t document, const LogRecord& r) {
+    void status(JsonWriter& j, const LogRecord& r) {
         const std::optional<Rule> refused = r.refused_by();
         const StatusKey key{std::max(r.line, 0), refused, r.op_code, r.phase, r.outcome, r.has_state, r.degraded, r.state};
-        status_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+        status_.members(j, key, [&](JsonWriter& m) {
             if (r.has_state) m.word_field("health_after", r.health_after());
             if (r.line > 0) m.field("line", r.line);
             m.word_field("op", r.op()).word_field("outcome", to_string(r.outcome)).word_field("phase", to_string(r.phase));
@@ -384,9 +401,8 @@ public:
         });
     }
     /// instance, network, site and subnet of a record's where.
-    void where(JsonWriter& j, const World& w, std::uint64_t document, const LogRecord& r) {
-        const IdsKey key{{r.network, r.site, r.subnet, r.instance}};
-        where_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+    void where(JsonWriter& j, const World& w, const LogRecord& r) {
+        where_.members(j, IdsKey{{r.network, r.site, r.subnet, r.instance}}, [&](JsonWriter& m) {
             m.word_field("instance", instance_name(r.instance));
             id_name(m, "network", r.network, w.networks);
             id_name(m, "site", r.site, w.sites);
@@ -394,24 +410,20 @@ public:
         });
     }
     /// network and subnet of a NIC.
-    void nic_place(JsonWriter& j, const World& w, std::uint64_t document, const NicBinding& nic) {
-        const IdsKey key{{nic.network, nic.subnet, 0, 0}};
-        nic_place_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+    void nic_place(JsonWriter& j, const World& w, const NicBinding& nic) {
+        nic_place_.members(j, IdsKey{{nic.network, nic.subnet, 0, 0}}, [&](JsonWriter& m) {
             id_name(m, "network", nic.network, w.networks);
             id_name(m, "subnet", nic.subnet, w.subnets);
         });
     }
     /// running and site of an instance.
-    void instance_place(JsonWriter& j, const World& w, std::uint64_t document, bool running, Id site) {
-        const IdsKey key{{site, running, 0, 0}};
-        instance_place_.members(j, document, key, key.hash(),
+    void instance_place(JsonWriter& j, const World& w, bool running, Id site) {
+        instance_place_.members(j, IdsKey{{site, running, 0, 0}},
                                 [&](JsonWriter& m) { m.field("running", running).field("site", w.sites[site].name); });
     }
     /// network, running, state and subnet of a final VM.
-    void vm_place(JsonWriter& j, const World& w, std::uint64_t document, const NicBinding& nic, bool running,
-                  ReplicationState state) {
-        const IdsKey key{{nic.network, nic.subnet, running, static_cast<std::uint32_t>(state)}};
-        vm_place_.members(j, document, key, key.hash(), [&](JsonWriter& m) {
+    void vm_place(JsonWriter& j, const World& w, const NicBinding& nic, bool running, ReplicationState state) {
+        vm_place_.members(j, IdsKey{{nic.network, nic.subnet, running, static_cast<std::uint32_t>(state)}}, [&](JsonWriter& m) {
             id_name(m, "network", nic.network, w.networks);
             m.field("running", running).word_field("state", to_string(state));
             id_name(m, "subnet", nic.subnet, w.subnets);
@@ -429,20 +441,19 @@ private:
     reporting::JsonMemo<StatusKey, 64> status_;
     reporting::JsonMemo<IdsKey, 64> where_, nic_place_, instance_place_, vm_place_;
     std::string scratch_;
+    std::uint64_t document_ = 0;
 };
 
 /// Numbers each JSON document written (Remembered).
 std::atomic<std::uint64_t> g_documents{0};
 
-/// What this thread remembers of the document it writes.
-Remembered& thread_memo() {
+/// What this thread remembers of document number `document`, which it writes.
+Remembered& thread_memo(std::uint64_t document) {
     thread_local Remembered memo;
-    return memo;
+    return memo.in_document(document);
 }
 
-/// `document`: this document's number (Remembered).
-void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_t document) {
-    Remembered& remembered = thread_memo();
+void write_event(JsonWriter& j, const World& w, const LogRecord& r, Remembered& remembered) {
     j.begin_object();
     if (const std::vector<Rule> also = r.also_refused_by(); !also.empty()) {
         j.key("also_refused_by").begin_array();
@@ -454,19 +465,19 @@ void write_event(JsonWriter& j, const World& w, const LogRecord& r, std::uint64_
         write_azure(j, r.azure_after);
     }
     j.key("decisions").begin_array();
-    for (const auto& d : r.decisions()) remembered.decision(j, w, document, d);
+    for (const auto& d : r.decisions()) remembered.decision(j, w, d);
     j.end_array().key("detail");
-    remembered.text(j, w, document, r.detail());
-    remembered.status(j, document, r);
+    remembered.text(j, w, r.detail());
+    remembered.status(j, r);
     // A name the world holds is read there; what is composed (a subnet's path …) is rendered.
     if (const auto name = w.held_name(r.target())) j.field("target", *name);
     else if (r.target().kind == TextArg::Kind::none) j.field("target", "");
-    else remembered.text(j.key("target"), w, document, Text{"{}", r.target()});
+    else remembered.text(j.key("target"), w, Text{"{}", r.target()});
     seconds_field(j, "time", r.time);
     if (r.instance != 0xff) {
         j.key("where").begin_object();
         address_or_null(j, "address", r.address());
-        remembered.where(j, w, document, r);
+        remembered.where(j, w, r);
         j.end_object();
     }
     j.end_object();
@@ -486,26 +497,24 @@ void write_expectation(JsonWriter& j, const ExpectationResult& e) {
     j.end_object();
 }
 
-void write_instance(JsonWriter& j, const World& w, const Instance& inst, std::uint64_t document) {
+void write_instance(JsonWriter& j, const World& w, const Instance& inst, Remembered& remembered) {
     if (!inst.exists) {
         j.null();
         return;
     }
-    Remembered& remembered = thread_memo();
     j.begin_object().key("nics").begin_array();
     for (const auto& nic : inst.nics) {
         j.begin_object().word_field("allocation", nic.dhcp ? "dhcp" : "static");
         address_or_null(j, "ip", nic.ip);
-        remembered.nic_place(j, w, document, nic);
+        remembered.nic_place(j, w, nic);
         j.end_object();
     }
     j.end_array();
-    remembered.instance_place(j, w, document, w.running(inst), inst.site);
+    remembered.instance_place(j, w, w.running(inst), inst.site);
     j.end_object();
 }
 
-/// `document`: this document's number (Remembered).
-void write_final_vm(JsonWriter& j, const World& w, const Vm& vm, std::uint64_t document) {
+void write_final_vm(JsonWriter& j, const World& w, const Vm& vm, Remembered& remembered) {
     const Instance& active = vm.instance(vm.active_slot());
     const NicBinding nic = active.exists && !active.nics.empty() ? active.nics[0] : NicBinding{};
     j.begin_object();
@@ -527,13 +536,13 @@ void write_final_vm(JsonWriter& j, const World& w, const Vm& vm, std::uint64_t d
         j.end_object();
     }
     j.word_field("health", health_name(vm.replication.degraded)).key("instances").begin_object().key("primary");
-    write_instance(j, w, vm.instance(Slot::home), document);
+    write_instance(j, w, vm.instance(Slot::home), remembered);
     j.key("replica");
-    write_instance(j, w, vm.instance(Slot::recovery), document);
+    write_instance(j, w, vm.instance(Slot::recovery), remembered);
     j.key("test");
-    write_instance(j, w, vm.instance(Slot::test), document);
+    write_instance(j, w, vm.instance(Slot::test), remembered);
     j.end_object().field("name", vm.name);
-    thread_memo().vm_place(j, w, document, nic, w.running(active), vm.replication.state);
+    remembered.vm_place(j, w, nic, w.running(active), vm.replication.state);
     j.end_object();
 }
 
@@ -576,7 +585,7 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     j.key("events").begin_array();
     const RunLog& log = sim.log();
     const std::uint64_t document = ++g_documents;
-    j.items(log.size(), [&](JsonWriter& out, std::size_t i) { write_event(out, w, log[i], document); });
+    j.items(log.size(), [&](JsonWriter& out, std::size_t i) { write_event(out, w, log[i], thread_memo(document)); });
     j.end_array().key("expectations").begin_array();
     for (const auto& e : sim.expectations()) write_expectation(j, e);
     j.end_array().field("file", sim.scenario().file);
@@ -589,7 +598,7 @@ void write_json(const Simulation& sim, reporting::JsonWriter& j) {
     for (const auto& n : w.networks)
         j.begin_object().field("created_at_run_time", n.created_at_run_time).field("name", n.name).field("site", w.sites[n.site].name).end_object();
     j.end_array().key("vms").begin_array();
-    j.items(w.vms.size(), [&](JsonWriter& out, std::size_t v) { write_final_vm(out, w, w.vms[v], document); });
+    j.items(w.vms.size(), [&](JsonWriter& out, std::size_t v) { write_final_vm(out, w, w.vms[v], thread_memo(document)); });
     j.end_array().end_object();
 
     j.key("metrics").begin_object().key("apps").begin_array();

@@ -770,18 +770,22 @@ namespace {
 struct MemoKey {
     int k = 0;
     bool operator==(const MemoKey&) const = default;
+    std::size_t hash() const { return static_cast<std::size_t>(k); }  // ten keys, four slots: they share
 };
 
 using SmallMemo = drsim::reporting::JsonMemo<MemoKey, 4>;
 struct Memos {
     SmallMemo members, values;  // a memo for each use: one key is another's bytes in each
+    void forget() {  // before another document
+        members.forget();
+        values.forget();
+    }
 };
 
 // One document: objects whose members are key k's (none, or two among others), each object's value
 // a text of k's; written through `memos` when given, else directly. What key k says depends on
 // `names`, as a run's names depend on its world.
-std::string memo_document(const std::vector<int>& keys, const std::string& names, int indent, std::uint64_t document,
-                          Memos* memos) {
+std::string memo_document(const std::vector<int>& keys, const std::string& names, int indent, Memos* memos) {
     std::string text;
     drsim::reporting::StringSink sink(text);
     drsim::reporting::JsonWriter w(sink, indent);
@@ -794,10 +798,10 @@ std::string memo_document(const std::vector<int>& keys, const std::string& names
         const auto value = [&](drsim::reporting::JsonWriter& m) { m.value(names + "/" + std::to_string(k * 7)); };
         w.begin_object();
         if (k % 2 == 0) w.field("first", true);  // members after others, or first in their object
-        if (memos) memos->members.members(w, document, {k}, static_cast<std::size_t>(k), members);
+        if (memos) memos->members.members(w, {k}, members);
         else members(w);
         w.key("value");
-        if (memos) memos->values.value(w, document, {k}, static_cast<std::size_t>(k), value);
+        if (memos) memos->values.value(w, {k}, value);
         else value(w);
         w.field("last", k).end_object();
     }
@@ -810,14 +814,13 @@ std::string memo_document(const std::vector<int>& keys, const std::string& names
 TEST_CASE("JsonMemo writes the bytes of writing directly: first time and remembered, keys sharing a slot, compact and indented") {
     std::mt19937 rng(5);
     Memos memos;  // ten keys in four slots: each slot taken in turn
-    std::uint64_t document = 0;
     for (int round = 0; round < 200; ++round) {
         std::vector<int> keys(1 + rng() % 30);
         for (int& k : keys) k = static_cast<int>(rng() % 10);
-        ++document;
+        memos.forget();
         for (const int indent : {-1, 2}) {
-            const std::string direct = memo_document(keys, "net-", indent, document, nullptr);
-            CHECK(memo_document(keys, "net-", indent, document, &memos) == direct);
+            const std::string direct = memo_document(keys, "net-", indent, nullptr);
+            CHECK(memo_document(keys, "net-", indent, &memos) == direct);
             CHECK(nlohmann::json::parse(direct).size() == keys.size());
         }
     }
@@ -826,10 +829,11 @@ TEST_CASE("JsonMemo writes the bytes of writing directly: first time and remembe
 TEST_CASE("JsonMemo: a new document forgets what the last one wrote under the same keys") {
     Memos memos;
     const std::vector<int> keys{1, 2, 3, 1, 2, 3};
-    CHECK(memo_document(keys, "east-", -1, 1, &memos) == memo_document(keys, "east-", -1, 1, nullptr));
+    CHECK(memo_document(keys, "east-", -1, &memos) == memo_document(keys, "east-", -1, nullptr));
     // Document 2 names the same keys otherwise: nothing of document 1 may come out.
-    const std::string second = memo_document(keys, "west-", -1, 2, &memos);
-    CHECK(second == memo_document(keys, "west-", -1, 2, nullptr));
+    memos.forget();
+    const std::string second = memo_document(keys, "west-", -1, &memos);
+    CHECK(second == memo_document(keys, "west-", -1, nullptr));
     CHECK(second.find("east-") == std::string::npos);
 }
 
@@ -841,14 +845,14 @@ TEST_CASE("JsonMemo: what a write that threw had begun is not remembered, nor wr
         drsim::reporting::StringSink sink(text);
         drsim::reporting::JsonWriter w(sink);
         w.begin_object();
-        CHECK_THROWS_AS(memos.members.members(w, 1, {1}, 1,
+        CHECK_THROWS_AS(memos.members.members(w, {1},
                                               [](drsim::reporting::JsonWriter& m) {
                                                   m.field("half", "written");
                                                   throw std::runtime_error("render failed");
                                               }),
                         std::runtime_error);
     }
-    const std::string after = memo_document(keys, "net-", -1, 1, &memos);
-    CHECK(after == memo_document(keys, "net-", -1, 1, nullptr));
+    const std::string after = memo_document(keys, "net-", -1, &memos);
+    CHECK(after == memo_document(keys, "net-", -1, nullptr));
     CHECK(after.find("half") == std::string::npos);
 }
