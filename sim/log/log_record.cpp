@@ -46,9 +46,12 @@ const std::array<std::string_view, 1 + kOpKinds + std::size(kRunOps)>& op_names_
 }  // namespace
 
 std::uint8_t op_code(std::string_view op) {
+    // A run logs the same operation for VM after VM: the last name found is tried first.
+    thread_local std::uint8_t last = 0;
     const auto& names = op_names_by_code();
+    if (last != 0 && names[last] == op) return last;
     for (std::size_t i = 1; i < names.size(); ++i)
-        if (names[i] == op) return static_cast<std::uint8_t>(i);
+        if (names[i] == op) return last = static_cast<std::uint8_t>(i);
     assert(!"an operation name the log does not list (log_record.cpp kRunOps)");
     return 0;
 }

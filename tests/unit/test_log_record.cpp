@@ -113,6 +113,21 @@ TEST_CASE("a record gives back its target, operation, phase, outcome, refusal, s
     CHECK(&log[0] == &r);
 }
 
+TEST_CASE("an operation's code gives back its name, whatever was asked before, and from any buffer") {
+    const std::vector<std::string> names{"failover", "vm_boot", "commit", "failover", "failover", "reachability",
+                                         "test_failover", "vm_boot", "planning", "enable_replication"};
+    std::string buffer;  // one buffer rewritten with each name: same place, other bytes
+    for (int round = 0; round < 2; ++round)
+        for (const std::string& name : names) {
+            buffer = name;
+            const std::uint8_t code = op_code(buffer);
+            CHECK(code != 0);
+            CHECK(op_name_of(code) == name);
+            CHECK(op_code(name) == code);
+        }
+    CHECK(op_code("commit") != op_code("failover"));
+}
+
 TEST_CASE("records and their texts stay in place as the log grows, a record larger than a chunk too") {
     // Sizes around the chunks (4,096 records, 16,384 texts): a record with more texts than a chunk gets
     // one of its own, and the records after it go on filling the chunk they were filling.
