@@ -43,7 +43,7 @@ std::string region_key(std::string_view text) {
 }
 
 std::string tag_suffix(const SourceRegion& region) {
-    std::string out = region.name;
+    std::string out{region.name};
     std::erase(out, ' ');
     return out;
 }
@@ -102,7 +102,7 @@ std::optional<std::string> tag_warning(std::string_view text, const SourceRegion
     if (auto e = other_region_tag(text)) {
         const EndpointForms& f = forms(*e);
         return "service tag '" + std::string{text} + "' is another region's " + std::string{f.label} + ": the source region " +
-               region.name + " needs " + tag_forms(f, region);
+               std::string{region.name} + " needs " + tag_forms(f, region);
     }
     const std::string nearest = closest_name(std::string{text}, known_tags(region));
     if (!nearest.empty())
@@ -113,7 +113,10 @@ std::optional<std::string> tag_warning(std::string_view text, const SourceRegion
 }  // namespace
 
 SourceRegion source_region(std::string_view site_name, std::string_view geo) {
-    return SourceRegion{std::string{site_name}, lower(geo) == "china"};
+    constexpr std::string_view china = "china";
+    const bool in_china = geo.size() == china.size() &&
+                          std::equal(geo.begin(), geo.end(), china.begin(), [](char a, char b) { return (a | 0x20) == b; });
+    return SourceRegion{site_name, in_china};
 }
 
 std::vector<SrEndpoint> EndpointSet::missing() const {
@@ -135,7 +138,7 @@ std::string_view endpoint_key(SrEndpoint e) {
 
 std::string endpoint_label(SrEndpoint e, const SourceRegion& region) {
     std::string label{forms(e).label};
-    if (e == SrEndpoint::storage) label += " of " + region.name;
+    if (e == SrEndpoint::storage) (label += " of ") += region.name;
     return label;
 }
 
@@ -232,7 +235,7 @@ std::optional<std::string> allow_entry_warning(const OutboundAllow& entry, const
     const std::string& text = entry.text;
     if (auto e = other_cloud_url(text, region.china))
         return "'" + text + "' is the " + std::string{cloud_name(!region.china)} + " URL of " + std::string{forms(*e).label} +
-               "; " + region.name + " is in " + std::string{cloud_name(region.china)} + ", which needs '" +
+               "; " + std::string{region.name} + " is in " + std::string{cloud_name(region.china)} + ", which needs '" +
                std::string{endpoint_url(*e, region.china)} + "'";
     if (url_like(text)) {
         // Only a near miss is worth a word: other URLs are allowed for other reasons.

@@ -19,8 +19,9 @@ namespace drsim {
 
 /// The source region as the endpoints see it: its name (for Storage.<region>, EventHub.<region>)
 /// and its cloud: Azure China when the site's geo is China (any case), global Azure otherwise.
+/// The name is a view of the site's, which outlives it.
 struct SourceRegion {
-    std::string name;
+    std::string_view name;
     bool china = false;
 };
 SourceRegion source_region(std::string_view site_name, std::string_view geo);
