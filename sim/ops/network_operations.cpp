@@ -260,11 +260,15 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
         });
     }
     // Every VM on the domain changes: who reaches it is looked at again (now and when it ends).
+    // Storms overlap: the domain is back only when the last one ends. True when the domain changed.
     auto set_storm = [](OperationContext& c, const std::vector<Id>& members, bool storming) {
-        for (Id m : members) {
-            c.world.network.set_storm(m, storming, c.now(), Rule::StretchedFaultDomain);
-            c.world.touch_holders(m);
-        }
+        bool changed = false;
+        for (Id m : members)
+            if (c.world.network.set_storm(m, storming, c.now(), Rule::StretchedFaultDomain)) {
+                c.world.touch_holders(m);
+                changed = true;
+            }
+        return changed;
     };
     set_storm(ctx, domain, true);
     std::string where;
@@ -276,9 +280,10 @@ OpResult broadcast_storm(OperationContext& ctx, const OperationSpec& op) {
                            true});
     if (op.duration) {
         ctx.kernel.schedule_in(*op.duration, [&ctx, domain, set_storm, target = op.subnet_network + "/" + op.subnet] {
-            set_storm(ctx, domain, false);
+            const bool back = set_storm(ctx, domain, false);
             ctx.log.push_back(make_record(ctx.now(), "broadcast_storm", arg::text(target, ctx.world.texts), Phase::done, std::nullopt, {}, "the storm is over",
-                                          {{Rule::StretchedFaultDomain, "the layer-2 domain is back on the network"}}));
+                                          {{Rule::StretchedFaultDomain, back ? "the layer-2 domain is back on the network"
+                                                                             : "another storm still holds the layer-2 domain off the network"}}));
         });
     }
     return r;

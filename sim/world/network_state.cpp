@@ -17,7 +17,7 @@ NetworkState::Id NetworkState::add_connection(bool connected) {
 
 NetworkState::Id NetworkState::add_subnet(Id site) {
     active_site_.push_back(site);
-    storm_.push_back(false);
+    storms_.push_back(0);
     return static_cast<Id>(active_site_.size() - 1);
 }
 
@@ -50,8 +50,10 @@ bool NetworkState::set_active_site(Id subnet, Id site, Millis now, Rule rule) {
 }
 
 bool NetworkState::set_storm(Id subnet, bool storming, Millis now, Rule rule) {
-    if (storm_[subnet] == storming) return false;
-    storm_[subnet] = storming;
+    std::uint32_t& storms = storms_[subnet];
+    if (!storming && storms == 0) return false;
+    storms += storming ? 1 : -1;
+    if (storms != (storming ? 1u : 0u)) return false;  // another storm began before, or goes on
     record({now, NetworkChange::Kind::storm, subnet, !storming, 0, rule});
     return true;
 }

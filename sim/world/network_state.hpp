@@ -45,7 +45,8 @@ public:
     bool set_site_up(Id site, bool up, Millis now, Rule rule);
     /// Makes `subnet` active at `site` (SUBNET-FAILOVER); false when it already was. O(1).
     bool set_active_site(Id subnet, Id site, Millis now, Rule rule);
-    /// Starts or ends a broadcast storm on a subnet's layer-2 domain; false when unchanged. O(1).
+    /// Starts or ends one broadcast storm on a subnet. Storms may overlap: the subnet storms while
+    /// any storm on it has not ended. True (and the change recorded) when that changed. O(1).
     bool set_storm(Id subnet, bool storming, Millis now, Rule rule);
     /// Takes a peering location down or up; false when unchanged. O(1) average.
     bool set_peering_location_up(const std::string& location, bool up, Millis now, Rule rule);
@@ -54,7 +55,7 @@ public:
     bool site_up(Id site) const { return site_up_[site]; }
     const std::vector<Interval>& site_down_intervals(Id site) const { return site_down_[site]; }
     Id active_site(Id subnet) const { return active_site_[subnet]; }
-    bool storm(Id subnet) const { return storm_[subnet]; }
+    bool storm(Id subnet) const { return storms_[subnet] > 0; }
     bool peering_location_up(const std::string& location) const { return !peering_down_.contains(location); }
 
     /// Bumped by every change: a cache of anything computed from connectivity is valid while the
@@ -72,7 +73,7 @@ private:
     std::vector<bool> site_up_;
     std::vector<std::vector<Interval>> site_down_;
     std::vector<Id> active_site_;
-    std::vector<bool> storm_;
+    std::vector<std::uint32_t> storms_;  ///< storms begun and not yet ended, per subnet
     std::unordered_set<std::string> peering_down_;
     std::vector<std::string> peering_names_;
     std::uint64_t version_ = 0;

@@ -54,3 +54,22 @@ TEST_CASE("NetworkState: each change bumps the version and is recorded with its 
     CHECK(n.site_down_intervals(1)[0] == NetworkState::Interval{30, 40});
     CHECK(n.site_down_intervals(0).empty());
 }
+
+TEST_CASE("NetworkState: storms on one subnet overlap; it storms until the last of them ends") {
+    NetworkState n;
+    n.add_site();
+    n.add_subnet(0);
+    CHECK_FALSE(n.set_storm(0, false, 5, Rule::StretchedFaultDomain));  // none to end
+    CHECK(n.set_storm(0, true, 10, Rule::StretchedFaultDomain));
+    CHECK_FALSE(n.set_storm(0, true, 20, Rule::StretchedFaultDomain));  // a second one: no change
+    CHECK(n.storm(0));
+    CHECK_FALSE(n.set_storm(0, false, 30, Rule::StretchedFaultDomain));  // the first ends, the second goes on
+    CHECK(n.storm(0));
+    CHECK(n.set_storm(0, false, 40, Rule::StretchedFaultDomain));
+    CHECK_FALSE(n.storm(0));
+    REQUIRE(n.history().size() == 2);
+    CHECK(n.history()[0].time == 10);
+    CHECK_FALSE(n.history()[0].up);
+    CHECK(n.history()[1].time == 40);
+    CHECK(n.history()[1].up);
+}
