@@ -32,7 +32,13 @@ ProbeResult probe(const World& w, const RoutingState& routing, const std::string
     // A VM target is reached when the address leads to that VM's instance, not another's with the
     // same address in another network; a name that leads elsewhere says why.
     auto of_target = [&](ProbeResult p) {
-        if (target == kNone || (p.reached && p.vm == target)) return p;
+        if (target == kNone || (p.reached && p.vm == target && p.slot != Slot::test)) return p;
+        if (p.reached && p.vm == target) {
+            p.reached = false;
+            p.rule = Rule::AddrNotHeld;
+            p.why = address->to_string() + " leads to " + to + "'s test copy, which does not serve it";
+            return p;
+        }
         if (auto dns = dns_mismatch(w, target, now)) {
             p.reached = false;
             p.rule = dns->first;
@@ -64,6 +70,12 @@ ProbeResult probe(const World& w, const RoutingState& routing, const std::string
         const bool site_down = inst.exists && !w.site_up(inst.site);
         none.rule = site_down ? Rule::SiteDown : Rule::AddrNotHeld;
         none.why = from + (site_down ? "'s site " + w.sites[inst.site].name + " is down" : " is not running on a network");
+        return none;
+    }
+    // A VM off the network (a storm on its layer-2 domain, left behind by a subnet failover) sends nothing.
+    if (auto off = inst.nics[0].subnet != kNone ? routing.off_network(inst.nics[0].subnet) : std::nullopt) {
+        none.rule = off->first;
+        none.why = from + ": " + off->second;
         return none;
     }
     return of_target(routing.probe_from_network(inst.nics[0].network, *address));

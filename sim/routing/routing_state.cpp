@@ -701,6 +701,19 @@ std::optional<std::pair<Id, Slot>> RoutingState::holder_at(Id network, Ipv4Addre
     return std::nullopt;
 }
 
+std::optional<std::pair<Rule, std::string>> RoutingState::off_network(Id subnet) const {
+    const Subnet& s = world_.subnets[subnet];
+    for (Id member : domain_of(subnet))
+        if (world_.network.storm(member))
+            return std::pair{Rule::StretchedFaultDomain, "a broadcast storm on the layer-2 domain of " + s.prefix.to_string() +
+                                                             " takes every VM on it off the network"};
+    if (!subnet_active(subnet))
+        return std::pair{Rule::SubnetPartial, world_.networks[s.network].name + "/" + s.name + " is active at " +
+                                                  world_.sites[world_.network.active_site(subnet)].name +
+                                                  ": a VM left on it is off the network"};
+    return std::nullopt;
+}
+
 ProbeResult RoutingState::deliver(Id network, Ipv4Address to, ProbeResult result) const {
     auto holder = holder_at(network, to, result.rule, result.why);
     if (!holder) return result;
@@ -711,6 +724,7 @@ ProbeResult RoutingState::deliver(Id network, Ipv4Address to, ProbeResult result
     const std::string where = nic ? world_.networks[nic->network].name + "/" + world_.subnets[nic->subnet].name : world_.networks[network].name;
     result.reached = true;
     result.vm = holder->first;
+    result.slot = holder->second;
     result.path += " -> " + where + " " + to.to_string() + " (" + vm.name + ")";
     result.why = to.to_string() + " is held by " + vm.name + " running on " + (nic ? world_.networks[nic->network].name : where);
     return result;

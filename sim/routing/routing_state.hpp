@@ -49,6 +49,7 @@ struct ProbeResult {
     std::string path;              ///< "branch -> vpn-1 -> vnet-1/app 10.0.1.10 (app1)"
     std::string why;               ///< where and why it broke, or what was reached
     Id vm = kNone;                 ///< the VM whose instance holds the address (when reached)
+    Slot slot = Slot::home;        ///< and which of its instances: a test copy does not serve the VM
 };
 
 class RoutingState {
@@ -123,6 +124,10 @@ public:
     /// Delivery at a place: the VM and slot whose running instance holds `to` there (or in the
     /// place's stretched domain); nullopt with the rule and why when none does.
     std::optional<std::pair<Id, Slot>> holder_at(Id place, Ipv4Address to, Rule& rule, std::string& why) const;
+    /// Why a VM on `subnet` is off the network and can send nothing: a storm on its layer-2 domain
+    /// (STRETCHED-FAULT-DOMAIN), or its subnet active at another site, the VM left behind
+    /// (SUBNET-PARTIAL); nullopt when it is on the network.
+    std::optional<std::pair<Rule, std::string>> off_network(Id subnet) const;
 
     /// The prefixes whose routes changed since the last call (`all` when a change touched every
     /// prefix, such as a connection or site change). Clears the record.

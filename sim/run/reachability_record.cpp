@@ -277,10 +277,12 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
                 if (o->place != last_place) {
                     last_place = o->place;
                     auto holder = routing.holder_at(o->place, now_at.ip, last_rule, last_why);
-                    last_ok = holder && holder->first == v;
-                    if (holder && holder->first != v) {
+                    // The VM is reached at its serving instance: not another VM's, nor its own test copy.
+                    last_ok = holder && holder->first == v && holder->second != Slot::test;
+                    if (holder && !last_ok) {
                         last_rule = Rule::AddrNotHeld;
-                        last_why = now_at.ip.to_string() + " leads to " + world.vms[holder->first].name + ", not " + vm.name;
+                        last_why = now_at.ip.to_string() + " leads to " +
+                                   (holder->first == v ? vm.name + "'s test copy, which does not serve it" : world.vms[holder->first].name + ", not " + vm.name);
                     }
                 }
                 ok = last_ok;
@@ -324,7 +326,11 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
     std::vector<std::size_t> changed;
     std::sort(changed_series.begin(), changed_series.end());
     changed_series.erase(std::unique(changed_series.begin(), changed_series.end()), changed_series.end());
-    for (std::size_t s : changed_series) changed.insert(changed.end(), pairs_of_series_[s].begin(), pairs_of_series_[s].end());
+    for (std::size_t s : changed_series)
+        // A series that changed and changed back within the instant (one VM of an app back, another
+        // lost) has not changed: its interval from before goes on.
+        if (series_[s].intervals.back().start == now)
+            changed.insert(changed.end(), pairs_of_series_[s].begin(), pairs_of_series_[s].end());
     std::sort(changed.begin(), changed.end());
     return changed;
 }

@@ -1690,3 +1690,31 @@ events:
         }
     CHECK(state_after == std::map<std::string, std::string>{{"bare", "unprotected"}, {"guarded", "protected"}});
 }
+
+TEST_CASE("reachability: an app that stays lost through an instant gets no second record, though which VM is down changed") {
+    // ledger's a1 fails over (lost at 1h); at 1h3m a1 boots while a subnet failover leaves a2
+    // behind: the app was and stays unreachable, so there is one loss record, not two.
+    const Run run = run_scenario(R"(
+scenario: t
+fabric: vmm-to-vmm
+timing: {initial_replication: 10m, failover: 2m, vm_boot: 1m}
+sites: [{name: Turin, kind: onprem}, {name: Genoa, kind: onprem}]
+networks:
+  - {name: tn, site: Turin, subnets: [{name: s, prefix: 192.168.30.0/24}]}
+  - {name: gn, site: Genoa, subnets: [{name: s, prefix: 192.168.30.0/24}]}
+vms:
+  - {name: a1, site: Turin, app: ledger, nics: [{network: tn, subnet: s, ip: 192.168.30.10}]}
+  - {name: a2, site: Turin, app: ledger, nics: [{network: tn, subnet: s, ip: 192.168.30.11}]}
+connections: [{name: t-g, kind: vpn, between: [Turin, Genoa]}]
+clients: [{name: genoa, site: Genoa}]
+events:
+  - {at: 0, map_network: {source: tn, target: gn}}
+  - {at: 1m, enable_replication: {vm: a1, target_site: Genoa}}
+  - {at: 1h, failover: {vm: a1}}
+  - {at: 1h3m, subnet_failover: {network: tn, subnet: s, to_site: Genoa}}
+)");
+    std::vector<Millis> changes;
+    for (const auto& r : run.sim->log())
+        if (r.op() == "reachability") changes.push_back(r.time);
+    CHECK(changes == std::vector<Millis>{60 * 60'000});
+}
