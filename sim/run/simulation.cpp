@@ -114,12 +114,17 @@ void Simulation::run() {
     if (first_end_ == 0 || event(order_[0]).at > 0) observe_reachability(false);
     if (first_end_ > 0) schedule_event(0);
     run_kernel();
-    // `at: end`: after the last event has settled.
+    // `at: end`: after the last event has settled. Operations at `end` run then, in file order, and
+    // may start jobs; the checks at `end` look once those have settled too, so that what they see
+    // (a state, a downtime) is the run's last word.
     end_time_ = kernel_.now();
-    for (std::size_t i = first_end_; i < order_.size(); ++i) dispatch(order_[i]);
-    run_kernel();  // operations at `end` may start jobs: let them settle too
+    for (std::size_t i = first_end_; i < order_.size(); ++i)
+        if (event(order_[i]).op.kind != OpKind::expect) dispatch(order_[i]);
+    run_kernel();
     end_time_ = kernel_.now();
     observe_reachability(true);
+    for (std::size_t i = first_end_; i < order_.size(); ++i)
+        if (event(order_[i]).op.kind == OpKind::expect) dispatch(order_[i]);
     reachability_.close(end_time_);
     list_unexpected_refusals();
 }
