@@ -165,6 +165,7 @@ void boot_instance(OperationContext& ctx, Id vm_id, Slot slot) {
         ctx.log_done(slot == Slot::test ? "test_vm_boot" : "vm_boot", vm, std::move(dns),
                      ctx.world.running(i) ? Text{} : Text{"booted, but its site is down: not running until it is up"});
         if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);
+        ctx.vm_boot_over(vm_id);
     });
 }
 
@@ -178,11 +179,13 @@ void stop_instance(OperationContext& ctx, Instance& instance) {
 void remove_instance(OperationContext& ctx, Instance& instance) {
     if (!instance.exists) return;
     ctx.world.touch(instance.vm);
-    if (instance.boot_event.value != 0) ctx.kernel.cancel(instance.boot_event);
+    const bool booting = instance.boot_event.value != 0;
+    if (booting) ctx.kernel.cancel(instance.boot_event);
     instance.boot_event = {};
     close_interval(instance, ctx.now());
     ctx.world.release_instance(instance);
     instance.exists = false;
+    if (booting) ctx.vm_boot_over(instance.vm);
     instance.booted = false;
     instance.shut_down = false;
     instance.nics.clear();

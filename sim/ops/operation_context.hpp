@@ -73,6 +73,9 @@ public:
     /// Tells the recovery-plan run of `vm` (Replication::plan_run) that the VM finished its current
     /// stage (failed over, or booted). Installed by the plan orchestrator.
     std::function<void(Id vm)> plan_vm_done = [](Id) {};
+    /// Tells whoever waits for `vm` to be up (a plan that skipped it) that its boot ended, or that
+    /// the instance booting went away. Installed by the plan orchestrator.
+    std::function<void(Id vm)> vm_boot_over = [](Id) {};
 
 private:
     engine::RandomStreams random_;

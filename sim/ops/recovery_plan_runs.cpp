@@ -48,6 +48,25 @@ std::string where(std::size_t after_group) {
 
 RecoveryPlanRuns::RecoveryPlanRuns(OperationContext& ctx) : ctx_(ctx) {
     ctx_.plan_vm_done = [this](Id vm) { vm_done(vm); };
+    ctx_.vm_boot_over = [this](Id vm) {
+        if (!waiting_for_.empty()) skipped_vm_up(vm);
+    };
+}
+
+bool RecoveryPlanRuns::coming_up(Id vm_id) const {
+    const Vm& vm = ctx_.world.vms[vm_id];
+    if (vm.replication.state == State::failing_over) return true;  // its boot follows the failover
+    const Instance& inst = vm.instance(vm.active_slot());
+    return inst.exists && !ctx_.world.running(inst) && inst.boot_event.value != 0;
+}
+
+void RecoveryPlanRuns::skipped_vm_up(Id vm) {
+    auto it = waiting_for_.find(vm);
+    if (it == waiting_for_.end()) return;
+    const std::vector<Id> runs = std::move(it->second);
+    waiting_for_.erase(it);
+    for (Id id : runs)
+        if (--runs_[id].pending == 0) advance(id);
 }
 
 void RecoveryPlanRuns::log(const Run& run, std::string detail, Decisions decisions) {
@@ -71,6 +90,7 @@ void RecoveryPlanRuns::start(const RecoveryPlanSpec& plan, const OperationSpec& 
     std::stable_sort(run.steps.begin(), run.steps.end(),
                      [](const PlanStepSpec* a, const PlanStepSpec* b) { return a->after_group < b->after_group; });
     run.groups.resize(plan.groups.size());
+    run.skipped.resize(plan.groups.size());
 
     std::size_t vms = 0;
     for (const auto& g : plan.groups) vms += g.size();
@@ -116,6 +136,7 @@ void RecoveryPlanRuns::fail_over_vms(Id id) {
                 // PLAN-SKIP-FAILED-OVER: already failed over (by an earlier plan or on its own).
                 result.detail = {"skipped: already {}", arg::state(s)};
                 result.decisions.push_back({Rule::PlanSkipFailedOver, {"{} is already {}", arg::vm(vm_id), arg::state(s)}});
+                run.skipped[g].push_back(vm_id);
             } else if (run.op.kind == OpKind::test_failover) {
                 result = test_failover(ctx_, vm_id, run.op);
             } else {
@@ -155,6 +176,24 @@ void RecoveryPlanRuns::vm_done(Id vm_id) {
 void RecoveryPlanRuns::advance(Id id) {
     Run& run = runs_[id];
     while (true) {
+        // Group N+1 starts when every VM of group N is up: those the plan booted, and those it
+        // skipped as already failed over that are still on their way up (PLAN-BOOT-ORDER).
+        if (run.awaited_through < run.next_group) {
+            const std::size_t g = run.awaited_through++;
+            std::string names;
+            if (run.op.kind != OpKind::test_failover)
+                for (Id v : run.skipped[g])
+                    if (coming_up(v)) {
+                        waiting_for_[v].push_back(id);
+                        ++run.pending;
+                        names += (names.empty() ? "" : ", ") + ctx_.world.vms[v].name;
+                    }
+            if (run.pending > 0) {
+                log(run, "group " + std::to_string(g + 1) + " waits for " + names + ", skipped as already failed over, to be up",
+                    {{Rule::PlanBootOrder, "the next group starts when every VM of this one is up"}});
+                return;  // the last of them to come up continues the plan
+            }
+        }
         if (run.next_step < run.steps.size() && static_cast<std::size_t>(run.steps[run.next_step]->after_group) == run.next_group) {
             run_step(id, *run.steps[run.next_step++]);
             return;  // the step's end continues the plan

@@ -4,6 +4,7 @@
 // groups in order — group N+1 starts when every VM of group N is up — with the plan's script,
 // manual and DNS steps taking their simulated time before or after a group.
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/ops/operation_context.hpp"
@@ -35,6 +36,10 @@ private:
         AttemptedHandler on_attempted;
         std::vector<const PlanStepSpec*> steps;  ///< by after_group, then file order
         std::vector<std::vector<Id>> groups;     ///< the VMs of each group that are failing over
+        /// The VMs of each group skipped as already failed over: the next group waits for them to
+        /// be up too (PLAN-BOOT-ORDER).
+        std::vector<std::vector<Id>> skipped;
+        std::size_t awaited_through = 0;         ///< groups whose skipped VMs were waited for
         std::size_t pending = 0;                 ///< VMs of the current stage not done yet
         std::size_t next_group = 0;
         std::size_t next_step = 0;
@@ -43,6 +48,10 @@ private:
 
     void fail_over_vms(Id run);
     void vm_done(Id vm);
+    /// A skipped VM a run waits for is up (or its boot went away): the run goes on once all are.
+    void skipped_vm_up(Id vm);
+    /// Whether a skipped VM is on its way up: failing over still, or booting.
+    bool coming_up(Id vm) const;
     /// Runs the next steps and groups until one has to wait (a step's time, a group's boots).
     void advance(Id run);
     /// Runs a step: it takes its time; a connect, disconnect, update_routes, subnet_failover or
@@ -55,6 +64,8 @@ private:
 
     OperationContext& ctx_;
     std::vector<Run> runs_;
+    /// Runs waiting for skipped VMs to be up, by VM (few: only VMs skipped while on their way up).
+    std::unordered_map<Id, std::vector<Id>> waiting_for_;
 };
 
 }  // namespace drsim
