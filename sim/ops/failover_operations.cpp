@@ -113,7 +113,7 @@ void finish_failover(OperationContext& ctx, Id vm_id) {
     vm.replication.job_running = false;
     vm.replication.job = {};
     vm.replication.state = State::failed_over;
-    ctx.log_done(vm.replication.reversed ? "failback" : "failover", vm);
+    ctx.log_done(vm.replication.failback_job ? "failback" : "failover", vm);
     if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);  // the plan boots it with its group
     else boot_instance(ctx, vm_id, vm.replication.target_slot());
 }
@@ -211,6 +211,7 @@ OpResult failover(OperationContext& ctx, Id vm_id, const OperationSpec& op, bool
     result.detail = placement_detail(w, is_failback || r.reversed ? Placement::back : Placement::replica, target_site, *nics);
     r.state = State::failing_over;
     r.last_failover_planned = op.planned;
+    r.failback_job = is_failback;
     r.job_running = true;
     Millis fo = ctx.duration(ctx.scenario.timing.failover, "timing.failover");
     r.job = ctx.kernel.schedule_in(fo, [&ctx, vm_id] { finish_failover(ctx, vm_id); });

@@ -160,6 +160,9 @@ struct Replication {
     /// FORCED-TUNNEL-NO-UDR: the source's Site Recovery traffic is forced on-premises. Decided when
     /// replication is enabled (and again at reprotect, for the reverse direction); cleared by disable.
     bool degraded = false;
+    /// The failover job in flight was asked for as `failback`: its end is logged under the name
+    /// its start was (a `failover` of a reversed replication is a failback, but logged as asked).
+    bool failback_job = false;
     Id plan_run = kNone;  ///< the recovery-plan run this VM is failing over in, if any
     engine::EventId job{};
     TargetSettings forward;  ///< to the recovery site

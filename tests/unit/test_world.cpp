@@ -1718,3 +1718,30 @@ events:
         if (r.op() == "reachability") changes.push_back(r.time);
     CHECK(changes == std::vector<Millis>{60 * 60'000});
 }
+
+TEST_CASE("a failover of a reversed replication ends under the name it started with; a failback under its own") {
+    const Run run = run_scenario(R"(
+scenario: t
+fabric: azure-to-azure
+timing: {initial_replication: 10m, failover: 4m, vm_boot: 1m, resync: 10m}
+sites: [{name: A, kind: azure}, {name: B, kind: azure}]
+networks:
+  - {name: na, site: A, address_space: [10.1.0.0/16], subnets: [{name: s, prefix: 10.1.0.0/24}]}
+  - {name: nb, site: B, address_space: [10.2.0.0/16], subnets: [{name: s, prefix: 10.2.0.0/24}]}
+vms:
+  - {name: v, site: A, nics: [{network: na, subnet: s, ip: 10.1.0.10}]}
+  - {name: w, site: A, nics: [{network: na, subnet: s, ip: 10.1.0.11}]}
+events:
+  - {at: 0, enable_replication: {vms: all, target_site: B, target_network: nb}}
+  - {at: 20m, failover: {vms: all}}
+  - {at: 30m, commit: {vms: all}}
+  - {at: 31m, reprotect: {vms: all}}
+  - {at: 1h, failover: {vm: v}}
+  - {at: 1h, failback: {vm: w}}
+)");
+    std::vector<std::string> ends;
+    for (const auto& r : run.sim->log())
+        if (r.phase == Phase::done && r.time == 64 * 60'000 && (r.op() == "failover" || r.op() == "failback"))
+            ends.push_back(std::string{r.op()} + " " + run.world().render(r.target()));
+    CHECK(ends == std::vector<std::string>{"failover v", "failback w"});
+}
