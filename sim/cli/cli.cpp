@@ -5,7 +5,9 @@
 #include <boost/program_options.hpp>
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
+#include <limits>
 #include <ranges>
 #include <cerrno>
 #include <cstdio>
@@ -62,6 +64,35 @@ constexpr const char* kUsage =
     "             4 an output could not be written (standard output or an output file: disk full, no permission);\n"
     "               with several outputs, none is replaced unless all can be\n";
 
+// A whole number on the command line: digits only, so that "-1" is refused rather than read as
+// 2^64-1 (as Boost's lexical cast reads it), and no more than the option allows.
+template <std::uint64_t Max>
+struct Whole {
+    std::uint64_t value = 0;
+};
+template <std::uint64_t Max>
+void validate(boost::any& v, const std::vector<std::string>& values, Whole<Max>*, int) {
+    po::validators::check_first_occurrence(v);
+    const std::string& text = po::validators::get_single_string(values);
+    std::uint64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n > Max)
+    {
+        po::error_with_option_name e("the argument '%value%' for option '%canonical_option%' is invalid: expected a whole number from 0 to " +
+                                     std::to_string(Max));
+        e.set_substitute("value", text);
+        throw e;
+    }
+    v = Whole<Max>{n};
+}
+using AnyWhole = Whole<std::numeric_limits<std::uint64_t>::max()>;
+constexpr std::uint64_t kMaxRuns = 10'000'000;  // per variant: each run's figures are kept for the percentiles
+constexpr std::uint64_t kMaxJobs = 1024;
+template <typename T>
+std::uint64_t whole(const po::variables_map& vm, const char* name) {
+    return vm[name].as<T>().value;
+}
+
 struct Command {
     std::string name;
     std::string summary;
@@ -71,8 +102,8 @@ struct Command {
 
 // --seed and --run: which draws of the random timings (and of the faults) a single run uses.
 void add_run_options(po::options_description& options) {
-    options.add_options()("seed", po::value<std::uint64_t>(), "draw the random timings from seed S instead of the file's `seed`")(
-        "run", po::value<std::uint64_t>(),
+    options.add_options()("seed", po::value<AnyWhole>(), "draw the random timings from seed S instead of the file's `seed`")(
+        "run", po::value<AnyWhole>(),
         "replay run R (0-based) of a sweep with that seed: its random timings and the faults the sweep drew for it");
 }
 
@@ -111,7 +142,7 @@ Command make_command(const std::string& name) {
                     "prints their figures side by side; * marks the lowest of a row where they differ. Exit status as run,\n"
                     "over every variant.";
         c.options.add_options()("variant", po::value<std::vector<std::string>>(), "a variant to compare (repeatable)")(
-            "seed", po::value<std::uint64_t>(), "draw every design's random timings from seed S instead of the file's")(
+            "seed", po::value<AnyWhole>(), "draw every design's random timings from seed S instead of the file's")(
             "json", po::value<std::string>(), "write the comparison as JSON to FILE (- for standard output)")(
             "csv", po::value<std::string>(), "write the comparison table as CSV to FILE (- for standard output)");
     } else if (name == "sweep") {
@@ -119,10 +150,10 @@ Command make_command(const std::string& name) {
                     "Runs each variant N times; run r draws its random timings and faults from (S, r, name). Prints the\n"
                     "summary: per variant, the share of runs whose expectations all held, and per metric count, mean, p50,\n"
                     "p90, p99 (nearest rank) and max. The summary is the same bytes whatever J and however runs are spread.";
-        c.options.add_options()("runs", po::value<std::uint64_t>(), "runs per variant")(
-            "seed", po::value<std::uint64_t>(), "the sweep's seed (default: the scenario's)")(
+        c.options.add_options()("runs", po::value<Whole<kMaxRuns>>(), "runs per variant (1 to 10,000,000)")(
+            "seed", po::value<AnyWhole>(), "the sweep's seed (default: the scenario's)")(
             "variant", po::value<std::vector<std::string>>(), "a variant to sweep (repeatable; default: base and every variant)")(
-            "jobs,j", po::value<unsigned>(), "runs at once (default: the number of cores)")(
+            "jobs,j", po::value<Whole<kMaxJobs>>(), "runs at once, 1 to 1,024 (default: the number of cores)")(
             "shard", po::value<std::string>(), "K/M: run only share K (1..M) of M, for a job array; merge with sweep-merge")(
             "runs-out", po::value<std::string>(), "write one JSON line per run to FILE")(
             "json", po::value<std::string>(), "write the summary as JSON to FILE (- for standard output)");
@@ -179,8 +210,8 @@ Scenario load_named(const po::variables_map& vm, const std::string& file) {
 // The run the command line asks for: the file's seed unless --seed; with --run R, run R of a sweep
 // with that seed (sim/study/sweep), byte for byte: its timings and the faults it drew.
 RunSetup run_setup(const po::variables_map& vm, const Scenario& scenario) {
-    const std::uint64_t seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : scenario.seed;
-    if (vm.count("run")) return sweep_run_setup(scenario, seed, vm["run"].as<std::uint64_t>());
+    const std::uint64_t seed = vm.count("seed") ? whole<AnyWhole>(vm, "seed") : scenario.seed;
+    if (vm.count("run")) return sweep_run_setup(scenario, seed, whole<AnyWhole>(vm, "run"));
     RunSetup setup;
     setup.seed = seed;
     return setup;
@@ -284,7 +315,7 @@ int command_graph(const po::variables_map& vm, const std::string& file, std::ost
 int command_compare(const po::variables_map& vm, const std::string& file, std::ostream& out) {
     const ScenarioDocument doc = ScenarioDocument::from_file(file);
     const std::vector<std::string> asked = vm.count("variant") ? vm["variant"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    const Comparison c = compare(doc, asked, vm.count("seed") ? std::optional{vm["seed"].as<std::uint64_t>()} : std::nullopt);
+    const Comparison c = compare(doc, asked, vm.count("seed") ? std::optional{whole<AnyWhole>(vm, "seed")} : std::nullopt);
     const reporting::Table table = comparison_table(c);
     const bool to_stdout = (vm.count("json") && vm["json"].as<std::string>() == "-") || (vm.count("csv") && vm["csv"].as<std::string>() == "-");
     std::vector<Output> outputs;
@@ -353,10 +384,10 @@ int sweep_under_mpi(const po::variables_map& vm, const ScenarioDocument& doc, co
 }
 
 int command_sweep(const po::variables_map& vm, const std::string& file, std::ostream& out, std::ostream& err) {
-    if (!vm.count("runs") || vm["runs"].as<std::uint64_t>() == 0) throw InputError("sweep needs --runs N (N >= 1) (see drsim sweep --help)");
+    if (!vm.count("runs") || whole<Whole<kMaxRuns>>(vm, "runs") == 0) throw InputError("sweep needs --runs N (N >= 1) (see drsim sweep --help)");
     const ScenarioDocument doc = ScenarioDocument::from_file(file);
     SweepPlan plan;
-    plan.runs = vm["runs"].as<std::uint64_t>();
+    plan.runs = whole<Whole<kMaxRuns>>(vm, "runs");
     if (vm.count("variant")) {
         plan.variants = vm["variant"].as<std::vector<std::string>>();
     } else {
@@ -365,8 +396,9 @@ int command_sweep(const po::variables_map& vm, const std::string& file, std::ost
     }
     const Scenario base = doc.load(plan.variants.front());  // validates, and names the scenario
     plan.scenario = base.name;
-    plan.seed = vm.count("seed") ? vm["seed"].as<std::uint64_t>() : base.seed;
-    const unsigned jobs = vm.count("jobs") ? std::max(1u, vm["jobs"].as<unsigned>()) : std::max(1u, std::thread::hardware_concurrency());
+    plan.seed = vm.count("seed") ? whole<AnyWhole>(vm, "seed") : base.seed;
+    const unsigned jobs = vm.count("jobs") ? std::max(1u, static_cast<unsigned>(whole<Whole<kMaxJobs>>(vm, "jobs")))
+                                           : std::max(1u, std::thread::hardware_concurrency());
     auto [shard, shards] = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : std::pair<std::uint64_t, std::uint64_t>{0, 1};
     if (shards > 1 && !vm.count("runs-out"))
         throw InputError("--shard writes its runs for sweep-merge: give --runs-out FILE (see drsim sweep --help)");
