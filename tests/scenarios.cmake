@@ -31,6 +31,9 @@ drsim_exit_test(cli/version-short 0 -V MATCH "^drsim [0-9]+\\.[0-9]+")
 drsim_exit_test(cli/unknown-command 2 rnu MATCH "did you mean 'run'")
 drsim_exit_test(cli/unknown-option 2 run --jsn x.json ${PROJECT_SOURCE_DIR}/scenarios/demo/east-asia-drill.yaml MATCH "jsn")
 drsim_exit_test(cli/missing-file 2 run /nonexistent/drill.yaml MATCH "nonexistent")
+# An unexpected refusal is placed where its event is, line and column, as a check is.
+drsim_exit_test(cli/refusal-column 0 run --quiet --json - ${PROJECT_SOURCE_DIR}/scenarios/probe/refusals-allowed-and-expected.yaml
+                MATCH "\"column\":[1-9][0-9]*,\"expected\":\"accepted")
 # Whole numbers only: "-1" is refused, not read as 2^64-1; --runs and --jobs have their bounds.
 set(DRSIM_SMALL ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-01-mapping-both-directions.yaml)
 drsim_exit_test(cli/negative-runs 2 sweep ${DRSIM_SMALL} --runs -1 MATCH "'-1' for option '--runs' is invalid: expected a whole number")

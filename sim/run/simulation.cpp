@@ -233,6 +233,7 @@ void Simulation::list_unexpected_refusals() {
         res.expected = "accepted (the event has no expect_error)";
         res.found = "refused by " + std::string{res.rule} + (r.detail().empty() ? "" : ": " + world_.render(r.detail()));
         res.line = r.line;
+        res.column = event(static_cast<std::size_t>(r.event_index)).loc.column;  // where the event is, as for a check
         refusals.push_back(std::move(res));
     }
     if (scenario_.allow_refusals) {
