@@ -74,7 +74,9 @@ AddressChoice choose_address(World& world, const AddressRequest& rq, Decisions& 
     const Subnet& subnet = world.subnets[rq.subnet];
     const bool azure_target = world.sites[world.networks[subnet.network].site].kind == SiteKind::azure;
 
-    if (rq.source_dhcp) {
+    // IP-OVERRIDE wins over IP-DHCP: an address set on the replication makes the target NIC static,
+    // as setting a static address in Azure's Compute and Network does.
+    if (rq.source_dhcp && !rq.override_ip) {
         if (!azure_target) {
             out.push_back({Rule::IpDhcp, {"DHCP source NIC gets a DHCP NIC on {}; VMM assigns it", arg::subnet_where(rq.subnet)}});
             if (rq.source_subnet != kNone && !subnet.prefix.contains(world.subnets[rq.source_subnet].prefix))
@@ -89,7 +91,10 @@ AddressChoice choose_address(World& world, const AddressRequest& rq, Decisions& 
         choice.dhcp = true;
         return choice;
     }
-    out.push_back({Rule::IpStatic, "static source NIC gets a static target NIC"});
+    if (rq.source_dhcp)
+        out.push_back({Rule::IpOverride, "DHCP source NIC, but target_ip is set on the replication: a static target NIC"});
+    else
+        out.push_back({Rule::IpStatic, "static source NIC gets a static target NIC"});
 
     if (rq.test) {
         // IP-TFO-SAME / IP-TFO-END: the preferred address, else the highest free one.

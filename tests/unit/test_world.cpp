@@ -671,6 +671,23 @@ TEST_CASE("choose_address: a DHCP source NIC gets a DHCP NIC with the lowest fre
     CHECK_FALSE(c.held(app, "10.0.0.20"));
 }
 
+// IP-OVERRIDE wins over IP-DHCP: target_ip set on the replication makes the target NIC static.
+TEST_CASE("choose_address: a DHCP source NIC with target_ip gets a static NIC at that address") {
+    AddressCase c;
+    const Id app = c.subnet("vnet-sea", "app");
+    AddressRequest rq = c.request(app, "10.0.0.20");
+    rq.source_dhcp = true;
+    rq.override_ip = ip("10.0.0.77");
+    AddressChoice got = choose_address(c.w, rq, c.out);
+    CAPTURE(rules_of(c.out));
+    CHECK(got.ok);
+    CHECK_FALSE(got.dhcp);
+    CHECK(got.ip == ip("10.0.0.77"));
+    CHECK(has_rule(c.out, Rule::IpOverride));
+    CHECK_FALSE(has_rule(c.out, Rule::IpDhcp));
+    CHECK(c.held(app, "10.0.0.77"));
+}
+
 // ADDR-SUBNET-FULL: no free usable address -> ok == false, nothing held.
 TEST_CASE("choose_address: a full subnet refuses with ADDR-SUBNET-FULL and holds nothing") {
     AddressCase c;
