@@ -110,6 +110,14 @@ if(EXISTS ${DIR}/new.json OR NOT old STREQUAL "old")
   message(FATAL_ERROR "an output was written though another failed")
 endif()
 
+# The timeline on standard output is one of the outputs: it failing, no file is created or replaced.
+expect_status(4 run --quiet --json ${DIR}/timeline-failed.json --csv ${DIR}/old.csv ${FILE} STDOUT /dev/full
+              MATCH "^drsim: error: cannot write standard output: No space left on device\n$")
+file(READ ${DIR}/old.csv old)
+if(EXISTS ${DIR}/timeline-failed.json OR NOT old STREQUAL "old")
+  message(FATAL_ERROR "an output file was written though standard output failed")
+endif()
+
 # An output naming the scenario file itself is refused before anything runs.
 configure_file(${FILE} ${DIR}/drill.yaml COPYONLY)
 file(READ ${DIR}/drill.yaml before)

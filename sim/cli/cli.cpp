@@ -245,27 +245,31 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
         outputs.push_back({"--metrics-csv", vm["metrics-csv"].as<std::string>(), "",
                            [&sim](reporting::TextSink& sink) { write_metrics_csv(sim, sink); }});
     if (vm.count("report")) outputs.push_back({"--report", vm["report"].as<std::string>(), reporting::render_html(build_html_report(sim, options))});
-    write_outputs(outputs, out);
     const ExpectationCounts counts = count_expectations(sim);
     if (!json_to_stdout && !csv_to_stdout) {
+        // The timeline is one of the outputs: written to standard output before any file is renamed
+        // into place, so that a failure to write it leaves no file changed (all or none).
+        std::ostringstream text;
         if (vm.count("quiet")) {
             for (const auto& e : sim.expectations()) {
                 if (e.ok) continue;
                 if (e.unexpected_refusal)
-                    out << sim.scenario().file << ":" << e.line << ": " << reporting::printable(e.check) << " at "
-                        << engine::format_duration(e.time) << ": " << reporting::printable(e.found) << "\n";
+                    text << sim.scenario().file << ":" << e.line << ": " << reporting::printable(e.check) << " at "
+                         << engine::format_duration(e.time) << ": " << reporting::printable(e.found) << "\n";
                 else
-                    out << sim.scenario().file << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time)
-                        << ": " << reporting::printable(e.check) << ": expected " << reporting::printable(e.expected) << ", found "
-                        << reporting::printable(e.found) << "\n";
+                    text << sim.scenario().file << ":" << e.line << ": expectation FAILED at " << engine::format_duration(e.time)
+                         << ": " << reporting::printable(e.check) << ": expected " << reporting::printable(e.expected) << ", found "
+                         << reporting::printable(e.found) << "\n";
             }
         } else {
-            out << reporting::render_text(doc);
+            text << reporting::render_text(doc);
         }
-        out << "\n"
-            << (counts.all_held() ? "OK: " : "FAILED: ") << counts.summary() << ", " << sim.log().size()
-            << " records, simulated " << engine::format_duration(sim.end_time()) << "\n";
+        text << "\n"
+             << (counts.all_held() ? "OK: " : "FAILED: ") << counts.summary() << ", " << sim.log().size()
+             << " records, simulated " << engine::format_duration(sim.end_time()) << "\n";
+        outputs.push_back({"the timeline", "-", std::move(text).str()});
     }
+    write_outputs(outputs, out);
     keep_until_exit(sim_holder);
     keep_until_exit(scenario_holder);
     return counts.all_held() ? 0 : 1;
