@@ -325,14 +325,16 @@ int command_compare(const po::variables_map& vm, const std::string& file, std::o
     std::vector<Output> outputs;
     if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), comparison_json(c).dump(2) + "\n"});
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(table)});
-    write_outputs(outputs, out);
-    if (!to_stdout) {
-        out << "drsim compare: " << reporting::printable(c.scenario) << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
-            << reporting::render_text(table) << "\n";
+    if (!to_stdout) {  // the table on standard output: one of the outputs (all or none)
+        std::ostringstream text;
+        text << "drsim compare: " << reporting::printable(c.scenario) << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
+             << reporting::render_text(table) << "\n";
         for (const auto& v : c.variants)
-            if (!v.description.empty()) out << v.name << ": " << reporting::printable(v.description) << "\n";
-        out << "\n" << (c.all_held() ? "OK: every design held its expectations" : "FAILED: some designs did not hold their expectations") << "\n";
+            if (!v.description.empty()) text << v.name << ": " << reporting::printable(v.description) << "\n";
+        text << "\n" << (c.all_held() ? "OK: every design held its expectations" : "FAILED: some designs did not hold their expectations") << "\n";
+        outputs.push_back({"the table", "-", std::move(text).str()});
     }
+    write_outputs(outputs, out);
     return c.all_held() ? 0 : 1;
 }
 
@@ -366,8 +368,8 @@ int write_sweep(const po::variables_map& vm, const SweepPlan& plan, const std::v
     const nlohmann::json summary = sweep_summary(plan, runs);
     const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
     if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), summary.dump(2) + "\n"});
+    if (!to_stdout) outputs.push_back({"the summary", "-", sweep_summary_text(summary)});  // all or none, as the files
     write_outputs(outputs, out);
-    if (!to_stdout) out << sweep_summary_text(summary);
     return 0;
 }
 
