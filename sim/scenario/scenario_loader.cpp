@@ -431,7 +431,7 @@ void ScenarioBuilder::read_timing(const YamlNode& node) {
         {"route_convergence", &t.route_convergence},
         {"dns_update", &t.dns_update}, {"manual_step", &t.manual_step}, {"script_step", &t.script_step}};
     for (auto& [key, slot] : slots)
-        if (const YamlNode* n = f.node().find(key)) *slot = distribution(*n, key);
+        if (const YamlNode* n = f.opt(key)) *slot = distribution(*n, key);  // empty: the default
 }
 
 void ScenarioBuilder::read_sites(const YamlNode& node) {

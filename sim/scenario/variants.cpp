@@ -109,7 +109,11 @@ void merge(YamlNode& base, const YamlNode& patch, std::string_view key, const st
     }
 }
 
-const YamlNode* variants_node(const YamlNode& root) { return root.is_mapping() ? root.find("variants") : nullptr; }
+// An empty `variants:` counts as absent, as any optional key given an empty value does.
+const YamlNode* variants_node(const YamlNode& root) {
+    const YamlNode* list = root.is_mapping() ? root.find("variants") : nullptr;
+    return list && !list->is_null() ? list : nullptr;
+}
 
 }  // namespace
 

@@ -340,6 +340,25 @@ TEST_CASE("a small inline scenario and every scenario under scenarios/ validate"
     MESSAGE("validated " << files << " scenario file(s) under scenarios/ plus the inline one");
 }
 
+TEST_CASE("optional keys given an empty value count as absent, for the schema as for the loader") {
+    MiniValidator validator(load_schema());
+    const std::string text =
+        "scenario: x\ndescription:\nseed:\nfabric:\ntiming: {failover: , vm_boot: 2m}\ndns:\n"
+        "sites: [{name: A, kind: azure, geo: }, {name: B, kind: azure}]\n"
+        "networks: [{name: n, site: A, address_space: , subnets: [{name: s, prefix: 10.0.0.0/24, pool: }]}]\n"
+        "vms:\nevents:\nvariants:\n";
+    auto errors = validator.validate(yaml_text_to_json(text));
+    CHECK_MESSAGE(errors.empty(), join(errors));
+    try {
+        const drsim::Scenario s = drsim::load_scenario_text(text, "empty.yaml");
+        CHECK(s.sites.size() == 2);
+        CHECK(s.timing.failover == drsim::Timing{}.failover);  // empty: the default
+    } catch (const drsim::InputError& e) {
+        FAIL_CHECK("the loader refuses empty optional values: " << e.what());
+    }
+    CHECK(drsim::ScenarioDocument::from_text(text, "empty.yaml").variants().empty());
+}
+
 TEST_CASE("deliberately wrong documents are rejected") {
     MiniValidator validator(load_schema());
     const std::string good = "scenario: x\nsites: [{name: A, kind: azure}]\n";
