@@ -140,7 +140,7 @@ void ScenarioBuilder::unknown_key(const YamlNode& key_node, const std::string& w
                                   const std::vector<std::string_view>& allowed) const {
     std::string suggestion = closest_name(key_node.text, allowed);
     fail(key_node.loc, "unknown key '" + key_node.text + "' in " + what + did_you_mean(suggestion) +
-                           "; valid keys: " + join(allowed));
+                           (allowed.empty() ? "; it takes no keys (write it with an empty value, or {})" : "; valid keys: " + join(allowed)));
 }
 
 const YamlNode& ScenarioBuilder::sequence(const YamlNode& node, std::string_view key) const {
@@ -1189,9 +1189,10 @@ bool starts_by(const Location& start, const InputError& e) {
     return start.line < e.line() || (start.line == e.line() && start.column <= e.column());
 }
 
-// Takes the top-level list item holding `e`'s location out of `tree`; its name goes to `removed`.
-// Keys and items are in file order, so the holder is the last one starting by the location.
-bool remove_item_holding(YamlNode& tree, const InputError& e, std::vector<std::string>& removed) {
+// Takes the top-level list item holding `e`'s location out of `tree`; its name goes to `removed`,
+// and the list's place to `emptied` when that was its last item. Keys and items are in file order,
+// so the holder is the last one starting by the location.
+bool remove_item_holding(YamlNode& tree, const InputError& e, std::vector<std::string>& removed, std::vector<Location>& emptied) {
     if (e.line() <= 0 || !tree.is_mapping()) return false;
     YamlNode* section = nullptr;
     for (std::size_t i = 0; i + 1 < tree.items.size(); i += 2)
@@ -1204,6 +1205,7 @@ bool remove_item_holding(YamlNode& tree, const InputError& e, std::vector<std::s
     if (const YamlNode* name = holder->is_mapping() ? holder->find("name") : nullptr)
         if (name->is_scalar()) removed.push_back(name->text);
     section->items.erase(holder);
+    if (section->items.empty()) emptied.push_back(section->loc);
     return true;
 }
 
@@ -1212,18 +1214,19 @@ bool remove_item_holding(YamlNode& tree, const InputError& e, std::vector<std::s
 // taken out of a copy of the tree and the whole file built again, from scratch each time, so no
 // half-read item can mislead what follows. An error that only names an item taken out ("unknown VM
 // 'web1'" after web1 was refused) follows from an earlier one: it is not reported, and its own item
-// is taken out too. Stops at an error outside any list item (nothing to take out), at a clean
+// is taken out too; so does an error about a list that is empty only because its items were. Stops at an error outside any list item (nothing to take out), at a clean
 // build, or when max_errors_per_file are found.
 void find_following_errors(InputError& first, const YamlNode& root, const std::string& file) {
     YamlNode tree = root;
     std::vector<InputError> following;
     std::vector<std::string> removed;
+    std::vector<Location> emptied;
     InputError current = first;
     bool truncated = false;
     // Each pass takes one item out and builds the file again; cascades count as passes too, and
     // the passes are bounded (a file with more errors than that says how many it showed).
     for (std::size_t pass = 0; pass < max_errors_per_file + 10; ++pass) {
-        if (current.about_whole_file() || !remove_item_holding(tree, current, removed)) break;
+        if (current.about_whole_file() || !remove_item_holding(tree, current, removed, emptied)) break;
         try {
             detail::ScenarioBuilder(file).build(tree);
             break;
@@ -1232,8 +1235,10 @@ void find_following_errors(InputError& first, const YamlNode& root, const std::s
         }
         const bool cascade = std::any_of(removed.begin(), removed.end(), [&](const std::string& name) {
             return current.message().find("'" + name + "'") != std::string::npos;
+        }) || std::any_of(emptied.begin(), emptied.end(), [&](const Location& at) {
+            return at.line == current.line() && at.column == current.column();
         });
-        if (cascade) continue;
+        if (cascade) continue;  // its item is taken out at the next pass (a list emptied has none: the search ends)
         if (following.size() + 1 == max_errors_per_file) {
             truncated = true;
             break;

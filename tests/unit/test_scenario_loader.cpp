@@ -1162,6 +1162,22 @@ TEST_CASE("the errors of a file are reported together, without the ones that fol
     }
 }
 
+TEST_CASE("a list emptied because its only item was refused is not reported empty") {
+    try {
+        load_scenario_text("scenario: x\nsites:\n  - {name: Oslo, kind: azur}\n", "f.yaml");
+        FAIL("loaded without error");
+    } catch (const InputError& e) {
+        CHECK(e.message().find("'azur'") != std::string::npos);
+        CHECK(e.following().empty());
+    }
+    try {  // a list empty as written still is
+        load_scenario_text("scenario: x\nsites: []\n", "f.yaml");
+        FAIL("loaded without error");
+    } catch (const InputError& e) {
+        CHECK(e.message().find("expected at least one site") != std::string::npos);
+    }
+}
+
 TEST_CASE("at most max_errors_per_file errors are reported for one file") {
     std::string text = topology + "vms:\n";
     for (int i = 0; i < 30; ++i) text += "  - {name: v" + std::to_string(i) + ", site: Nowhere}\n";
