@@ -22,6 +22,13 @@ std::optional<std::pair<Rule, std::string>> dns_mismatch(const World& w, Id v, M
                                             engine::format_duration(record.history.back().time + record.ttl) + "; " + here};
 }
 
+std::optional<std::pair<Rule, std::string>> site_down_of(const World& w, Id v) {
+    const Vm& vm = w.vms[v];
+    const Instance& inst = vm.instance(vm.active_slot());
+    if (!inst.exists || w.site_up(inst.site)) return std::nullopt;
+    return std::pair{Rule::SiteDown, vm.name + "'s site " + w.sites[inst.site].name + " is down"};
+}
+
 ProbeResult probe(const World& w, const RoutingState& routing, const std::string& from, const std::string& to, Millis now) {
     ProbeResult none;
     none.rule = Rule::AddrNotHeld;
@@ -33,6 +40,12 @@ ProbeResult probe(const World& w, const RoutingState& routing, const std::string
     // same address in another network; a name that leads elsewhere says why.
     auto of_target = [&](ProbeResult p) {
         if (target == kNone || (p.reached && p.vm == target && p.slot != Slot::test)) return p;
+        if (auto down = site_down_of(w, target)) {  // the fault first, not the route it took away
+            p.reached = false;
+            p.rule = down->first;
+            p.why = down->second;
+            return p;
+        }
         if (p.reached && p.vm == target) {
             p.reached = false;
             p.rule = Rule::AddrNotHeld;

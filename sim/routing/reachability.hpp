@@ -24,4 +24,8 @@ ProbeResult probe(const World& world, const RoutingState& routing, const std::st
 /// (then that is the reason). O(record changes within a TTL).
 std::optional<std::pair<Rule, std::string>> dns_mismatch(const World& world, Id vm, Millis now);
 
+/// The fault behind a VM that cannot be reached because its serving instance's site is down
+/// (SITE-DOWN): the reason to give before whatever step of the route broke with it. O(1).
+std::optional<std::pair<Rule, std::string>> site_down_of(const World& world, Id vm);
+
 }  // namespace drsim

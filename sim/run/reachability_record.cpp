@@ -299,7 +299,8 @@ std::vector<std::size_t> ReachabilityRecord::observe(const World& world, Routing
                 if (!ok && sr.down == 1) {
                     Rule rule = Rule::AddrNotHeld;
                     std::string why;
-                    if (auto dns = dns_mismatch(world, v, now)) rule = dns->first, why = std::move(dns->second);
+                    if (auto down = site_down_of(world, v)) rule = down->first, why = std::move(down->second);
+                    else if (auto dns = dns_mismatch(world, v, now)) rule = dns->first, why = std::move(dns->second);
                     else if (!o) why = vm.dns_record != kNone ? vm.dns_name + " answers no address"
                                                               : vm.name + (inst.exists ? " is connected to no network" : " has no instance");
                     else if (!o->delivered) {

@@ -1762,3 +1762,31 @@ events:
             ends.push_back(std::string{r.op()} + " " + run.world().render(r.target()));
     CHECK(ends == std::vector<std::string>{"failover v", "failback w"});
 }
+
+TEST_CASE("reachability: a VM lost because its site went down is lost by SITE-DOWN, not by the route that went with it") {
+    const Run run = run_scenario(R"(
+scenario: t
+fabric: azure-to-azure
+sites: [{name: Oslo, kind: azure}, {name: Depot, kind: onprem}]
+networks:
+  - {name: n-osl, site: Oslo, address_space: [10.50.0.0/16], subnets: [{name: s1, prefix: 10.50.1.0/24}]}
+vms:
+  - {name: alpha, site: Oslo, nics: [{network: n-osl, subnet: s1, ip: 10.50.1.20}]}
+connections: [{name: c1, kind: vpn, between: [Depot, n-osl]}]
+clients: [{name: depot, site: Depot}]
+events:
+  - {at: 10m, site_down: {site: Oslo}}
+  - {at: 20m, site_up: {site: Oslo}}
+  - at: 15m
+    expect: {reachable: {from: depot, to: alpha}, value: false}
+)");
+    const ReachPair* pair = run.sim->reachability().find(run.world(), "depot", "alpha");
+    REQUIRE(pair != nullptr);
+    const auto& intervals = run.sim->reachability().intervals(*pair);
+    REQUIRE(intervals.size() >= 2);
+    CHECK(intervals[1].start == 10 * 60'000);
+    CHECK_FALSE(intervals[1].reachable);
+    CHECK(intervals[1].rule == Rule::SiteDown);
+    CHECK(intervals[1].detail.find("Oslo is down") != std::string::npos);
+    CHECK(run.sim->expectations().at(0).found.find("SITE-DOWN") != std::string::npos);
+}
