@@ -34,6 +34,9 @@ drsim_exit_test(cli/missing-file 2 run /nonexistent/drill.yaml MATCH "nonexisten
 # An unexpected refusal is placed where its event is, line and column, as a check is.
 drsim_exit_test(cli/refusal-column 0 run --quiet --json - ${PROJECT_SOURCE_DIR}/scenarios/probe/refusals-allowed-and-expected.yaml
                 MATCH "\"column\":[1-9][0-9]*,\"expected\":\"accepted")
+# validate checks every variant and reports their errors together.
+drsim_exit_test(cli/validate-every-variant 2 validate ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/two-variants-wrong.yaml
+                MATCH "two-variants-wrong.yaml:12:[0-9]+: error: .*10.31.1.0/33.*two-variants-wrong.yaml:15:[0-9]+: error: unknown key 'vm_bot'")
 # Whole numbers only: "-1" is refused, not read as 2^64-1; --runs and --jobs have their bounds.
 set(DRSIM_SMALL ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-01-mapping-both-directions.yaml)
 drsim_exit_test(cli/negative-runs 2 sweep ${DRSIM_SMALL} --runs -1 MATCH "'-1' for option '--runs' is invalid: expected a whole number")

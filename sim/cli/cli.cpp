@@ -16,6 +16,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "engine/sim_time.hpp"
@@ -125,7 +126,7 @@ Command make_command(const std::string& name) {
         add_run_options(c.options);
     } else if (name == "validate") {
         c.summary = "drsim validate FILE\nChecks FILE, and each of its variants, against the scenario format; prints a summary of\n"
-                    "what it declares and its planning warnings.";
+                    "what it declares and its planning warnings, or the errors of every variant together.";
     } else if (name == "explain") {
         c.summary = "drsim explain FILE --vm NAME\nRuns FILE and prints every decision about one VM, with its rule and inputs.";
         c.options.add_options()("vm", po::value<std::string>(), "the VM to explain")(
@@ -279,8 +280,31 @@ int command_validate(const std::string& file, std::ostream& out) {
     const ScenarioDocument doc = ScenarioDocument::from_file(file);
     std::vector<std::string> names{""};
     for (const auto& v : doc.variants()) names.push_back(v.name);
+    // Every variant is checked, and their errors reported together (an error of the base, which
+    // every variant repeats, once), as a compiler reports a file's.
+    std::vector<InputError> errors;
+    bool truncated = false;
+    auto add_error = [&](const InputError& e) {
+        for (const InputError& seen : errors)
+            if (seen.line() == e.line() && seen.column() == e.column() && seen.message() == e.message()) return;
+        if (errors.size() == max_errors_per_file) {
+            truncated = true;
+            return;
+        }
+        errors.push_back(e);
+        errors.back().set_following({}, false);
+    };
     for (const auto& variant : names) {
-        Scenario s = doc.load(variant);
+        std::optional<Scenario> loaded;
+        try {
+            loaded.emplace(doc.load(variant));
+        } catch (const InputError& e) {
+            add_error(e);
+            for (const InputError& next : e.following()) add_error(next);
+            truncated = truncated || e.truncated();
+            continue;
+        }
+        const Scenario& s = *loaded;
         std::size_t expects = 0;
         for (const auto& e : s.events) expects += e.expects.size() + (e.expect_error.empty() ? 0 : 1);
         out << doc.file() << (variant.empty() ? "" : " (variant " + variant + ")") << ": valid scenario '" << reporting::printable(s.name) << "': " << s.sites.size()
@@ -292,7 +316,10 @@ int command_validate(const std::string& file, std::ostream& out) {
             out << doc.file() << ":" << w.loc.line << ":" << w.loc.column << ": warning: " << rule_id(w.rule) << ": "
                 << (variant.empty() ? "" : "(variant " + variant + ") ") << reporting::printable(w.detail) << "\n";
     }
-    return 0;
+    if (errors.empty()) return 0;
+    InputError first = errors.front();
+    first.set_following(std::vector<InputError>(errors.begin() + 1, errors.end()), truncated);
+    throw first;
 }
 
 int command_explain(const po::variables_map& vm, const std::string& file, std::ostream& out) {
