@@ -59,6 +59,9 @@ struct LogRecord {
     bool degraded : 1 = false;
     bool has_address : 1 = false;
     ReplicationState state : 3 = ReplicationState::unprotected;
+    /// With has_state: the replication runs home <- recovery after it (reprotected). With `state`,
+    /// it tells which instance serves the VM after the record (Vm::active_slot).
+    bool reversed : 1 = false;
 
     /// The VM, network, site … it applied to (kind none: nothing).
     TextArg target() const { return {target_kind_, target_value_}; }

@@ -63,6 +63,7 @@ namespace {
 void stamp_instance(LogRecord& rec, const Vm& vm) {
     rec.has_state = true;
     rec.state = vm.replication.state;
+    rec.reversed = vm.replication.reversed;
     rec.degraded = vm.replication.degraded;
     rec.azure_after = azure_key(vm.replication);
     const Slot slot = rec.op().starts_with("test_") || rec.op() == "cleanup_test_failover" ? Slot::test : vm.active_slot();

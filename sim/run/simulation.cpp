@@ -1,6 +1,7 @@
 #include "sim/run/simulation.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <iterator>
 #include <map>
@@ -417,9 +418,59 @@ void Simulation::check(const EventSpec& e) {
     }
 }
 
+const std::vector<std::uint32_t>& Simulation::serving_index() const {
+    std::call_once(serving_built_, [this] {
+        // Two passes over the log, counting then filling: the index is exactly as large as the
+        // changes (about one per VM failed over), with no room to spare.
+        const std::size_t vms = world_.vms.size();
+        std::vector<std::uint8_t> last(vms, static_cast<std::uint8_t>(Slot::home));
+        auto serving_after = [](const LogRecord& r) {
+            const bool target = r.state == ReplicationState::failing_over || r.state == ReplicationState::failed_over ||
+                                r.state == ReplicationState::committed;
+            return static_cast<std::uint8_t>(target != r.reversed ? Slot::recovery : Slot::home);
+        };
+        serving_first_.assign(vms + 1, 0);
+        for (const LogRecord& r : log_) {
+            const std::uint32_t v = r.vm();
+            if (!r.has_state || v >= vms) continue;
+            if (const std::uint8_t s = serving_after(r); s != last[v]) {
+                last[v] = s;
+                ++serving_first_[v + 1];
+            }
+        }
+        for (std::size_t v = 0; v < vms; ++v) serving_first_[v + 1] += serving_first_[v];
+        serving_changes_.resize(serving_first_[vms]);
+        std::vector<std::uint32_t> next(serving_first_.begin(), serving_first_.end() - 1);
+        std::fill(last.begin(), last.end(), static_cast<std::uint8_t>(Slot::home));
+        for (const LogRecord& r : log_) {
+            const std::uint32_t v = r.vm();
+            if (!r.has_state || v >= vms) continue;
+            if (const std::uint8_t s = serving_after(r); s != last[v]) {
+                last[v] = s;
+                serving_changes_[next[v]++] = static_cast<std::uint64_t>(r.time) << 1 | s;
+            }
+        }
+    });
+    return serving_first_;
+}
+
 DowntimeMetric Simulation::vm_downtime(Id vm_id, Millis from) const {
     const Vm& vm = world_.vms[vm_id];
     const Millis end = std::max(end_time_, kernel_.now());
+    // The periods in which each instance served the VM: home from 0, then as the changes say.
+    const std::vector<std::uint32_t>& first = serving_index();
+    std::array<std::vector<std::pair<Millis, Millis>>, 2> serving;
+    Millis since = 0;
+    std::size_t slot_serving = static_cast<std::size_t>(Slot::home);
+    for (std::uint32_t i = first[vm_id]; i < first[vm_id + 1]; ++i) {
+        const Millis at = static_cast<Millis>(serving_changes_[i] >> 1);
+        if (at > since) serving[slot_serving].emplace_back(since, at);
+        since = at;
+        slot_serving = static_cast<std::size_t>(serving_changes_[i] & 1);
+    }
+    if (end > since) serving[slot_serving].emplace_back(since, end);
+    // Up where an instance ran, its site up, while it was the one serving (SPEC §9: the time with no
+    // running serving instance is down; a source left running by an unplanned failover does not serve).
     std::vector<std::pair<Millis, Millis>> up;
     for (Slot slot : {Slot::home, Slot::recovery}) {
         const Instance& inst = vm.instance(slot);
@@ -428,13 +479,17 @@ DowntimeMetric Simulation::vm_downtime(Id vm_id, Millis from) const {
         for (auto [a, b] : world_.network.site_down_intervals(inst.site)) down.emplace_back(a, b < 0 ? end : b);
         for (auto [a, b] : inst.up_intervals) {
             Millis start = a, stop = b < 0 ? end : b;
-            // Subtract the site's down intervals from [start, stop).
+            // Subtract the site's down intervals from [start, stop), then keep what it served of the rest.
+            auto keep = [&](Millis from_, Millis to_) {
+                for (auto [sa, sb] : serving[static_cast<std::size_t>(slot)])
+                    if (std::max(sa, from_) < std::min(sb, to_)) up.emplace_back(std::max(sa, from_), std::min(sb, to_));
+            };
             for (auto [da, db] : down) {
                 if (db <= start || da >= stop) continue;
-                if (da > start) up.emplace_back(start, da);
+                if (da > start) keep(start, da);
                 start = std::max(start, db);
             }
-            if (start < stop) up.emplace_back(start, stop);
+            if (start < stop) keep(start, stop);
         }
     }
     return outages_from_up(vm.name, merge(std::move(up)), from, end);

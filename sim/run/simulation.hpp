@@ -2,6 +2,7 @@
 // One run of a scenario: builds the world, replays the events on the kernel, evaluates the
 // expectations, and keeps the log that the reports render.
 #include <functional>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,7 +66,9 @@ public:
     std::uint64_t run_id() const { return run_id_; }
     std::uint64_t kernel_events() const { return kernel_.executed(); }
 
-    /// Downtime of a VM over [from, end] (SPEC §10 metrics). O(intervals of the VM).
+    /// Downtime of a VM over [from, end] (SPEC §9, §10 metrics): the time with no running serving
+    /// instance. O(intervals and serving changes of the VM), after one pass over the log the first
+    /// time any VM's is asked.
     DowntimeMetric vm_downtime(Id vm, Millis from = 0) const;
     /// Downtime of an app: the time any of its VMs is down. O(intervals of its VMs).
     DowntimeMetric app_downtime(const std::string& app, Millis from = 0) const;
@@ -118,6 +121,15 @@ private:
     std::uint64_t seed_ = 0;
     std::uint64_t run_id_ = 0;
     std::function<void()> instant_observer_;
+
+    /// When each VM's serving instance changed (to the replica at a failover, back home at a
+    /// failback …), read from the records' state and direction: VM v's changes are
+    /// serving_changes_[serving_first_[v] .. serving_first_[v + 1]), each (time << 1 | slot), the
+    /// home instance serving before the first. Built once, when a downtime is first asked for.
+    const std::vector<std::uint32_t>& serving_index() const;
+    mutable std::once_flag serving_built_;
+    mutable std::vector<std::uint32_t> serving_first_;
+    mutable std::vector<std::uint64_t> serving_changes_;
 };
 
 }  // namespace drsim

@@ -1496,9 +1496,14 @@ TEST_CASE("downtime: a planned failover with failover 10m and vm_boot 2m is down
     CHECK(r.sim->app_downtime("shop").downtime == 12 * kMinute);
 }
 
-TEST_CASE("downtime: an unplanned failover with the source still up costs nothing") {
+// SPEC §9: the time with no running *serving* instance. The source an unplanned failover leaves
+// running no longer serves: the VM is down until the replica is up, as its clients find it.
+TEST_CASE("downtime: an unplanned failover with the source still up is down until the replica is up") {
     Run r = run_scenario(life_cycle(kEnable + "  - {at: 1h, failover: {vm: web1, type: unplanned}}\n"));
-    CHECK(r.sim->vm_downtime(r.world().vm_id("web1")).downtime == 0);
+    const DowntimeMetric m = r.sim->vm_downtime(r.world().vm_id("web1"));
+    CHECK(m.downtime == 12 * kMinute);
+    REQUIRE(m.outage_intervals.size() == 1);
+    CHECK(m.outage_intervals[0].first == 1 * kHour);
 }
 
 TEST_CASE("downtime: a region outage then an unplanned failover: down from the outage until the replica boots") {
@@ -1789,4 +1794,39 @@ events:
     CHECK(intervals[1].rule == Rule::SiteDown);
     CHECK(intervals[1].detail.find("Oslo is down") != std::string::npos);
     CHECK(run.sim->expectations().at(0).found.find("SITE-DOWN") != std::string::npos);
+}
+
+TEST_CASE("downtime: the time with no running serving instance; a source left running by an unplanned failover does not serve") {
+    // u1: unplanned failover at 1h with its source up: the replica serves from 1h and is up at
+    // 1h7m, so 7m down although the primary never stopped. u2: its site fails at 2h, an unplanned
+    // failover brings it up at 2h7m, and the site coming back at 3h restarts the old primary, which
+    // does not serve: 7m down, one outage.
+    const Run run = run_scenario(R"(
+scenario: t
+fabric: vmm-to-vmm
+timing: {initial_replication: 10m, failover: 5m, vm_boot: 2m}
+sites: [{name: P, kind: onprem}, {name: Q, kind: onprem}, {name: R, kind: onprem}]
+networks:
+  - {name: p, site: P, subnets: [{name: s, prefix: 10.1.0.0/24}]}
+  - {name: q, site: Q, subnets: [{name: s, prefix: 10.2.0.0/24}]}
+  - {name: r, site: R, subnets: [{name: s, prefix: 10.3.0.0/24}]}
+vms:
+  - {name: u1, site: P, nics: [{network: p, subnet: s, ip: 10.1.0.10}]}
+  - {name: u2, site: R, nics: [{network: r, subnet: s, ip: 10.3.0.10}]}
+events:
+  - {at: 0, map_network: {source: p, target: q}}
+  - {at: 0, map_network: {source: r, target: q}}
+  - {at: 1m, enable_replication: {vms: all, target_site: Q}}
+  - {at: 1h, failover: {vm: u1, type: unplanned}}
+  - {at: 2h, site_down: {site: R}}
+  - {at: 2h, failover: {vm: u2, type: unplanned}}
+  - {at: 3h, site_up: {site: R}}
+)");
+    const DowntimeMetric u1 = run.sim->vm_downtime(run.world().vm_id("u1"));
+    CHECK(u1.downtime == 7 * 60'000);
+    CHECK(u1.outages == 1);
+    const DowntimeMetric u2 = run.sim->vm_downtime(run.world().vm_id("u2"));
+    CHECK(u2.downtime == 7 * 60'000);
+    CHECK(u2.outages == 1);
+    CHECK(run.sim->vm_downtime(run.world().vm_id("u1"), 90 * 60'000).downtime == 0);  // from 1h30m
 }
