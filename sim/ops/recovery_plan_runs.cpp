@@ -132,7 +132,11 @@ void RecoveryPlanRuns::fail_over_vms(Id id) {
             Vm& vm = ctx_.world.vms[vm_id];
             const State s = vm.replication.state;
             OpResult result;
-            if (s == State::failing_over || s == State::failed_over || s == State::committed) {
+            // Already failed over: for a failback, only a VM already failing or failed back (its
+            // replication reversed); one failed over and not reprotected is refused as a single
+            // failback is (FAILBACK-NEEDS-REVERSE), not skipped.
+            const bool done = s == State::failing_over || s == State::failed_over || s == State::committed;
+            if (done && (run.op.kind != OpKind::failback || vm.replication.reversed)) {
                 // PLAN-SKIP-FAILED-OVER: already failed over (by an earlier plan or on its own).
                 result.detail = {"skipped: already {}", arg::state(s)};
                 result.decisions.push_back({Rule::PlanSkipFailedOver, {"{} is already {}", arg::vm(vm_id), arg::state(s)}});
