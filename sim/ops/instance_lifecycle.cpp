@@ -79,7 +79,21 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id sour
             by_rule = reip_address(*reip, *src.ip, &rule);
         const bool rule_wins = by_rule && *by_rule != *plan.held_ip && address_usable(world, nic.subnet, *by_rule) &&
                                world.subnets[nic.subnet].addresses.is_free(*by_rule);
-        if (rule_wins) {
+        // A target_ip other than the address reserved (set since, by update_replication, or taken
+        // then) wins over the reservation when it is free now: the reservation gives way and
+        // IP-OVERRIDE decides below; taken, the reservation stands.
+        const bool other_override = plan.held_ip && plan.held_rule == Rule::IpVmmPool && plan.override_ip && *plan.override_ip != *plan.held_ip;
+        const bool override_wins = other_override && address_usable(world, nic.subnet, *plan.override_ip) &&
+                                   world.subnets[nic.subnet].addresses.is_free(*plan.override_ip);
+        if (other_override && !override_wins)
+            out.push_back({Rule::IpOverride, {"target_ip {} is not free in {}: the reservation stands", arg::address(*plan.override_ip),
+                                              arg::subnet(nic.subnet)},
+                           true});
+        if (override_wins) {
+            world.release(plan.held_subnet, *plan.held_ip);
+            out.push_back({Rule::IpVmmPool, {"reservation of {} released: target_ip {} is set on the replication", arg::address(*plan.held_ip),
+                                             arg::address(*plan.override_ip)}});
+        } else if (rule_wins) {
             world.release(plan.held_subnet, *plan.held_ip);
             out.push_back({Rule::IpVmmPool, {"reservation of {} released: the re-IP rule {} gives {}", arg::address(*plan.held_ip),
                                              arg::text(rule->from.to_string() + " -> " + rule->to.to_string(), world.texts),
@@ -96,9 +110,12 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id sour
                                                                    arg::subnet(nic.subnet)},
                                    !followed});
                 }
-                out.push_back({plan.held_rule, {plan.held_rule == Rule::IpVmmPool ? "{}, reserved when replication was enabled, is applied"
-                                                                                  : "{}: the original VM keeps its own address",
-                                                arg::address(*plan.held_ip)}});
+                const bool own = plan.held_rule == Rule::IpVmmPool && plan.override_ip == plan.held_ip;  // the target_ip reserved
+                out.push_back({own ? Rule::IpOverride : plan.held_rule,
+                               {own ? "target_ip {}, reserved when replication was enabled, is applied"
+                                    : plan.held_rule == Rule::IpVmmPool ? "{}, reserved when replication was enabled, is applied"
+                                                                        : "{}: the original VM keeps its own address",
+                                arg::address(*plan.held_ip)}});
                 nic.ip = plan.held_ip;
                 placed.push_back(nic);
                 continue;

@@ -173,19 +173,50 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
 }
 
 // IP-VMM-POOL at enable time: each static NIC with a mapped target reserves its address now — the
-// address a re-IP rule gives when it lies free in the pool (IP-REIP-RULE decides, the reservation
-// follows), else the pool rule's. Returns false (with everything released again) when a pool is full.
-bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_subnet, const std::vector<ReipRule>& reip,
-                            TargetSettings& settings, Decisions& out) {
+// first NIC's target_ip when it is set (IP-OVERRIDE: refused outside the subnet's usable range and
+// pool; taken, the pool rule decides, with a warning), else the address a re-IP rule gives when it
+// lies free in the pool (IP-REIP-RULE decides, the reservation follows), else the pool rule's. A
+// refusal (a target_ip it cannot use, a pool full) leaves everything released again.
+std::optional<OpResult> reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_subnet,
+                                               const std::optional<Ipv4Address>& override_ip, const std::vector<ReipRule>& reip,
+                                               TargetSettings& settings, Decisions& out) {
     const Instance& source = vm.instance(vm.replication.source_slot());
     settings.reserved.assign(source.nics.size(), {kNone, std::nullopt});
+    auto release_all = [&] {
+        for (auto& [s, ip] : settings.reserved)
+            if (ip) w.release(s, *ip);
+        settings.reserved.clear();
+    };
     for (std::size_t i = 0; i < source.nics.size(); ++i) {
         const NicBinding& nic = source.nics[i];
         Id t = mapped_target(w, nic.network);
-        if (t == kNone || nic.dhcp) continue;
+        if (t == kNone || (nic.dhcp && !(i == 0 && override_ip))) continue;
         const std::string source_subnet = nic.subnet != kNone ? w.subnets[nic.subnet].name : "";
         Id subnet = choose_target_subnet(w, t, source_subnet, i == 0 ? override_subnet : "", out);
         if (subnet == kNone) continue;
+        if (i == 0 && override_ip) {
+            const Subnet& sn = w.subnets[subnet];
+            if (!address_usable(w, subnet, *override_ip)) {
+                release_all();
+                const Ipv4Range range = sn.pool ? *sn.pool : sn.usable;
+                return OpResult::refuse(Rule::IpOverride, interned("target_ip " + override_ip->to_string() + " is outside the " +
+                                                                       (sn.pool ? "static pool " : "usable range ") + range.first.to_string() +
+                                                                       "-" + range.last.to_string() + " of subnet " + sn.name + " (" +
+                                                                       sn.prefix.to_string() + ")",
+                                                                   w.texts));
+            }
+            if (w.hold(subnet, *override_ip)) {
+                out.push_back({Rule::IpOverride, interned("target_ip " + override_ip->to_string() + " is free in " + sn.name + " of " +
+                                                              w.networks[t].name + "; reserved now, applied at failover",
+                                                          w.texts)});
+                settings.reserved[i] = {subnet, override_ip};
+                continue;
+            }
+            out.push_back({Rule::IpOverride, interned("target_ip " + override_ip->to_string() + " is taken in " + sn.name + " of " +
+                                                          w.networks[t].name + ": the pool rule decides",
+                                                      w.texts),
+                           true});
+        }
         const ReipRule* rule = nullptr;
         if (auto by_rule = nic.ip ? reip_address(reip, *nic.ip, &rule) : std::nullopt) {
             const std::string how = nic.ip->to_string() + " -> " + by_rule->to_string() + " by rule " + rule->from.to_string() +
@@ -203,16 +234,14 @@ bool reserve_pool_addresses(World& w, const Vm& vm, const std::string& override_
         }
         AddressChoice choice = choose_pool_address(w, subnet, nic.ip, out);
         if (!choice.ok) {
-            for (auto& [s, ip] : settings.reserved)
-                if (ip) w.release(s, *ip);
-            settings.reserved.clear();
-            return false;
+            release_all();
+            return OpResult::refuse(Rule::AddrSubnetFull, out.back().detail());
         }
         Decision& chosen = out.back();
         chosen = {chosen.rule, interned(w.render(chosen.detail()) + "; reserved now, applied at failover", w.texts), chosen.warning};
         settings.reserved[i] = {subnet, choice.ip};
     }
-    return true;
+    return std::nullopt;
 }
 
 // Calls `visit(network)` once for each network the instance's NICs are on, in NIC order (a VM has
@@ -320,8 +349,8 @@ OpResult enable_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     if (w.fabric() == Fabric::vmm_to_vmm) {
         TargetSettings reservations;
         const std::vector<ReipRule> reip = ctx.reip_rules(op.reip, vm_id, "");
-        if (!reserve_pool_addresses(w, vm, op.target_subnet, reip, reservations, result.decisions))
-            return OpResult::refuse(Rule::AddrSubnetFull, result.decisions.back().detail());
+        if (auto refusal = reserve_pool_addresses(w, vm, op.target_subnet, override_ip, reip, reservations, result.decisions))
+            return *refusal;
         r.current_settings() = TargetSettings{};
         r.current_settings().reserved = std::move(reservations.reserved);
     } else {
