@@ -113,15 +113,18 @@ void Simulation::run() {
     // The state at the start is the one after the events at time 0 (a mapping made at 0 is the
     // design, not a change): observed now only when nothing happens at 0.
     if (first_end_ == 0 || event(order_[0]).at > 0) observe_reachability(false);
-    if (first_end_ > 0) schedule_event(0);
+    if (first_end_ > 0) schedule_event(0, first_end_);
     run_kernel();
-    // `at: end`: after the last event has settled. Operations at `end` run then, in file order, and
-    // may start jobs; the checks at `end` look once those have settled too, so that what they see
-    // (a state, a downtime) is the run's last word.
+    // `at: end`: after the last event has settled. Operations at `end` run then, in file order, as
+    // the events of any instant do (each after what the one before set going at that instant, a
+    // plan's shutdown step say), and may start jobs; reachability is observed at each instant as
+    // ever. The checks at `end` look once all that has settled, so that what they see (a state, a
+    // downtime) is the run's last word.
     end_time_ = kernel_.now();
-    for (std::size_t i = first_end_; i < order_.size(); ++i)
-        if (event(order_[i]).op.kind != OpKind::expect) dispatch(order_[i]);
-    run_kernel();
+    if (const std::size_t first_op = skip_end_checks(first_end_); first_op < order_.size()) {
+        schedule_event(first_op, order_.size());
+        run_kernel();
+    }
     end_time_ = kernel_.now();
     observe_reachability(true);
     for (std::size_t i = first_end_; i < order_.size(); ++i)
@@ -250,18 +253,24 @@ void Simulation::list_unexpected_refusals() {
     expectations_ = std::move(merged);
 }
 
-void Simulation::schedule_event(std::size_t position) {
+std::size_t Simulation::skip_end_checks(std::size_t position) const {
+    while (position < order_.size() && event(order_[position]).at_end && event(order_[position]).op.kind == OpKind::expect)
+        ++position;
+    return position;
+}
+
+void Simulation::schedule_event(std::size_t position, std::size_t end) {
     const EventSpec& e = event(order_[position]);
-    kernel_.schedule_at(std::max(e.at, kernel_.now()), [this, position] {
+    kernel_.schedule_at(e.at_end ? kernel_.now() : std::max(e.at, kernel_.now()), [this, position, end] {
         // Determinism and intent: a scenario event at time t runs after every job transition due
         // at t (a job that ends at t has ended for an operation at t). Jobs scheduled at t are
         // already in the queue, so yield to them by going to the back of the line at t.
         if (auto next = kernel_.next_time(); next && *next == kernel_.now()) {
-            schedule_event(position);
+            schedule_event(position, end);
             return;
         }
         dispatch(order_[position]);
-        if (position + 1 < first_end_) schedule_event(position + 1);
+        if (const std::size_t next = skip_end_checks(position + 1); next < end) schedule_event(next, end);
     });
 }
 

@@ -83,7 +83,11 @@ public:
     const std::vector<std::pair<std::string, std::vector<Id>>>& apps() const { return apps_; }
 
 private:
-    void schedule_event(std::size_t index);
+    /// Schedules the event at `position` of order_, which schedules the next one up to `end`
+    /// (exclusive) when it has run; `at: end` checks are passed over (they look after all settles).
+    void schedule_event(std::size_t position, std::size_t end);
+    /// The position of the first event from `position` on that is not an `at: end` check.
+    std::size_t skip_end_checks(std::size_t position) const;
     /// Runs the kernel until it is empty, probing reachability at the end of each instant.
     void run_kernel();
     void observe_reachability(bool log_changes);
