@@ -40,7 +40,13 @@ drsim_exit_test(cli/validate-every-variant 2 validate ${CMAKE_CURRENT_SOURCE_DIR
 # Whole numbers only: "-1" is refused, not read as 2^64-1; --runs and --jobs have their bounds.
 set(DRSIM_SMALL ${PROJECT_SOURCE_DIR}/scenarios/seeds/a2a-01-mapping-both-directions.yaml)
 drsim_exit_test(cli/negative-runs 2 sweep ${DRSIM_SMALL} --runs -1 MATCH "'-1' for option '--runs' is invalid: expected a whole number")
-drsim_exit_test(cli/huge-runs 2 sweep ${DRSIM_SMALL} --runs 18446744073709551615 MATCH "option '--runs' is invalid.* 0 to 10000000")
+drsim_exit_test(cli/huge-runs 2 sweep ${DRSIM_SMALL} --runs 18446744073709551615 MATCH "option '--runs' is invalid.* 1 to 10000000")
+drsim_exit_test(cli/zero-jobs 2 sweep ${DRSIM_SMALL} --runs 2 --jobs 0 MATCH "'0' for option '--jobs' is invalid: expected a whole number from 1 to 1024")
+# The report or the run lines on standard output take the text's place: nothing follows them.
+drsim_exit_test(cli/report-to-stdout-alone 0 run --report - ${DRSIM_SMALL} MATCH "</html>\n$")
+# The report names the seed the run drew from (--seed), not the file's.
+drsim_exit_test(cli/report-names-run-seed 0 run --seed 4242 --report - ${DRSIM_SMALL} MATCH "Azure to Azure</td><td>4242</td>")
+drsim_exit_test(cli/runs-out-to-stdout-alone 0 sweep ${DRSIM_SMALL} --runs 2 --runs-out - MATCH "base\"]}\n$")
 drsim_exit_test(cli/negative-seed 2 sweep ${DRSIM_SMALL} --runs 2 --seed=-1 MATCH "'-1' for option '--seed' is invalid")
 drsim_exit_test(cli/negative-jobs 2 sweep ${DRSIM_SMALL} --runs 2 -j -2 MATCH "'-2' for option '--jobs' is invalid")
 drsim_exit_test(cli/negative-run 2 run ${DRSIM_SMALL} --run -1 MATCH "'-1' for option '--run' is invalid")

@@ -67,26 +67,26 @@ constexpr const char* kUsage =
 
 // A whole number on the command line: digits only, so that "-1" is refused rather than read as
 // 2^64-1 (as Boost's lexical cast reads it), and no more than the option allows.
-template <std::uint64_t Max>
+template <std::uint64_t Min, std::uint64_t Max>
 struct Whole {
     std::uint64_t value = 0;
 };
-template <std::uint64_t Max>
-void validate(boost::any& v, const std::vector<std::string>& values, Whole<Max>*, int) {
+template <std::uint64_t Min, std::uint64_t Max>
+void validate(boost::any& v, const std::vector<std::string>& values, Whole<Min, Max>*, int) {
     po::validators::check_first_occurrence(v);
     const std::string& text = po::validators::get_single_string(values);
     std::uint64_t n = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n > Max)
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n < Min || n > Max)
     {
-        po::error_with_option_name e("the argument '%value%' for option '%canonical_option%' is invalid: expected a whole number from 0 to " +
-                                     std::to_string(Max));
+        po::error_with_option_name e("the argument '%value%' for option '%canonical_option%' is invalid: expected a whole number from " +
+                                     std::to_string(Min) + " to " + std::to_string(Max));
         e.set_substitute("value", text);
         throw e;
     }
-    v = Whole<Max>{n};
+    v = Whole<Min, Max>{n};
 }
-using AnyWhole = Whole<std::numeric_limits<std::uint64_t>::max()>;
+using AnyWhole = Whole<0, std::numeric_limits<std::uint64_t>::max()>;
 constexpr std::uint64_t kMaxRuns = 10'000'000;  // per variant: each run's figures are kept for the percentiles
 constexpr std::uint64_t kMaxJobs = 1024;
 template <typename T>
@@ -151,10 +151,10 @@ Command make_command(const std::string& name) {
                     "Runs each variant N times; run r draws its random timings and faults from (S, r, name). Prints the\n"
                     "summary: per variant, the share of runs whose expectations all held, and per metric count, mean, p50,\n"
                     "p90, p99 (nearest rank) and max. The summary is the same bytes whatever J and however runs are spread.";
-        c.options.add_options()("runs", po::value<Whole<kMaxRuns>>(), "runs per variant (1 to 10,000,000)")(
+        c.options.add_options()("runs", po::value<Whole<1, kMaxRuns>>(), "runs per variant (1 to 10,000,000)")(
             "seed", po::value<AnyWhole>(), "the sweep's seed (default: the scenario's)")(
             "variant", po::value<std::vector<std::string>>(), "a variant to sweep (repeatable; default: base and every variant)")(
-            "jobs,j", po::value<Whole<kMaxJobs>>(), "runs at once, 1 to 1,024 (default: the number of cores)")(
+            "jobs,j", po::value<Whole<1, kMaxJobs>>(), "runs at once, 1 to 1,024 (default: the number of cores)")(
             "shard", po::value<std::string>(), "K/M: run only share K (1..M) of M, for a job array; merge with sweep-merge")(
             "runs-out", po::value<std::string>(), "write one JSON line per run to FILE")(
             "json", po::value<std::string>(), "write the summary as JSON to FILE (- for standard output)");
@@ -224,9 +224,11 @@ int command_run(const po::variables_map& vm, const std::string& file, std::ostre
     Simulation& sim = *sim_holder;
     sim.run();
     const bool json_to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
-    // A table on standard output (--csv - or --metrics-csv -) takes the timeline's place, as JSON does.
+    // A table or the report on standard output (--csv -, --metrics-csv -, --report -) takes the
+    // timeline's place, as JSON does.
     const bool csv_to_stdout = (vm.count("csv") && vm["csv"].as<std::string>() == "-") ||
-                               (vm.count("metrics-csv") && vm["metrics-csv"].as<std::string>() == "-");
+                               (vm.count("metrics-csv") && vm["metrics-csv"].as<std::string>() == "-") ||
+                               (vm.count("report") && vm["report"].as<std::string>() == "-");
     ReportOptions options;
     options.verbose = vm.count("verbose") > 0;
     reporting::Document doc;
@@ -393,7 +395,8 @@ int write_sweep(const po::variables_map& vm, const SweepPlan& plan, const std::v
         outputs.push_back({"--runs-out", vm["runs-out"].as<std::string>(), std::move(lines)});
     }
     const nlohmann::json summary = sweep_summary(plan, runs);
-    const bool to_stdout = vm.count("json") && vm["json"].as<std::string>() == "-";
+    const bool to_stdout = (vm.count("json") && vm["json"].as<std::string>() == "-") ||
+                           (vm.count("runs-out") && vm["runs-out"].as<std::string>() == "-");
     if (vm.count("json")) outputs.push_back({"--json", vm["json"].as<std::string>(), summary.dump(2) + "\n"});
     if (!to_stdout) outputs.push_back({"the summary", "-", sweep_summary_text(summary)});  // all or none, as the files
     write_outputs(outputs, out);
@@ -417,10 +420,10 @@ int sweep_under_mpi(const po::variables_map& vm, const ScenarioDocument& doc, co
 }
 
 int command_sweep(const po::variables_map& vm, const std::string& file, std::ostream& out, std::ostream& err) {
-    if (!vm.count("runs") || whole<Whole<kMaxRuns>>(vm, "runs") == 0) throw InputError("sweep needs --runs N (N >= 1) (see drsim sweep --help)");
+    if (!vm.count("runs") || whole<Whole<1, kMaxRuns>>(vm, "runs") == 0) throw InputError("sweep needs --runs N (N >= 1) (see drsim sweep --help)");
     const ScenarioDocument doc = ScenarioDocument::from_file(file);
     SweepPlan plan;
-    plan.runs = whole<Whole<kMaxRuns>>(vm, "runs");
+    plan.runs = whole<Whole<1, kMaxRuns>>(vm, "runs");
     if (vm.count("variant")) {
         plan.variants = vm["variant"].as<std::vector<std::string>>();
     } else {
@@ -430,7 +433,7 @@ int command_sweep(const po::variables_map& vm, const std::string& file, std::ost
     const Scenario base = doc.load(plan.variants.front());  // validates, and names the scenario
     plan.scenario = base.name;
     plan.seed = vm.count("seed") ? whole<AnyWhole>(vm, "seed") : base.seed;
-    const unsigned jobs = vm.count("jobs") ? std::max(1u, static_cast<unsigned>(whole<Whole<kMaxJobs>>(vm, "jobs")))
+    const unsigned jobs = vm.count("jobs") ? std::max(1u, static_cast<unsigned>(whole<Whole<1, kMaxJobs>>(vm, "jobs")))
                                            : std::max(1u, std::thread::hardware_concurrency());
     auto [shard, shards] = vm.count("shard") ? parse_shard(vm["shard"].as<std::string>()) : std::pair<std::uint64_t, std::uint64_t>{0, 1};
     if (shards > 1 && !vm.count("runs-out"))

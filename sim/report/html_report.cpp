@@ -1202,7 +1202,10 @@ reporting::Section summary_section(const ReportContext& ctx) {
     if (!counts.all_held()) s.tone = reporting::Tone::refused;
     reporting::Table t{"", {"scenario", "file", "fabric", "seed", "simulated", "sites", "networks", "subnets", "vms", "clients", "records"}, {}, {}};
     t.rows.push_back({spec.name + (spec.variant.empty() ? "" : " (variant " + spec.variant + ")"), spec.file,
-                      kFabrics[static_cast<std::size_t>(spec.fabric)], std::to_string(spec.seed), format_duration(ctx.end),
+                      kFabrics[static_cast<std::size_t>(spec.fabric)],
+                      // The seed the run drew from (--seed, else the file's), and the sweep run it replays.
+                      std::to_string(sim.seed()) + (sim.run_id() != 0 ? ", run " + std::to_string(sim.run_id()) : ""),
+                      format_duration(ctx.end),
                       format_count(w.sites.size()), format_count(w.networks.size()), format_count(w.subnets.size()),
                       format_count(w.vms.size()), format_count(w.clients.size()), format_count(sim.log().size())});
     s.tables.push_back(std::move(t));
