@@ -86,8 +86,10 @@ std::optional<std::vector<NicBinding>> place_nics(OperationContext& ctx, Id sour
         const bool override_wins = other_override && address_usable(world, nic.subnet, *plan.override_ip) &&
                                    world.subnets[nic.subnet].addresses.is_free(*plan.override_ip);
         if (other_override && !override_wins)
-            out.push_back({Rule::IpOverride, {"target_ip {} is not free in {}: the reservation stands", arg::address(*plan.override_ip),
-                                              arg::subnet(nic.subnet)},
+            out.push_back({Rule::IpOverride, {address_usable(world, nic.subnet, *plan.override_ip)
+                                                  ? "target_ip {} is taken in {}: the reservation stands"
+                                                  : "target_ip {} is outside the usable range or pool of {}: the reservation stands",
+                                              arg::address(*plan.override_ip), arg::subnet(nic.subnet)},
                            true});
         if (override_wins) {
             world.release(plan.held_subnet, *plan.held_ip);

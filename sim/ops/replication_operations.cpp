@@ -172,6 +172,16 @@ std::optional<OpResult> check_vmm_enable(const World& w, const Vm& vm, Id target
     return std::nullopt;
 }
 
+// IP-OVERRIDE refused: `ip` lies outside the usable range, or the static pool, of `subnet`.
+OpResult outside_usable(const World& w, Id subnet, Ipv4Address ip) {
+    const Subnet& sn = w.subnets[subnet];
+    const Ipv4Range range = sn.pool ? *sn.pool : sn.usable;
+    return OpResult::refuse(Rule::IpOverride, interned("target_ip " + ip.to_string() + " is outside the " +
+                                                           (sn.pool ? "static pool " : "usable range ") + range.first.to_string() + "-" +
+                                                           range.last.to_string() + " of subnet " + sn.name + " (" + sn.prefix.to_string() + ")",
+                                                       w.texts));
+}
+
 // IP-VMM-POOL at enable time: each static NIC with a mapped target reserves its address now — the
 // first NIC's target_ip when it is set (IP-OVERRIDE: refused outside the subnet's usable range and
 // pool; taken, the pool rule decides, with a warning), else the address a re-IP rule gives when it
@@ -198,12 +208,7 @@ std::optional<OpResult> reserve_pool_addresses(World& w, const Vm& vm, const std
             const Subnet& sn = w.subnets[subnet];
             if (!address_usable(w, subnet, *override_ip)) {
                 release_all();
-                const Ipv4Range range = sn.pool ? *sn.pool : sn.usable;
-                return OpResult::refuse(Rule::IpOverride, interned("target_ip " + override_ip->to_string() + " is outside the " +
-                                                                       (sn.pool ? "static pool " : "usable range ") + range.first.to_string() +
-                                                                       "-" + range.last.to_string() + " of subnet " + sn.name + " (" +
-                                                                       sn.prefix.to_string() + ")",
-                                                                   w.texts));
+                return outside_usable(w, subnet, *override_ip);
             }
             if (w.hold(subnet, *override_ip)) {
                 out.push_back({Rule::IpOverride, interned("target_ip " + override_ip->to_string() + " is free in " + sn.name + " of " +
@@ -418,6 +423,11 @@ OpResult update_replication(OperationContext& ctx, Id vm_id, const OperationSpec
     }
     std::string new_subnet = op.target_subnet.empty() ? std::string{w.held_text(settings.subnet)} : op.target_subnet;
     std::optional<Ipv4Address> new_ip = op.target_ip ? op.target_ip : settings.ip;
+    // VMM -> VMM: the address reserved at enable names the subnet the first NIC lands in; the new
+    // target_ip must lie in its usable range and pool, as at enable.
+    if (op.target_ip && new_network == kNone && !settings.reserved.empty() && settings.reserved[0].first != kNone) {
+        if (!address_usable(w, settings.reserved[0].first, *op.target_ip)) return outside_usable(w, settings.reserved[0].first, *op.target_ip);
+    }
     if (op.target_ip && new_network != kNone) {
         if (auto refusal = check_override_ip(w, vm, new_network, kNone, new_subnet, *op.target_ip, target_site)) return *refusal;
     }
