@@ -125,12 +125,8 @@ void finish_reprotect(OperationContext& ctx, Id vm_id) {
     r.job = {};
     r.state = State::protected_;
     Decisions d;
-    if (r.unprotected_since >= 0) {
-        r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
-        d.push_back({Rule::UnprotectedWindow,
-                     {"protected again after {} unprotected", arg::duration(ctx.now() - r.unprotected_since, ctx.world.texts)}});
-        r.unprotected_since = -1;
-    }
+    if (const auto length = r.close_unprotected(ctx.now()))
+        d.push_back({Rule::UnprotectedWindow, {"protected again after {} unprotected", arg::duration(*length, ctx.world.texts)}});
     if (ctx.world.fabric() == Fabric::azure_to_azure) {  // other fabrics keep the original VM for failback
         Instance& old = vm.instance(r.target_slot());
         if (old.exists) {

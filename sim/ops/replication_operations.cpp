@@ -129,7 +129,10 @@ void finish_enable(OperationContext& ctx, Id vm_id) {
         return;
     }
     r.state = State::protected_;
-    ctx.log_done("enable_replication", vm);
+    Decisions d;  // a VM disabled after a commit and enabled again: protected again only now
+    if (const auto length = r.close_unprotected(ctx.now()))
+        d.push_back({Rule::UnprotectedWindow, {"protected again after {} unprotected", arg::duration(*length, ctx.world.texts)}});
+    ctx.log_done("enable_replication", vm, std::move(d));
 }
 
 // VMM fabrics at enable time: the cloud pair (MAP-TARGET-AVAILABLE) and, VMM -> VMM, the replica's
@@ -484,10 +487,8 @@ OpResult disable_replication(OperationContext& ctx, Id vm_id, const OperationSpe
         remove_instance(ctx, vm.instance(Slot::recovery));
         result.decisions.push_back({Rule::DisableReplication, "the replica, not serving, was removed; its addresses are free"});
     }
-    if (r.unprotected_since >= 0) {
-        r.unprotected_windows.emplace_back(r.unprotected_since, ctx.now());
-        r.unprotected_since = -1;
-    }
+    // UNPROTECTED-WINDOW: a window open since a commit stays open: without replication the VM is no
+    // more protected than before (it closes when a new replication is protected).
     r.reversed = active == Slot::recovery;
     r.state = State::unprotected;
     r.degraded = false;

@@ -184,6 +184,15 @@ struct Replication {
         if (!reverse) reverse = std::make_unique<TargetSettings>();
         return *reverse;
     }
+    /// UNPROTECTED-WINDOW: protection is back at `now` (a reprotect or a new initial replication
+    /// done): closes the open window and gives its length; nullopt when none was open.
+    std::optional<Millis> close_unprotected(Millis now) {
+        if (unprotected_since < 0) return std::nullopt;
+        const Millis length = now - unprotected_since;
+        unprotected_windows.emplace_back(unprotected_since, now);
+        unprotected_since = -1;
+        return length;
+    }
     /// UNPROTECTED-WINDOW: the time without protection up to `end`, the open window included.
     Millis unprotected_time(Millis end) const {
         Millis total = 0;

@@ -860,6 +860,19 @@ TEST_CASE("life cycle: commit opens the unprotected window, reprotect closes it 
         Run r = run_scenario(life_cycle(kEnable + kFailover));
         CHECK(r.vm("web1").replication.unprotected_since == -1);
     }
+    SUBCASE("disabled after the commit: still open; enabled again: closed when protected") {
+        Run disabled = run_scenario(life_cycle(kEnable + kFailover + kCommit + "  - {at: 1h20m, disable_replication: {vm: web1}}\n"));
+        CHECK(disabled.vm("web1").replication.unprotected_since == 1 * kHour + 15 * kMinute);
+        CHECK(disabled.vm("web1").replication.unprotected_windows.empty());
+        Run again = run_scenario(life_cycle(kEnable + kFailover + kCommit + "  - {at: 1h20m, disable_replication: {vm: web1}}\n" +
+                                            "  - {at: 2h, enable_replication: {vm: web1, target_site: East Asia}}\n"));
+        const Replication& rep = again.vm("web1").replication;
+        CHECK(rep.state == ReplicationState::protected_);
+        CHECK(rep.unprotected_since == -1);
+        REQUIRE(rep.unprotected_windows.size() == 1);
+        CHECK(rep.unprotected_windows[0].first == 1 * kHour + 15 * kMinute);
+        CHECK(rep.unprotected_windows[0].second > 2 * kHour);
+    }
 }
 
 // REPROTECT-REMOVES-OLD (SPEC §4, A2A): reprotect removes the old primary once the resync ends,
