@@ -59,6 +59,11 @@ void merge_named(YamlNode& base, const YamlNode& patch, std::string_view key, co
         if (name.empty())
             fail(file, item.loc, "an item of '" + std::string{key} + "' in a patch needs a 'name' (items merge by name)");
         auto it = index.find(name);
+        // `remove:` is the patch's word, not the item's: true removes it; false or empty (absent)
+        // merges the rest of the item.
+        const YamlNode* remove = item.find("remove");
+        if (remove && !remove->is_null() && !(remove->is_scalar() && (remove->text == "true" || remove->text == "false")))
+            fail(file, remove->loc, "'remove': expected true or false, found " + describe_node(*remove));
         if (removes(item)) {
             if (it == index.end() || removed[it->second]) {
                 std::vector<std::string> names;
@@ -71,11 +76,19 @@ void merge_named(YamlNode& base, const YamlNode& patch, std::string_view key, co
             removed[it->second] = true;
             continue;
         }
+        YamlNode merged = item;
+        if (remove)
+            for (std::size_t i = 0; i + 1 < merged.items.size(); i += 2)
+                if (merged.items[i].text == "remove") {
+                    merged.items.erase(merged.items.begin() + static_cast<std::ptrdiff_t>(i),
+                                       merged.items.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+                    break;
+                }
         if (it != index.end() && !removed[it->second]) {
-            merge(base.items[it->second], item, key, file);
+            merge(base.items[it->second], merged, key, file);
         } else {
             index[name] = base.items.size();
-            base.items.push_back(item);
+            base.items.push_back(std::move(merged));
             removed.push_back(false);
         }
     }
@@ -138,7 +151,7 @@ std::vector<VariantInfo> variants_of(const YamlNode& root, const std::string& fi
                 fail(file, name->loc, "duplicate variant '" + name->text + "' (first at line " + std::to_string(other.loc.line) + ")");
         const YamlNode* patch = v.find("patch");
         if (!patch) fail(file, v.loc, "variant '" + name->text + "' needs a 'patch' (a mapping of what it changes)");
-        require_mapping(*patch, file, "'patch' of variant '" + name->text + "'");
+        if (!patch->is_null()) require_mapping(*patch, file, "'patch' of variant '" + name->text + "'");  // empty: no change
         if (const YamlNode* nested = patch->find("variants")) fail(file, nested->loc, "a patch cannot declare variants");
         const YamlNode* description = v.find("description");
         out.push_back({name->text, description && description->is_scalar() ? description->text : "", v.loc});
@@ -173,6 +186,7 @@ YamlNode apply_variant(const YamlNode& root, const std::string& name, const std:
         const YamlNode& k = patch.items[i];
         const YamlNode& v = patch.items[i + 1];
         if (k.text == "events_replace") {
+            if (v.is_null()) continue;  // empty: absent, false
             if (!v.is_scalar() || (v.text != "true" && v.text != "false"))
                 fail(file, v.loc, "'events_replace': expected true or false, found " + describe_node(v));
             replace_events = v.text == "true";

@@ -347,6 +347,21 @@ TEST_CASE("optional keys given an empty value count as absent, for the schema as
         "sites: [{name: A, kind: azure, geo: }, {name: B, kind: azure}]\n"
         "networks: [{name: n, site: A, address_space: , subnets: [{name: s, prefix: 10.0.0.0/24, pool: }]}]\n"
         "vms:\nevents:\nvariants:\n";
+    // In variants too: an empty patch changes nothing; an empty events_replace or remove is absent.
+    const std::string with_variants = text.substr(0, text.size() - std::string{"variants:\n"}.size()) +
+                                      "variants:\n  - {name: same, patch: }\n"
+                                      "  - {name: kept, patch: {events_replace: , sites: [{name: B, remove: , geo: Europe}]}}\n";
+    CHECK_MESSAGE(validator.validate(yaml_text_to_json(with_variants)).empty(), join(validator.validate(yaml_text_to_json(with_variants))));
+    try {
+        const drsim::ScenarioDocument doc = drsim::ScenarioDocument::from_text(with_variants, "empty.yaml");
+        REQUIRE(doc.variants().size() == 2);
+        CHECK(doc.load("same").sites.size() == 2);
+        const drsim::Scenario kept = doc.load("kept");
+        REQUIRE(kept.sites.size() == 2);
+        CHECK(kept.sites[1].geo == "Europe");
+    } catch (const drsim::InputError& e) {
+        FAIL_CHECK("the loader refuses empty values in variants: " << e.what());
+    }
     auto errors = validator.validate(yaml_text_to_json(text));
     CHECK_MESSAGE(errors.empty(), join(errors));
     try {
