@@ -852,15 +852,17 @@ reporting::Diagram topology(const ReportContext& ctx, bool after) {
                 if (!inst.exists) continue;
                 const bool runs = w.running(inst);
                 const char* role = slot == Slot::test ? " (test)" : slot == Slot::recovery ? " (replica)" : "";
-                const NicBinding* nic = inst.nics.empty() ? nullptr : &inst.nics[0];
-                if (!nic || nic->subnet == kNone) {
-                    occ.add_unplaced(inst.site, vm.name + role);
-                    continue;
+                // On each subnet one of its NICs is on (a VM with NICs on two subnets shows on both).
+                bool placed = false;
+                for (const NicBinding& nic : inst.nics) {
+                    if (nic.subnet == kNone) continue;
+                    placed = true;
+                    if (occ.lines[nic.subnet].size() < occ.limit)
+                        occ.add(nic.subnet, vm.name + role + " " + (nic.ip ? nic.ip->to_string() : "no address") + (runs ? "" : " (stopped)"));
+                    else
+                        ++occ.count[nic.subnet];
                 }
-                if (occ.lines[nic->subnet].size() < occ.limit)
-                    occ.add(nic->subnet, vm.name + role + " " + (nic->ip ? nic->ip->to_string() : "no address") + (runs ? "" : " (stopped)"));
-                else
-                    ++occ.count[nic->subnet];
+                if (!placed) occ.add_unplaced(inst.site, vm.name + role);
             }
         }
     } else {
@@ -872,14 +874,16 @@ reporting::Diagram topology(const ReportContext& ctx, bool after) {
                 if (site != kNone) occ.add_unplaced(site, vs.name);
                 continue;
             }
-            const Id net = w.network_id(entry.nics[0].network);
-            const Id sub = net == kNone ? kNone : w.subnet_of(net, entry.nics[0].subnet);
-            if (sub == kNone) continue;
-            const std::optional<Ipv4Address> ip = spec.nic_ip(vs, 0);
-            if (occ.lines[sub].size() < occ.limit)
-                occ.add(sub, vs.name + " " + (ip ? ip->to_string() : "dhcp"));
-            else
-                ++occ.count[sub];
+            for (std::size_t k = 0; k < entry.nics.size(); ++k) {
+                const Id net = w.network_id(entry.nics[k].network);
+                const Id sub = net == kNone ? kNone : w.subnet_of(net, entry.nics[k].subnet);
+                if (sub == kNone) continue;
+                const std::optional<Ipv4Address> ip = spec.nic_ip(vs, k);
+                if (occ.lines[sub].size() < occ.limit)
+                    occ.add(sub, vs.name + " " + (ip ? ip->to_string() : "dhcp"));
+                else
+                    ++occ.count[sub];
+            }
         }
     }
 

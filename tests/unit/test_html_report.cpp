@@ -144,3 +144,23 @@ TEST_CASE("HTML report: the same scenario and seed give the same bytes") {
     const Run b = run();
     CHECK(reporting::render_html(build_html_report(*a.sim)) == reporting::render_html(build_html_report(*b.sim)));
 }
+
+TEST_CASE("HTML report: the topology shows a VM on every subnet one of its NICs is on, before and after") {
+    Run r;
+    r.scenario = std::make_unique<Scenario>(load_scenario_text(R"(
+scenario: two NICs
+sites: [{name: East US, kind: azure}]
+networks:
+  - {name: v, site: East US, address_space: [10.0.0.0/16], subnets: [{name: a, prefix: 10.0.1.0/24}, {name: b, prefix: 10.0.2.0/24}]}
+vms:
+  - {name: multi, site: East US, nics: [{network: v, subnet: a, ip: dhcp}, {network: v, subnet: b, ip: 10.0.2.10}]}
+)", "nics.yaml"));
+    r.sim = std::make_unique<Simulation>(*r.scenario);
+    r.sim->run();
+    const std::string html = reporting::render_html(build_html_report(*r.sim));
+    CHECK(has(html, "multi dhcp"));         // before: the first NIC, on a
+    CHECK(has(html, "multi 10.0.1.4"));     // after: the address DHCP gave it
+    std::size_t second = 0;                 // the second NIC, on b, in both drawings
+    for (std::size_t at = html.find("multi 10.0.2.10"); at != std::string::npos; at = html.find("multi 10.0.2.10", at + 1)) ++second;
+    CHECK(second == 2);
+}
