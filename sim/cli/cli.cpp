@@ -356,10 +356,15 @@ int command_compare(const po::variables_map& vm, const std::string& file, std::o
     if (vm.count("csv")) outputs.push_back({"--csv", vm["csv"].as<std::string>(), reporting::render_csv(table)});
     if (!to_stdout) {  // the table on standard output: one of the outputs (all or none)
         std::ostringstream text;
-        text << "drsim compare: " << reporting::printable(c.scenario) << " (" << c.variants.size() << " designs, seed " << c.seed << ")\n\n"
+        text << "drsim compare: " << reporting::printable(c.scenario) << " (" << c.variants.size()
+             << (c.variants.size() == 1 ? " design" : " designs") << ", seed " << c.seed << ")\n\n"
              << reporting::render_text(table) << "\n";
-        for (const auto& v : c.variants)
-            if (!v.description.empty()) text << v.name << ": " << reporting::printable(v.description) << "\n";
+        for (const auto& v : c.variants) {
+            // A folded YAML description ends with a line break: not part of what it says.
+            std::string_view description = v.description;
+            while (!description.empty() && (description.back() == '\n' || description.back() == ' ')) description.remove_suffix(1);
+            if (!description.empty()) text << v.name << ": " << reporting::printable(std::string{description}) << "\n";
+        }
         text << "\n" << (c.all_held() ? "OK: every design held its expectations" : "FAILED: some designs did not hold their expectations") << "\n";
         outputs.push_back({"the table", "-", std::move(text).str()});
     }
