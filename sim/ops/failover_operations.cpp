@@ -115,7 +115,8 @@ void finish_failover(OperationContext& ctx, Id vm_id) {
     vm.replication.state = State::failed_over;
     ctx.log_done(vm.replication.failback_job ? "failback" : "failover", vm);
     if (vm.replication.plan_run != kNone) ctx.plan_vm_done(vm_id);  // the plan boots it with its group
-    else boot_instance(ctx, vm_id, vm.replication.target_slot());
+    else if (vm.instance(vm.replication.target_slot()).exists) boot_instance(ctx, vm_id, vm.replication.target_slot());
+    // (a replica deleted while it was failing over has nothing to boot)
 }
 
 void finish_reprotect(OperationContext& ctx, Id vm_id) {

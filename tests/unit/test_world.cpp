@@ -1843,3 +1843,10 @@ events:
     CHECK(u2.outages == 1);
     CHECK(run.sim->vm_downtime(run.world().vm_id("u1"), 90 * 60'000).downtime == 0);  // from 1h30m
 }
+
+TEST_CASE("a replica deleted while it fails over has nothing to boot: no boot record follows the failover") {
+    Run r = run_scenario(life_cycle(kEnable + kFailover + "  - {at: 1h5m, delete_vm: {vm: web1, instance: replica}}\n"));
+    CHECK(r.done_record("failover", "web1", 1 * kHour + 10 * kMinute) != nullptr);
+    for (const auto& rec : r.sim->log()) CHECK(rec.op() != "vm_boot");
+    CHECK_FALSE(r.vm("web1").instance(Slot::recovery).exists);
+}
