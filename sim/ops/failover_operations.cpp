@@ -126,8 +126,7 @@ void finish_reprotect(OperationContext& ctx, Id vm_id) {
     r.job = {};
     r.state = State::protected_;
     Decisions d;
-    if (const auto length = r.close_unprotected(ctx.now()))
-        d.push_back({Rule::UnprotectedWindow, {"protected again after {} unprotected", arg::duration(*length, ctx.world.texts)}});
+    close_unprotected_window(ctx, r, d);
     if (ctx.world.fabric() == Fabric::azure_to_azure) {  // other fabrics keep the original VM for failback
         Instance& old = vm.instance(r.target_slot());
         if (old.exists) {
@@ -282,6 +281,11 @@ OpResult reprotect(OperationContext& ctx, Id vm_id, const OperationSpec& op) {
     r.job = ctx.kernel.schedule_in(d, [&ctx, vm_id] { finish_reprotect(ctx, vm_id); });
     result.phase = Phase::start;
     return result;
+}
+
+void close_unprotected_window(OperationContext& ctx, Replication& r, Decisions& out) {
+    if (const auto length = r.close_unprotected(ctx.now()))
+        out.push_back({Rule::UnprotectedWindow, {"protected again after {} unprotected", arg::duration(*length, ctx.world.texts)}});
 }
 
 }  // namespace drsim

@@ -130,8 +130,7 @@ void finish_enable(OperationContext& ctx, Id vm_id) {
     }
     r.state = State::protected_;
     Decisions d;  // a VM disabled after a commit and enabled again: protected again only now
-    if (const auto length = r.close_unprotected(ctx.now()))
-        d.push_back({Rule::UnprotectedWindow, {"protected again after {} unprotected", arg::duration(*length, ctx.world.texts)}});
+    close_unprotected_window(ctx, r, d);
     ctx.log_done("enable_replication", vm, std::move(d));
 }
 

@@ -17,6 +17,9 @@ OpResult test_failover(OperationContext& ctx, Id vm, const OperationSpec& op);
 OpResult cleanup_test_failover(OperationContext& ctx, Id vm, const OperationSpec& op);
 OpResult delete_vm(OperationContext& ctx, Id vm, const OperationSpec& op);
 OpResult set_vm_network(OperationContext& ctx, Id vm, const OperationSpec& op);
+/// UNPROTECTED-WINDOW: the VM is protected again now (a reprotect, or a new initial replication,
+/// done): closes the window open since a commit and says how long it was. Nothing when none was open.
+void close_unprotected_window(OperationContext& ctx, Replication& r, Decisions& out);
 
 /// Creates resources of the VM at its recovery site (NOT-REPLICATED): never refused.
 OpResult create_resources(OperationContext& ctx, Id vm, const OperationSpec& op);
